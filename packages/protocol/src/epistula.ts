@@ -1,0 +1,212 @@
+// Epistula v2: signed HTTP requests between validators and miners (apex-v3-reference §1.4,
+// subtensor-reference §A4). The receiver hashes the raw bytes it received, never a re-serialised object.
+import { randomUUID } from "node:crypto";
+import { stringToU8a, u8aToHex } from "@polkadot/util";
+import { cryptoWaitReady, sha256AsU8a, signatureVerify } from "@polkadot/util-crypto";
+import { EPISTULA_ALLOWED_DELTA_MS } from "./constants.js";
+import type { Signer } from "./signer.js";
+
+export const EPISTULA_HEADERS = {
+  version: "Epistula-Version",
+  timestamp: "Epistula-Timestamp",
+  uuid: "Epistula-Uuid",
+  signedBy: "Epistula-Signed-By",
+  signedFor: "Epistula-Signed-For",
+  signature: "Epistula-Request-Signature",
+  secret0: "Epistula-Secret-Signature-0",
+  secret1: "Epistula-Secret-Signature-1",
+  secret2: "Epistula-Secret-Signature-2",
+} as const;
+
+/** Must be awaited once before signing or verifying (loads the sr25519 wasm). */
+export const epistulaReady: () => Promise<boolean> = cryptoWaitReady;
+
+function bodyBytes(body: Uint8Array | string): Uint8Array {
+  return typeof body === "string" ? stringToU8a(body) : body;
+}
+
+export function sha256Hex(body: Uint8Array | string): string {
+  return u8aToHex(sha256AsU8a(bodyBytes(body)), -1, false);
+}
+
+/** The string that is signed: sha256hex(body).uuid.timestamp.signedFor */
+export function epistulaMessage(
+  body: Uint8Array | string,
+  uuid: string,
+  timestampMs: number,
+  signedFor: string,
+) {
+  return `${sha256Hex(body)}.${uuid}.${timestampMs}.${signedFor}`;
+}
+
+/** Python formats the float I = ceil(ms/1e4)·1e4 with a trailing ".0"; receivers that check it expect that. */
+export function secretSignatureStrings(timestampMs: number, signedFor: string): [string, string, string] {
+  const i = Math.ceil(timestampMs / 10_000) * 10_000;
+  const py = (n: number) => `${n}.0`;
+  return [`${py(i - 1)}.${signedFor}`, `${py(i)}.${signedFor}`, `${py(i + 1)}.${signedFor}`];
+}
+
+export interface SignOptions {
+  /** Receiver hotkey; empty when there is none. */
+  signedFor?: string;
+  nowMs?: number;
+  uuid?: string;
+  /** Emit the three secret-signature headers (upstream validators always do). Default true. */
+  secretSignatures?: boolean;
+}
+
+/** Builds the Epistula headers for `body` (the exact bytes that will be sent). */
+export function signEpistula(
+  signer: Signer,
+  body: Uint8Array | string,
+  opts: SignOptions = {},
+): Record<string, string> {
+  const timestamp = Math.round(opts.nowMs ?? Date.now());
+  const uuid = opts.uuid ?? randomUUID();
+  const signedFor = opts.signedFor ?? "";
+  const message = epistulaMessage(body, uuid, timestamp, signedFor);
+  const headers: Record<string, string> = {
+    [EPISTULA_HEADERS.version]: "2",
+    [EPISTULA_HEADERS.timestamp]: String(timestamp),
+    [EPISTULA_HEADERS.uuid]: uuid,
+    [EPISTULA_HEADERS.signedBy]: signer.address,
+    [EPISTULA_HEADERS.signature]: u8aToHex(signer.sign(stringToU8a(message))),
+  };
+  if (signedFor) {
+    headers[EPISTULA_HEADERS.signedFor] = signedFor;
+    if (opts.secretSignatures !== false) {
+      const [s0, s1, s2] = secretSignatureStrings(timestamp, signedFor);
+      headers[EPISTULA_HEADERS.secret0] = u8aToHex(signer.sign(stringToU8a(s0)));
+      headers[EPISTULA_HEADERS.secret1] = u8aToHex(signer.sign(stringToU8a(s1)));
+      headers[EPISTULA_HEADERS.secret2] = u8aToHex(signer.sign(stringToU8a(s2)));
+    }
+  }
+  return headers;
+}
+
+export type EpistulaRejection =
+  | "missing_header"
+  | "bad_version"
+  | "not_for_us"
+  | "stale_timestamp"
+  | "replayed_uuid"
+  | "signer_not_allowed"
+  | "malformed_signature"
+  | "signature_mismatch";
+
+export type EpistulaResult =
+  | { ok: true; signedBy: string; uuid: string; timestampMs: number }
+  | { ok: false; reason: EpistulaRejection; message: string };
+
+/** Remembers uuids for the time window so a captured request cannot be replayed. Bounded in size. */
+export class ReplayCache {
+  private seen = new Map<string, number>();
+  constructor(
+    private readonly ttlMs: number = 2 * EPISTULA_ALLOWED_DELTA_MS,
+    private readonly maxEntries: number = 100_000,
+  ) {}
+
+  /** Records the uuid; false when it was already seen within the window. */
+  check(uuid: string, nowMs: number): boolean {
+    const at = this.seen.get(uuid);
+    if (at !== undefined && nowMs - at < this.ttlMs) return false;
+    this.seen.set(uuid, nowMs);
+    if (this.seen.size > this.maxEntries) this.evict(nowMs);
+    return true;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  private evict(nowMs: number): void {
+    for (const [k, at] of this.seen) if (nowMs - at >= this.ttlMs) this.seen.delete(k);
+    // Still full of fresh entries: drop the oldest (Map keeps insertion order).
+    while (this.seen.size > this.maxEntries) {
+      const first = this.seen.keys().next().value;
+      if (first === undefined) break;
+      this.seen.delete(first);
+    }
+  }
+}
+
+export interface VerifyOptions {
+  allowedDeltaMs?: number;
+  replayCache?: ReplayCache;
+  /** Called after the cheap checks and before the signature: may this hotkey talk to us at all? */
+  isSignerAllowed?: (hotkey: string) => boolean;
+}
+
+type HeaderBag = Record<string, string | string[] | undefined> | Headers;
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  const v = headers[name] ?? headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const SS58_RE = /^[1-9A-HJ-NP-Za-km-z]{46,48}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SIG_RE = /^0x[0-9a-fA-F]{128}$/;
+
+/**
+ * Receiver-side check, cheapest first: headers present, version, signed-for is us, timestamp window (ms),
+ * replay, signer allowed, then the sr25519 signature (raw message or <Bytes>-wrapped).
+ */
+export function verifyEpistula(
+  headers: HeaderBag,
+  rawBody: Uint8Array | string,
+  ownHotkey: string,
+  nowMs: number,
+  opts: VerifyOptions = {},
+): EpistulaResult {
+  const version = header(headers, EPISTULA_HEADERS.version);
+  const timestamp = header(headers, EPISTULA_HEADERS.timestamp);
+  const uuid = header(headers, EPISTULA_HEADERS.uuid);
+  const signedBy = header(headers, EPISTULA_HEADERS.signedBy);
+  const signedFor = header(headers, EPISTULA_HEADERS.signedFor);
+  const signature = header(headers, EPISTULA_HEADERS.signature);
+  const missing = [
+    [EPISTULA_HEADERS.version, version],
+    [EPISTULA_HEADERS.timestamp, timestamp],
+    [EPISTULA_HEADERS.uuid, uuid],
+    [EPISTULA_HEADERS.signedBy, signedBy],
+    [EPISTULA_HEADERS.signedFor, signedFor],
+    [EPISTULA_HEADERS.signature, signature],
+  ]
+    .filter(([, v]) => v === undefined || v === "")
+    .map(([n]) => n);
+  if (missing.length > 0) return reject("missing_header", `missing header(s): ${missing.join(", ")}`);
+  if (version !== "2") return reject("bad_version", "Epistula-Version must be 2");
+  if (signedFor !== ownHotkey) return reject("not_for_us", "Epistula-Signed-For is not this hotkey");
+  if (!/^\d{1,16}$/.test(timestamp!))
+    return reject("stale_timestamp", "Epistula-Timestamp must be milliseconds");
+  const ts = Number(timestamp);
+  const delta = opts.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS;
+  if (Math.abs(nowMs - ts) > delta) return reject("stale_timestamp", `timestamp is outside ±${delta} ms`);
+  if (!UUID_RE.test(uuid!)) return reject("missing_header", "Epistula-Uuid is not a uuid");
+  if (!SS58_RE.test(signedBy!))
+    return reject("signer_not_allowed", "Epistula-Signed-By is not an ss58 address");
+  if (!SIG_RE.test(signature!))
+    return reject("malformed_signature", "signature must be 0x + 64 bytes of hex");
+  // Replay is recorded only for requests that got this far, so junk cannot fill the cache.
+  if (opts.replayCache && !opts.replayCache.check(`${signedBy}:${uuid}`, nowMs)) {
+    return reject("replayed_uuid", "this request was already received");
+  }
+  if (opts.isSignerAllowed && !opts.isSignerAllowed(signedBy!)) {
+    return reject("signer_not_allowed", "signer is not a permitted validator");
+  }
+  const message = stringToU8a(epistulaMessage(rawBody, uuid!, ts, signedFor!));
+  let valid = false;
+  try {
+    valid = signatureVerify(message, signature!, signedBy!).isValid;
+  } catch {
+    return reject("malformed_signature", "signature could not be decoded");
+  }
+  if (!valid) return reject("signature_mismatch", "signature does not match");
+  return { ok: true, signedBy: signedBy!, uuid: uuid!, timestampMs: ts };
+}
+
+function reject(reason: EpistulaRejection, message: string): EpistulaResult {
+  return { ok: false, reason, message };
+}

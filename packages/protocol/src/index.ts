@@ -1,0 +1,7 @@
+export * from "./clock.js";
+export * from "./constants.js";
+export * from "./epistula.js";
+export * from "./game.js";
+export * from "./messages.js";
+export * from "./signer.js";
+export * from "./weights.js";

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { spawnSync } from "node:child_process";
+// `npm test`: build, type-check and lint every workspace, run every test, and end with one plain line:
+// "N passed, N failed[, N skipped]" (CI reads that line, not vitest's own summary).
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { pnpm } from "./setup.mjs";
+
+const extra = process.argv.slice(2);
+let failedSteps = 0;
+function step(name, args) {
+  const started = Date.now();
+  const r = pnpm(args);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (r.status !== 0) {
+    failedSteps++;
+    console.error(`test: step "${name}" failed after ${secs}s`);
+    return false;
+  }
+  console.log(`test: step "${name}" ok (${secs}s)`);
+  return true;
+}
+
+step("build + typecheck", ["exec", "turbo", "run", "build", "typecheck", "--output-logs=errors-only"]);
+step("lint", ["exec", "biome", "check", "."]);
+
+mkdirSync(".test-results", { recursive: true });
+const report = ".test-results/vitest.json";
+rmSync(report, { force: true });
+pnpm([
+  "exec",
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...extra,
+]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const json = JSON.parse(readFileSync(report, "utf8"));
+  passed = json.numPassedTests ?? 0;
+  failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(json);
+  skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+} catch (err) {
+  console.error(`test: vitest wrote no readable report (${err.message})`);
+  failed++;
+}
+failed += failedSteps;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);
+
+// A suite that fails to load reports no tests; count it once. Suites whose tests failed are already counted.
+function countSuitesWithFailedTests(json) {
+  return (json.testResults ?? []).filter(
+    (s) => s.status === "failed" && (s.assertionResults ?? []).some((a) => a.status === "failed"),
+  ).length;
+}
+void spawnSync;
