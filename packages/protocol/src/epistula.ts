@@ -1,8 +1,9 @@
 // Epistula v2: signed HTTP requests between validators and miners (apex-v3-reference §1.4,
 // subtensor-reference §A4). The receiver hashes the raw bytes it received, never a re-serialised object.
-import { randomUUID } from "node:crypto";
-import { stringToU8a, u8aToHex } from "@polkadot/util";
-import { cryptoWaitReady, sha256AsU8a, signatureVerify } from "@polkadot/util-crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { hexToU8a, stringToU8a, u8aToHex, u8aWrapBytes } from "@polkadot/util";
+import { cryptoWaitReady, decodeAddress, sr25519Verify } from "@polkadot/util-crypto";
+import type { Clock } from "./clock.js";
 import { EPISTULA_ALLOWED_DELTA_MS } from "./constants.js";
 import type { Signer } from "./signer.js";
 
@@ -25,8 +26,9 @@ function bodyBytes(body: Uint8Array | string): Uint8Array {
   return typeof body === "string" ? stringToU8a(body) : body;
 }
 
+/** Lowercase hex SHA-256 of the exact bytes (a string is taken as its UTF-8 bytes). */
 export function sha256Hex(body: Uint8Array | string): string {
-  return u8aToHex(sha256AsU8a(bodyBytes(body)), -1, false);
+  return createHash("sha256").update(bodyBytes(body)).digest("hex");
 }
 
 /** The string that is signed: sha256hex(body).uuid.timestamp.signedFor */
@@ -49,7 +51,9 @@ export function secretSignatureStrings(timestampMs: number, signedFor: string): 
 export interface SignOptions {
   /** Receiver hotkey; empty when there is none. */
   signedFor?: string;
+  /** Signing time in ms; else `clock.now()`; else the system time. */
   nowMs?: number;
+  clock?: Clock;
   uuid?: string;
   /** Emit the three secret-signature headers (upstream validators always do). Default true. */
   secretSignatures?: boolean;
@@ -61,7 +65,7 @@ export function signEpistula(
   body: Uint8Array | string,
   opts: SignOptions = {},
 ): Record<string, string> {
-  const timestamp = Math.round(opts.nowMs ?? Date.now());
+  const timestamp = Math.round(opts.nowMs ?? opts.clock?.now() ?? Date.now());
   const uuid = opts.uuid ?? randomUUID();
   const signedFor = opts.signedFor ?? "";
   const message = epistulaMessage(body, uuid, timestamp, signedFor);
@@ -98,20 +102,41 @@ export type EpistulaResult =
   | { ok: true; signedBy: string; uuid: string; timestampMs: number }
   | { ok: false; reason: EpistulaRejection; message: string };
 
-/** Remembers uuids for the time window so a captured request cannot be replayed. Bounded in size. */
+/**
+ * Remembers request ids for the time window so a captured request cannot be replayed. Entries older than
+ * the ttl are forgotten on every call (oldest first, so the cost is amortised O(1)); the size is capped, and
+ * when full of fresh entries the oldest go first. Only requests that passed every check are recorded, so
+ * junk cannot fill it.
+ */
 export class ReplayCache {
   private seen = new Map<string, number>();
   constructor(
+    /** ±delta on the timestamp means a request can be accepted at most 2·delta apart. */
     private readonly ttlMs: number = 2 * EPISTULA_ALLOWED_DELTA_MS,
     private readonly maxEntries: number = 100_000,
   ) {}
 
-  /** Records the uuid; false when it was already seen within the window. */
-  check(uuid: string, nowMs: number): boolean {
-    const at = this.seen.get(uuid);
-    if (at !== undefined && nowMs - at < this.ttlMs) return false;
-    this.seen.set(uuid, nowMs);
-    if (this.seen.size > this.maxEntries) this.evict(nowMs);
+  /** True when `key` was recorded less than the ttl ago. */
+  has(key: string, nowMs: number): boolean {
+    this.prune(nowMs);
+    const at = this.seen.get(key);
+    return at !== undefined && nowMs - at < this.ttlMs;
+  }
+
+  add(key: string, nowMs: number): void {
+    this.seen.delete(key); // re-insert at the end so insertion order stays time order
+    this.seen.set(key, nowMs);
+    while (this.seen.size > this.maxEntries) {
+      const first = this.seen.keys().next().value;
+      if (first === undefined) break;
+      this.seen.delete(first);
+    }
+  }
+
+  /** Records the key; false when it was already seen within the window. */
+  check(key: string, nowMs: number): boolean {
+    if (this.has(key, nowMs)) return false;
+    this.add(key, nowMs);
     return true;
   }
 
@@ -119,13 +144,10 @@ export class ReplayCache {
     return this.seen.size;
   }
 
-  private evict(nowMs: number): void {
-    for (const [k, at] of this.seen) if (nowMs - at >= this.ttlMs) this.seen.delete(k);
-    // Still full of fresh entries: drop the oldest (Map keeps insertion order).
-    while (this.seen.size > this.maxEntries) {
-      const first = this.seen.keys().next().value;
-      if (first === undefined) break;
-      this.seen.delete(first);
+  private prune(nowMs: number): void {
+    for (const [k, at] of this.seen) {
+      if (nowMs - at < this.ttlMs) break;
+      this.seen.delete(k);
     }
   }
 }
@@ -139,19 +161,33 @@ export interface VerifyOptions {
 
 type HeaderBag = Record<string, string | string[] | undefined> | Headers;
 
+/** Header lookup that ignores case, for fetch `Headers`, node's lower-cased headers and plain objects. */
 function header(headers: HeaderBag, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const v = headers[name] ?? headers[name.toLowerCase()];
+  let v = headers[name] ?? headers[name.toLowerCase()];
+  if (v === undefined) {
+    const lower = name.toLowerCase();
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === lower) v = headers[k];
+  }
   return Array.isArray(v) ? v[0] : v;
 }
 
-const SS58_RE = /^[1-9A-HJ-NP-Za-km-z]{46,48}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SIG_RE = /^0x[0-9a-fA-F]{128}$/;
 
+function publicKeyOf(address: string): Uint8Array | undefined {
+  try {
+    const pk = decodeAddress(address);
+    return pk.length === 32 ? pk : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Receiver-side check, cheapest first: headers present, version, signed-for is us, timestamp window (ms),
- * replay, signer allowed, then the sr25519 signature (raw message or <Bytes>-wrapped).
+ * header shapes, replay, signer allowed, and only then the sr25519 signature, over the raw message or the
+ * `<Bytes>`-wrapped one. The request is recorded in the replay cache only once it verified.
  */
 export function verifyEpistula(
   headers: HeaderBag,
@@ -177,34 +213,46 @@ export function verifyEpistula(
     .filter(([, v]) => v === undefined || v === "")
     .map(([n]) => n);
   if (missing.length > 0) return reject("missing_header", `missing header(s): ${missing.join(", ")}`);
-  if (version !== "2") return reject("bad_version", "Epistula-Version must be 2");
-  if (signedFor !== ownHotkey) return reject("not_for_us", "Epistula-Signed-For is not this hotkey");
-  if (!/^\d{1,16}$/.test(timestamp!))
-    return reject("stale_timestamp", "Epistula-Timestamp must be milliseconds");
+  if (version !== "2") return reject("bad_version", `Epistula-Version must be "2", got "${clip(version!)}"`);
+  if (signedFor !== ownHotkey) {
+    return reject("not_for_us", `Epistula-Signed-For is ${clip(signedFor!)}, not this hotkey ${ownHotkey}`);
+  }
+  if (!/^\d{1,16}$/.test(timestamp!)) {
+    return reject("stale_timestamp", "Epistula-Timestamp must be an integer number of milliseconds");
+  }
   const ts = Number(timestamp);
   const delta = opts.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS;
-  if (Math.abs(nowMs - ts) > delta) return reject("stale_timestamp", `timestamp is outside ±${delta} ms`);
+  if (Math.abs(nowMs - ts) > delta) {
+    return reject("stale_timestamp", `timestamp is ${nowMs - ts} ms from our clock, outside ±${delta} ms`);
+  }
   if (!UUID_RE.test(uuid!)) return reject("missing_header", "Epistula-Uuid is not a uuid");
-  if (!SS58_RE.test(signedBy!))
-    return reject("signer_not_allowed", "Epistula-Signed-By is not an ss58 address");
-  if (!SIG_RE.test(signature!))
-    return reject("malformed_signature", "signature must be 0x + 64 bytes of hex");
-  // Replay is recorded only for requests that got this far, so junk cannot fill the cache.
-  if (opts.replayCache && !opts.replayCache.check(`${signedBy}:${uuid}`, nowMs)) {
-    return reject("replayed_uuid", "this request was already received");
+  const publicKey = publicKeyOf(signedBy!);
+  if (!publicKey) return reject("signer_not_allowed", "Epistula-Signed-By is not an ss58 address");
+  if (!SIG_RE.test(signature!)) {
+    return reject("malformed_signature", "Epistula-Request-Signature must be 0x + 64 bytes of hex");
+  }
+  const replayKey = `${signedBy}:${uuid!.toLowerCase()}`;
+  if (opts.replayCache?.has(replayKey, nowMs)) {
+    return reject("replayed_uuid", "this request (signer and uuid) was already received");
   }
   if (opts.isSignerAllowed && !opts.isSignerAllowed(signedBy!)) {
     return reject("signer_not_allowed", "signer is not a permitted validator");
   }
   const message = stringToU8a(epistulaMessage(rawBody, uuid!, ts, signedFor!));
+  const sig = hexToU8a(signature!);
   let valid = false;
   try {
-    valid = signatureVerify(message, signature!, signedBy!).isValid;
+    valid = sr25519Verify(message, sig, publicKey) || sr25519Verify(u8aWrapBytes(message), sig, publicKey);
   } catch {
     return reject("malformed_signature", "signature could not be decoded");
   }
-  if (!valid) return reject("signature_mismatch", "signature does not match");
+  if (!valid) return reject("signature_mismatch", "signature does not match the body and headers");
+  opts.replayCache?.add(replayKey, nowMs);
   return { ok: true, signedBy: signedBy!, uuid: uuid!, timestampMs: ts };
+}
+
+function clip(s: string): string {
+  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
 }
 
 function reject(reason: EpistulaRejection, message: string): EpistulaResult {

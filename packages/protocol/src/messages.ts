@@ -34,7 +34,11 @@ export function parseMinerRequest(body: unknown): ParseRequestResult {
   const b = body as Record<string, unknown>;
   const step = b.step;
   if (step !== undefined && step !== "generator" && step !== "discriminator") {
-    return { ok: false, error: `step must be one of ${ACCEPTED_STEPS.map((s) => `"${s}"`).join(", ")}` };
+    const got = typeof step === "string" ? `"${step.slice(0, 40)}"` : typeof step;
+    return {
+      ok: false,
+      error: `step must be one of ${ACCEPTED_STEPS.map((s) => `"${s}"`).join(", ")} (got ${got})`,
+    };
   }
   if (typeof b.query !== "string") return { ok: false, error: "query must be a string" };
   if (step === "generator") return { ok: true, request: { step: "generator", query: b.query } };
@@ -43,6 +47,25 @@ export function parseMinerRequest(body: unknown): ParseRequestResult {
   }
   if (typeof b.generation !== "string") return { ok: false, error: "generation must be a string" };
   return { ok: true, request: { step: "discriminator", query: b.query, generation: b.generation } };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes raw request bytes (UTF-8 JSON) and validates them; every failure says what to send instead. */
+export function parseMinerRequestBody(raw: string | Uint8Array): ParseRequestResult {
+  let text: string;
+  try {
+    text = typeof raw === "string" ? raw : utf8.decode(raw);
+  } catch {
+    return { ok: false, error: "body is not valid UTF-8" };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'body is not valid JSON; send {"step": "generator", "query": "..."}' };
+  }
+  return parseMinerRequest(body);
 }
 
 /** Serialises a request the way Python's json.dumps does (", " and ": " separators, non-ASCII as \uXXXX). */
@@ -63,22 +86,55 @@ function pyJsonString(s: string): string {
 }
 
 /**
- * The validator's reading of a discriminator reply (apex-v3-reference §1.3): JSON `choices[0].message.content`
- * when the body is such an object, else the raw body; trimmed. Empty or failed → null (no answer).
+ * The validator's reading of a discriminator reply, step for step as upstream's `query_discriminators`
+ * (apex-v3-reference §1.3): an empty body (or a failed request) is no answer; a JSON object is read as
+ * `choices[0].message.content` with Python's `.get` defaults (so an object without `choices` reads as "");
+ * anything that makes that lookup fail (not JSON, a bare number, a list, a non-string content…) falls back
+ * to the raw body. The result is stripped with Python's notion of whitespace. We return null where the
+ * stripped answer is empty: it can never equal "0" or "1", so scoring is unchanged.
  */
 export function parseDiscriminatorAnswer(body: string | null | undefined): string | null {
   if (body === null || body === undefined || body === "") return null;
-  let answer = body;
+  const content = openAiContent(body);
+  const answer = pyStrip(content ?? body);
+  return answer === "" ? null : answer;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `parsed.get("choices", [{}])[0].get("message", {}).get("content", "")`, or undefined where Python raises. */
+function openAiContent(body: string): string | undefined {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(body);
-    const content = (parsed as { choices?: Array<{ message?: { content?: unknown } }> } | null)?.choices?.[0]
-      ?.message?.content;
-    if (typeof content === "string") answer = content;
+    parsed = JSON.parse(body);
   } catch {
-    // not JSON: the raw body is the answer
+    return undefined;
   }
-  const trimmed = answer.trim();
-  return trimmed === "" ? null : trimmed;
+  if (!isPlainObject(parsed)) return undefined;
+  const choices = "choices" in parsed ? parsed.choices : [{}];
+  if (!Array.isArray(choices) || choices.length === 0) return undefined;
+  const first: unknown = choices[0];
+  if (!isPlainObject(first)) return undefined;
+  const message = "message" in first ? first.message : {};
+  if (!isPlainObject(message)) return undefined;
+  const content = "content" in message ? message.content : "";
+  return typeof content === "string" ? content : undefined;
+}
+
+// Python's str.isspace() set differs from String.prototype.trim(): it includes \x1c-\x1f and \x85 and
+// excludes \ufeff. The difference decides whether "\x1f1" is a correct "1".
+const PY_WS =
+  "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/** Python's `str.strip()` with no argument. */
+export function pyStrip(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && PY_WS.includes(s[start]!)) start++;
+  while (end > start && PY_WS.includes(s[end - 1]!)) end--;
+  return s.slice(start, end);
 }
 
 /** True only when the parsed answer equals the ground truth exactly. */

@@ -7,13 +7,25 @@ export interface U16Weights {
   weights: number[];
 }
 
+/** Python's round(): halves go to the even neighbour (round(0.5) = 0, round(2.5) = 2). */
+export function pyRound(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 /**
- * Max-upscaling: w / max(w) · 65535, rounded, zeros dropped. Negative or non-finite values are refused;
- * an all-zero vector gives empty vectors (nothing to set).
+ * Max-upscaling as the SDK's convert_weights_and_uids_for_emit: w / max(w) · 65535, rounded the Python way,
+ * zeros dropped. Negative or non-finite values and uids outside u16 are refused; an all-zero vector gives
+ * empty vectors (nothing to set).
  */
 export function toU16Weights(uids: readonly number[], values: readonly number[]): U16Weights {
   if (uids.length !== values.length) {
     throw new Error(`toU16Weights: ${uids.length} uids but ${values.length} values`);
+  }
+  for (const u of uids) {
+    if (!Number.isInteger(u) || u < 0 || u > U16_MAX) {
+      throw new Error(`toU16Weights: uids must be integers in 0..${U16_MAX}, got ${u}`);
+    }
   }
   for (const v of values) {
     if (!Number.isFinite(v) || v < 0)
@@ -23,7 +35,7 @@ export function toU16Weights(uids: readonly number[], values: readonly number[])
   const out: U16Weights = { uids: [], weights: [] };
   if (max === 0) return out;
   values.forEach((v, i) => {
-    const w = Math.round((v / max) * U16_MAX);
+    const w = pyRound((v / max) * U16_MAX);
     if (w > 0) {
       out.uids.push(uids[i]!);
       out.weights.push(w);
