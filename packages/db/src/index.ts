@@ -1,1 +1,10 @@
+export type { HotkeyWindowStats, WindowSummary } from "./queries/window.js";
+export { countedFlags, VALIDATOR_HOTKEY, validateRound } from "./rules.js";
+export * as schema from "./schema/index.js";
+export {
+  MIGRATIONS_FOLDER,
+  type OpenResultsStoreOptions,
+  openResultsStore,
+  type SqliteResultsStore,
+} from "./store.js";
 export * from "./types.js";
