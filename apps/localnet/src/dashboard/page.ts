@@ -27,16 +27,17 @@ header h1 small { color: var(--muted); font-weight: 400; margin-left: 8px; font-
 .live { margin-left: auto; display: flex; align-items: center; gap: 7px; color: var(--muted); }
 .dot { width: 9px; height: 9px; border-radius: 50%; background: var(--warn); }
 .live.on .dot { background: var(--good); box-shadow: 0 0 8px var(--good); }
-main { display: grid; grid-template-columns: minmax(0, 1.35fr) minmax(0, 1fr); gap: 18px; padding: 18px 22px; }
+main { display: grid; grid-template-columns: minmax(0, 1.75fr) minmax(0, 1fr); gap: 18px; padding: 18px 22px; }
 @media (max-width: 1100px) { main { grid-template-columns: minmax(0, 1fr); } }
 section { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px;
   margin-bottom: 18px; }
 section h2 { font-size: 13px; margin: 0 0 10px; color: var(--muted); text-transform: uppercase;
   letter-spacing: .7px; font-weight: 600; display: flex; justify-content: space-between; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-th { text-align: right; color: var(--muted); font-weight: 500; font-size: 12px; padding: 4px 8px;
+.tablewrap { overflow-x: auto; }
+th { text-align: right; color: var(--muted); font-weight: 500; font-size: 12px; padding: 4px 7px;
   border-bottom: 1px solid var(--line); white-space: nowrap; }
-td { text-align: right; padding: 5px 8px; border-bottom: 1px solid #1f2633; white-space: nowrap; }
+td { text-align: right; padding: 5px 7px; border-bottom: 1px solid #1f2633; white-space: nowrap; }
 th.l, td.l { text-align: left; }
 tr:hover td { background: var(--panel2); }
 .swatch { display: inline-block; width: 9px; height: 9px; border-radius: 2px; margin-right: 6px; }
@@ -58,6 +59,7 @@ tr:hover td { background: var(--panel2); }
 .round { background: var(--panel2); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; }
 .round.fresh { animation: flash 1.2s ease-out; }
 @keyframes flash { from { border-color: var(--accent); box-shadow: 0 0 0 2px #58a6ff55; } }
+.round .top .when { margin-left: auto; }
 .round .top { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; font-size: 12px; color: var(--muted); }
 .k-generator { color: var(--gen); } .k-reference { color: var(--ref); }
 .round .q { margin: 7px 0 5px; font-weight: 550; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -102,7 +104,13 @@ const SCRIPT = String.raw`
     return x.toFixed(2);
   }
   function shortKey(k) { k = String(k || ""); return k.length > 14 ? k.slice(0, 6) + "\u2026" + k.slice(-4) : k; }
-  function color(uid) { return "hsl(" + ((num(uid) * 137.508) % 360).toFixed(1) + ", 70%, 62%)"; }
+  // Twelve well-separated colours for the common case; beyond that the golden angle keeps neighbours apart.
+  var PALETTE = ["#58a6ff", "#3fb950", "#d29922", "#f778ba", "#a371f7", "#39c5cf", "#ff7b72", "#f0f6fc",
+    "#7ee787", "#79c0ff", "#d2a8ff", "#ffa657"];
+  function color(uid) {
+    uid = num(uid);
+    return uid < PALETTE.length ? PALETTE[uid] : "hsl(" + ((uid * 137.508) % 360).toFixed(1) + ", 70%, 62%)";
+  }
   function clock(ms) { var d = new Date(num(ms)); return isNaN(d.getTime()) ? "" : d.toISOString().slice(11, 19); }
   function neuronByUid(uid) {
     if (!state) return null;
@@ -131,7 +139,7 @@ const SCRIPT = String.raw`
     var bar = el("i");
     bar.style.width = Math.round(48 * (max > 0 ? num(value) / max : 0)) + "px";
     wrap.appendChild(bar);
-    wrap.appendChild(el("span", "", fmt(value)));
+    wrap.appendChild(el("span", "", fmt(value, 3)));
     td.appendChild(wrap);
     return td;
   }
@@ -161,7 +169,7 @@ const SCRIPT = String.raw`
       tr.appendChild(el("td", "", fmt(n.windowReward, 3)));
       tr.appendChild(barCell(n.weight, maxW, ""));
       tr.appendChild(barCell(n.incentive, maxInc, "inc"));
-      tr.appendChild(el("td", "", fmt(n.dividends)));
+      tr.appendChild(el("td", "", fmt(n.dividends, 3)));
       tr.appendChild(el("td", "", fmtStake(n.emission)));
       tr.appendChild(el("td", "l mono muted", n.axon || "\u2014"));
       body.appendChild(tr);
@@ -178,28 +186,32 @@ const SCRIPT = String.raw`
   function chart(container, key) {
     clear(container);
     var hist = state.history || [];
-    var W = 560, H = 210, L = 44, R = 10, T = 10, B = 26;
+    var W = 380, H = 190, L = 36, R = 8, T = 8, B = 22;
     if (hist.length === 0) { container.appendChild(el("div", "empty", "Waiting for the first epoch\u2026")); return; }
     var uids = {}, maxY = 0;
     hist.forEach(function (p) {
       var m = p[key] || {};
       for (var u in m) { uids[u] = true; maxY = Math.max(maxY, num(m[u])); }
     });
-    maxY = maxY > 0 ? Math.min(1, Math.ceil(maxY * 10 / 1.0) / 10) || maxY : 1;
+    // A "nice" axis: the smallest step that covers the data in at most five gridlines.
+    var steps = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25], step = 0.25;
+    for (var si = 0; si < steps.length; si++) if (steps[si] * 5 >= maxY) { step = steps[si]; break; }
+    var ticks = Math.max(1, Math.ceil(Math.min(maxY, 1) / step - 1e-9));
+    maxY = step * ticks;
     var b0 = num(hist[0].block), b1 = num(hist[hist.length - 1].block);
     if (b1 === b0) b1 = b0 + 1;
     function x(b) { return L + ((num(b) - b0) / (b1 - b0)) * (W - L - R); }
     function y(v) { return T + (1 - num(v) / maxY) * (H - T - B); }
     var s = svg("svg", { viewBox: "0 0 " + W + " " + H, role: "img" });
-    for (var i = 0; i <= 4; i++) {
-      var v = (maxY * i) / 4, yy = y(v);
+    for (var i = 0; i <= ticks; i++) {
+      var v = step * i, yy = y(v);
       s.appendChild(svg("line", { x1: L, x2: W - R, y1: yy, y2: yy, stroke: "#2a3140", "stroke-width": 1 }));
-      var t = svg("text", { x: L - 6, y: yy + 4, "text-anchor": "end", fill: "#8b949e", "font-size": 11 });
-      t.textContent = v.toFixed(2);
+      var t = svg("text", { x: L - 5, y: yy + 3.5, "text-anchor": "end", fill: "#8b949e", "font-size": 10 });
+      t.textContent = String(Number(v.toFixed(3)));
       s.appendChild(t);
     }
     [b0, Math.round((b0 + b1) / 2), b1].forEach(function (b, i) {
-      var t = svg("text", { x: x(b), y: H - 8, "text-anchor": i === 0 ? "start" : i === 2 ? "end" : "middle", fill: "#8b949e", "font-size": 11 });
+      var t = svg("text", { x: x(b), y: H - 6, "text-anchor": i === 0 ? "start" : i === 2 ? "end" : "middle", fill: "#8b949e", "font-size": 10 });
       t.textContent = "#" + b;
       s.appendChild(t);
     });
@@ -220,13 +232,19 @@ const SCRIPT = String.raw`
   function renderLegend() {
     var lg = $("legend");
     clear(lg);
-    state.neurons.slice().sort(function (a, b) { return a.uid - b.uid; }).forEach(function (n) {
-      if (n.role === "owner") return;
+    // Everyone drawn in a chart, plus every non-owner neuron.
+    var uids = {};
+    (state.history || []).forEach(function (p) {
+      for (var u in p.incentive || {}) uids[u] = true;
+      for (var w in p.weights || {}) uids[w] = true;
+    });
+    state.neurons.forEach(function (n) { if (n.role !== "owner") uids[n.uid] = true; });
+    Object.keys(uids).map(Number).sort(function (a, b) { return a - b; }).forEach(function (uid) {
       var item = el("span");
       var sw = el("span", "swatch");
-      sw.style.background = color(n.uid);
+      sw.style.background = color(uid);
       item.appendChild(sw);
-      item.appendChild(document.createTextNode(label(n.uid)));
+      item.appendChild(document.createTextNode(label(uid)));
       lg.appendChild(item);
     });
   }
@@ -245,7 +263,7 @@ const SCRIPT = String.raw`
     var answers = r.discriminators || [];
     var right = answers.filter(function (a) { return a.correct; }).length;
     top.appendChild(el("span", "", right + "/" + answers.length + " correct"));
-    top.appendChild(el("span", "mono", clock(r.createdAt)));
+    top.appendChild(el("span", "mono when", clock(r.createdAt)));
     card.appendChild(top);
     card.appendChild(el("div", "q", r.query));
     var det = el("details");
@@ -332,12 +350,12 @@ const BODY = `
   <div>
     <section>
       <h2>Metagraph</h2>
-      <table>
+      <div class="tablewrap"><table>
         <thead><tr><th class="l">UID</th><th class="l">Role</th><th class="l">Strategy</th><th class="l">Hotkey</th>
           <th>Stake</th><th>Window reward</th><th>Weight</th><th>Incentive</th><th>Dividends</th><th>Emission</th>
           <th class="l">Axon</th></tr></thead>
         <tbody id="metagraph-body"></tbody>
-      </table>
+      </table></div>
     </section>
     <section>
       <h2>Over time</h2>
@@ -375,6 +393,7 @@ export function dashboardPage(): DashboardPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Apex localnet dashboard</title>
+<link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>${BODY}<script>${SCRIPT}</script>
