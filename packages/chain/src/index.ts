@@ -1,1 +1,3 @@
 export * from "./types.js";
+export * from "./sim/index.js";
+export * from "./commit.js";

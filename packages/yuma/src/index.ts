@@ -1,1 +1,2 @@
-export {};
+export * from "./epoch.js";
+export * from "./math.js";
