@@ -82,7 +82,7 @@ const SCRIPT = String.raw`
   var seenRounds = {};
 
   function $(id) { return document.getElementById(id); }
-  // The only way text reaches the page: textContent. Never innerHTML with data.
+  // The only way text reaches the page: textContent. Data is never parsed as HTML.
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
