@@ -1,3 +1,4 @@
 export * from "./types.js";
 export * from "./sim/index.js";
 export * from "./commit.js";
+export * from "./served/index.js";
