@@ -1,1 +1,37 @@
-export {};
+// @apex/miner: the apex-miner app. The localnet embeds miners through buildMinerApp / startMiner.
+export {
+  buildMinerApp,
+  DEFAULT_BUDGET_MS,
+  MAX_BODY_BYTES,
+  type MinerAppOptions,
+  REJECTION_STATUS,
+} from "./app.js";
+export {
+  DEFAULTS as MINER_DEFAULTS,
+  helpText,
+  loadMinerArgs,
+  loadMinerConfig,
+  type MinerConfig,
+  MinerConfigSchema,
+  redactConfig,
+} from "./config.js";
+export { type BudgetOutcome, runWithBudget } from "./deadline.js";
+export { announceIpProblem, discoverExternalIp, type FetchLike } from "./external-ip.js";
+export { createMetrics, type MinerMetrics } from "./metrics.js";
+export {
+  allowedFromMetagraph,
+  MetagraphPolicy,
+  type MetagraphPolicyOptions,
+  RateLimiter,
+  trustedSetPolicy,
+  type VerifyPolicy,
+} from "./policy.js";
+export {
+  axonUnchanged,
+  type RunningMiner,
+  registrationHint,
+  resolveNetuid,
+  type StartMinerDeps,
+  startMiner,
+} from "./server.js";
+export * from "./strategies/index.js";

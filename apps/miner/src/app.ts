@@ -1,0 +1,221 @@
+// The miner's HTTP app (fastify/demo style: the app is built here, server.ts runs it; tests use inject).
+import {
+  type Clock,
+  type DiscriminatorLabel,
+  EPISTULA_HEADERS,
+  type EpistulaRejection,
+  MINER_ROUTE,
+  type MinerRequest,
+  parseMinerRequest,
+  ReplayCache,
+  systemClock,
+  verifyEpistula,
+} from "@apex/protocol";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { runWithBudget } from "./deadline.js";
+import { createMetrics, type MinerMetrics } from "./metrics.js";
+import { RateLimiter, type VerifyPolicy } from "./policy.js";
+import { heuristicClassify } from "./strategies/discriminators.js";
+import { offlineGeneration } from "./strategies/generators.js";
+import type { Discriminator, Generator } from "./strategies/types.js";
+
+export const DEFAULT_BUDGET_MS = 15_000;
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Longer answers are cut: the validator forwards the text to 50 discriminators. */
+export const MAX_GENERATION_CHARS = 64 * 1024;
+
+export interface MinerAppOptions {
+  /** Our hotkey (ss58): requests must be signed for it. */
+  hotkey: string;
+  /** Who may sign requests, or "off" (trusted local use only). */
+  verify: VerifyPolicy | "off";
+  generator: Generator;
+  discriminator: Discriminator;
+  /** Strategy budget in ms (default 15 s; the validator waits 20 s in total). */
+  budgetMs?: number;
+  clock?: Clock;
+  /** A pino logger, fastify logger options, or false (default). */
+  logger?: FastifyServerOptions["logger"] | FastifyBaseLogger;
+  /** Per-signer rate limit (requests per minute, burst). 0 disables it. Default 600/min, burst 120. */
+  rateLimit?: { perMinute: number; burst: number };
+  /** Epistula timestamp window in ms (default ±8000). */
+  allowedDeltaMs?: number;
+  /** Node process metrics (CPU, memory, event loop) in /metrics; leave off when several miners share a process. */
+  processMetrics?: boolean;
+  /** Server timeouts (ms), applied when listening. */
+  timeouts?: { connection?: number; request?: number; keepAlive?: number };
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    minerMetrics: MinerMetrics;
+  }
+}
+
+/** Status for each Epistula rejection: who you are is unproven → 401; proven but not welcome → 403. */
+export const REJECTION_STATUS: Record<EpistulaRejection, 401 | 403> = {
+  missing_header: 401,
+  bad_version: 401,
+  stale_timestamp: 401,
+  replayed_uuid: 401,
+  malformed_signature: 401,
+  signature_mismatch: 401,
+  not_for_us: 403,
+  signer_not_allowed: 403,
+};
+
+function isLogger(x: unknown): x is FastifyBaseLogger {
+  return typeof x === "object" && x !== null && typeof (x as FastifyBaseLogger).child === "function";
+}
+
+export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
+  const clock = opts.clock ?? systemClock;
+  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  const t = opts.timeouts ?? {};
+  const app = Fastify({
+    ...(isLogger(opts.logger) ? { loggerInstance: opts.logger } : { logger: opts.logger ?? false }),
+    bodyLimit: MAX_BODY_BYTES,
+    connectionTimeout: t.connection ?? 30_000,
+    requestTimeout: t.request ?? 30_000,
+    keepAliveTimeout: t.keepAlive ?? 5_000,
+  }) as unknown as FastifyInstance;
+  const metrics = createMetrics({ processMetrics: opts.processMetrics });
+  app.decorate("minerMetrics", metrics);
+  const replay = new ReplayCache();
+  const limiter = new RateLimiter(opts.rateLimit?.perMinute ?? 600, opts.rateLimit?.burst ?? 120);
+
+  // Keep the raw bytes of every body: Epistula signs sha256 of exactly what was sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, "unhandled error");
+    const message =
+      status === 413
+        ? `request body is larger than ${MAX_BODY_BYTES} bytes`
+        : status === 500
+          ? "internal error"
+          : (err.message ?? "bad request");
+    if (req.url === MINER_ROUTE) metrics.requests.inc({ step: "unknown", outcome: `http_${status}` });
+    return reply.code(status).type("text/plain; charset=utf-8").send(message);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .type("text/plain; charset=utf-8")
+      .send(`no route ${req.method} ${req.url.slice(0, 100)}`),
+  );
+
+  app.get("/health", async (_req, reply) =>
+    reply.type("application/json").send({
+      status: "ok",
+      hotkey: opts.hotkey,
+      generator: opts.generator.name,
+      discriminator: opts.discriminator.name,
+      verify: opts.verify === "off" ? "off" : opts.verify.description,
+    }),
+  );
+
+  app.get("/metrics", async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  app.post(MINER_ROUTE, async (req, reply) => {
+    const started = clock.now();
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const text = (status: number, body: string) =>
+      reply.code(status).type("text/plain; charset=utf-8").send(body);
+
+    if (opts.verify !== "off") {
+      const policy = opts.verify;
+      const now = clock.now();
+      const result = verifyEpistula(req.headers, raw, opts.hotkey, now, {
+        allowedDeltaMs: opts.allowedDeltaMs,
+        replayCache: replay,
+        isSignerAllowed: (h) => policy.isAllowed(h),
+      });
+      if (!result.ok) {
+        metrics.authRejections.inc({ reason: result.reason });
+        metrics.requests.inc({ step: "unknown", outcome: result.reason });
+        req.log.info({ reason: result.reason, signer: signerForLog(req.headers) }, "request refused");
+        return text(REJECTION_STATUS[result.reason], `${result.reason}: ${result.message}`);
+      }
+      if (!limiter.take(result.signedBy, now)) {
+        metrics.authRejections.inc({ reason: "rate_limited" });
+        metrics.requests.inc({ step: "unknown", outcome: "rate_limited" });
+        return reply
+          .header("retry-after", "1")
+          .code(429)
+          .type("text/plain; charset=utf-8")
+          .send("rate_limited");
+      }
+    }
+
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(raw.toString("utf8"));
+    } catch {
+      metrics.requests.inc({ step: "unknown", outcome: "bad_json" });
+      return text(400, "body is not valid JSON");
+    }
+    const parsed = parseMinerRequest(decoded);
+    if (!parsed.ok) {
+      metrics.requests.inc({ step: "unknown", outcome: "bad_request" });
+      return text(400, parsed.error);
+    }
+    const answer = await answerRequest(parsed.request);
+    metrics.latency.observe({ step: parsed.request.step }, (clock.now() - started) / 1000);
+    return text(200, answer);
+  });
+
+  async function answerRequest(request: MinerRequest): Promise<string> {
+    if (request.step === "generator") {
+      const g = opts.generator;
+      const out = await runWithBudget<string>(
+        (signal, ms) => g.generate(request.query, { signal, budgetMs: ms }),
+        {
+          budgetMs,
+          clock,
+          fallback: () => offlineGeneration(request.query),
+          isValid: (v) => typeof v === "string" && v.trim() !== "",
+        },
+      );
+      record("generator", g.name, out);
+      return out.value.length > MAX_GENERATION_CHARS ? out.value.slice(0, MAX_GENERATION_CHARS) : out.value;
+    }
+    const d = opts.discriminator;
+    const out = await runWithBudget<DiscriminatorLabel>(
+      (signal, ms) => d.classify(request.query, request.generation, { signal, budgetMs: ms }),
+      {
+        budgetMs,
+        clock,
+        fallback: () => heuristicClassify(request.query, request.generation),
+        isValid: (v) => v === "0" || v === "1",
+      },
+    );
+    record("discriminator", d.name, out);
+    return out.value;
+  }
+
+  function record(
+    step: string,
+    strategy: string,
+    out: { fallback: boolean; cause?: string; error?: string },
+  ) {
+    if (out.fallback) {
+      metrics.fallbacks.inc({ step, strategy, cause: out.cause ?? "error" });
+      app.log.warn({ step, strategy, cause: out.cause, error: out.error }, "strategy fell back");
+    }
+    metrics.requests.inc({ step, outcome: out.fallback ? "fallback" : "ok" });
+  }
+
+  return app;
+}
+
+function signerForLog(headers: Record<string, unknown>): string | undefined {
+  const v = headers[EPISTULA_HEADERS.signedBy.toLowerCase()];
+  return typeof v === "string" ? v.slice(0, 64) : undefined;
+}

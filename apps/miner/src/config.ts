@@ -1,0 +1,412 @@
+// The ONE place apex-miner reads configuration: flags > environment > YAML file > defaults, validated with
+// TypeBox and handed down as a typed MinerConfig. Nothing else in the app touches process.env.
+import { parseArgs } from "node:util";
+import { APEX_NETUIDS, DEFAULT_MINER_PORT } from "@apex/protocol";
+import { Type } from "typebox";
+import { Value } from "typebox/value";
+import { parse as parseYaml } from "yaml";
+
+export const DEFAULT_CHECK_IP_SERVICES = [
+  "https://checkip.amazonaws.com",
+  "https://api.ipify.org",
+  "https://icanhazip.com",
+];
+
+export const MinerConfigSchema = Type.Object({
+  /** test | finney | local | sim | a ws(s):// or http(s):// URL. */
+  network: Type.String({ minLength: 1 }),
+  /** Endpoint of a served SimChain or a subtensor node; overrides the network's default endpoint. */
+  chainEndpoint: Type.Optional(Type.String({ minLength: 1 })),
+  /** Default by network: finney 1, test 61; sim/local/URL: required or found on the chain. */
+  netuid: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  coldkey: Type.String({ minLength: 1 }),
+  hotkey: Type.String({ minLength: 1 }),
+  walletPath: Type.Optional(Type.String({ minLength: 1 })),
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  externalIp: Type.Optional(Type.String({ minLength: 1 })),
+  axonPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  checkIpServices: Type.Array(Type.String({ minLength: 1 })),
+  checkIpTimeoutMs: Type.Integer({ minimum: 1 }),
+  generator: Type.String({ minLength: 1 }),
+  discriminator: Type.String({ minLength: 1 }),
+  /** Model file of the learned discriminator; a default model is trained at start-up when absent. */
+  discriminatorModel: Type.Optional(Type.String({ minLength: 1 })),
+  llmBaseUrl: Type.Optional(Type.String({ minLength: 1 })),
+  llmModel: Type.Optional(Type.String({ minLength: 1 })),
+  /** From APEX_LLM_API_KEY only (never a flag or a file), never logged. */
+  llmApiKey: Type.Optional(Type.String()),
+  noChain: Type.Boolean(),
+  trustedValidators: Type.Array(Type.String({ minLength: 1 })),
+  verify: Type.Boolean(),
+  /** Alpha stake (whole units) at which a signer without a validator permit is still accepted. */
+  minValidatorStake: Type.Number({ minimum: 0 }),
+  budgetMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
+  rateLimitPerMinute: Type.Integer({ minimum: 0 }),
+  rateLimitBurst: Type.Integer({ minimum: 1 }),
+  seed: Type.Optional(Type.Integer()),
+  logLevel: Type.Union([
+    Type.Literal("fatal"),
+    Type.Literal("error"),
+    Type.Literal("warn"),
+    Type.Literal("info"),
+    Type.Literal("debug"),
+    Type.Literal("trace"),
+    Type.Literal("silent"),
+  ]),
+});
+export type MinerConfig = Type.Static<typeof MinerConfigSchema>;
+
+export const DEFAULTS = {
+  network: "test",
+  host: "0.0.0.0",
+  port: DEFAULT_MINER_PORT,
+  checkIpServices: DEFAULT_CHECK_IP_SERVICES,
+  checkIpTimeoutMs: 5_000,
+  generator: "offline",
+  discriminator: "learned",
+  noChain: false,
+  trustedValidators: [] as string[],
+  verify: true,
+  minValidatorStake: 24_000,
+  budgetMs: 15_000,
+  rateLimitPerMinute: 600,
+  rateLimitBurst: 120,
+  logLevel: "info",
+} satisfies Partial<MinerConfig>;
+
+type Kind = "string" | "int" | "number" | "bool" | "list";
+interface Option {
+  key: keyof MinerConfig;
+  flag: string;
+  kind: Kind;
+  help: string;
+  /** Environment variable; default APEX_MINER_<KEY>. */
+  env?: string | null;
+  /** For booleans whose flag turns them off (--no-chain sets noChain true, --no-verify sets verify false). */
+  invert?: boolean;
+}
+
+export const OPTIONS: Option[] = [
+  {
+    key: "network",
+    flag: "network",
+    kind: "string",
+    help: "test | finney | local | sim | ws(s)://… URL (default test)",
+  },
+  {
+    key: "chainEndpoint",
+    flag: "chain-endpoint",
+    kind: "string",
+    help: "chain endpoint URL (served SimChain or subtensor node)",
+  },
+  {
+    key: "netuid",
+    flag: "netuid",
+    kind: "int",
+    help: "subnet (default: finney 1, test 61; sim/local: required or found on chain)",
+  },
+  { key: "coldkey", flag: "coldkey", kind: "string", help: "wallet (coldkey) name (default: default)" },
+  { key: "hotkey", flag: "hotkey", kind: "string", help: "hotkey name (default: default)" },
+  {
+    key: "walletPath",
+    flag: "wallet-path",
+    kind: "string",
+    env: "BT_WALLET_PATH",
+    help: "wallets folder (default ~/.bittensor/wallets; env BT_WALLET_PATH)",
+  },
+  { key: "host", flag: "host", kind: "string", help: "listen address (default 0.0.0.0)" },
+  {
+    key: "port",
+    flag: "port",
+    kind: "int",
+    help: "listen port, also announced on chain (default 8080; 0 = any free port)",
+  },
+  {
+    key: "externalIp",
+    flag: "external-ip",
+    kind: "string",
+    help: "IP to announce (default: discovered via check-IP services)",
+  },
+  {
+    key: "axonPort",
+    flag: "axon-port",
+    kind: "int",
+    help: "port to announce when it differs from --port (NAT, proxy)",
+  },
+  {
+    key: "checkIpServices",
+    flag: "check-ip-services",
+    kind: "list",
+    help: "comma-separated check-IP URLs, tried in order",
+  },
+  {
+    key: "checkIpTimeoutMs",
+    flag: "check-ip-timeout-ms",
+    kind: "int",
+    help: "timeout per check-IP service (default 5000)",
+  },
+  {
+    key: "generator",
+    flag: "generator",
+    kind: "string",
+    help: "dummy | offline | llm | ./module.js (default offline)",
+  },
+  {
+    key: "discriminator",
+    flag: "discriminator",
+    kind: "string",
+    help: "random | constant-0 | constant-1 | heuristic | learned | ./module.js (default learned)",
+  },
+  {
+    key: "discriminatorModel",
+    flag: "discriminator-model",
+    kind: "string",
+    help: "model file for learned (default: train one at start-up)",
+  },
+  {
+    key: "llmBaseUrl",
+    flag: "llm-base-url",
+    kind: "string",
+    help: "OpenAI-compatible base URL for --generator llm",
+  },
+  { key: "llmModel", flag: "llm-model", kind: "string", help: "model name for --generator llm" },
+  {
+    key: "noChain",
+    flag: "no-chain",
+    kind: "bool",
+    help: "run without any chain: no axon; accept only --trusted-validators",
+  },
+  {
+    key: "trustedValidators",
+    flag: "trusted-validators",
+    kind: "list",
+    help: "comma-separated ss58 hotkeys accepted with --no-chain",
+  },
+  {
+    key: "verify",
+    flag: "no-verify",
+    kind: "bool",
+    invert: true,
+    help: "accept unsigned requests (trusted local use only; logs a warning)",
+  },
+  {
+    key: "minValidatorStake",
+    flag: "min-validator-stake",
+    kind: "number",
+    help: "stake at which a signer without a permit is accepted (default 24000)",
+  },
+  {
+    key: "budgetMs",
+    flag: "budget-ms",
+    kind: "int",
+    help: "time budget per strategy call before the fast fallback (default 15000)",
+  },
+  {
+    key: "rateLimitPerMinute",
+    flag: "rate-limit",
+    kind: "int",
+    help: "requests per minute per signer, 0 = off (default 600)",
+  },
+  { key: "rateLimitBurst", flag: "rate-limit-burst", kind: "int", help: "burst per signer (default 120)" },
+  {
+    key: "seed",
+    flag: "seed",
+    kind: "int",
+    help: "seed for random strategies and the default learned model",
+  },
+  {
+    key: "logLevel",
+    flag: "log-level",
+    kind: "string",
+    help: "fatal | error | warn | info | debug | trace | silent (default info)",
+  },
+];
+
+function envName(o: Option): string | null {
+  if (o.env !== undefined) return o.env;
+  return `APEX_MINER_${o.key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function coerce(o: Option, raw: unknown, where: string): unknown {
+  if (raw === undefined || raw === null) return undefined;
+  switch (o.kind) {
+    case "string":
+      return String(raw);
+    case "int":
+    case "number": {
+      const n = typeof raw === "number" ? raw : Number(String(raw).trim());
+      if (String(raw).trim() === "" || !Number.isFinite(n) || (o.kind === "int" && !Number.isInteger(n))) {
+        throw new Error(
+          `${where}: ${o.flag} must be ${o.kind === "int" ? "an integer" : "a number"}, got "${raw}"`,
+        );
+      }
+      return n;
+    }
+    case "bool": {
+      if (typeof raw === "boolean") return raw;
+      const s = String(raw).trim().toLowerCase();
+      if (["1", "true", "yes", "on"].includes(s)) return true;
+      if (["0", "false", "no", "off", ""].includes(s)) return false;
+      throw new Error(`${where}: ${o.flag} must be true or false, got "${raw}"`);
+    }
+    case "list":
+      if (Array.isArray(raw)) return raw.map(String);
+      return String(raw)
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+  }
+}
+
+export type FileReader = (path: string) => string;
+
+export interface LoadedArgs {
+  config: MinerConfig;
+  /** Positional words before the flags (a subcommand, e.g. train-discriminator). */
+  positionals: string[];
+}
+
+/** Extra flags a subcommand accepts (parsed but not part of MinerConfig). */
+export type ExtraFlags = Record<string, { type: "string" | "boolean" }>;
+
+/**
+ * Reads flags, then env, then the YAML file (--config or APEX_MINER_CONFIG), then defaults. Throws an Error
+ * whose message says what was wrong and how to fix it.
+ */
+export function loadMinerConfig(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  fileReader: FileReader,
+): MinerConfig {
+  return loadMinerArgs(argv, env, fileReader).config;
+}
+
+export function loadMinerArgs(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  fileReader: FileReader,
+  extra: ExtraFlags = {},
+): LoadedArgs & { extra: Record<string, string | boolean | undefined> } {
+  const options: Record<string, { type: "string" | "boolean" }> = { config: { type: "string" }, ...extra };
+  for (const o of OPTIONS) options[o.flag] = { type: o.kind === "bool" ? "boolean" : "string" };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}. Run apex-miner --help for the list of flags.`);
+  }
+  const flags = parsed.values as Record<string, string | boolean | undefined>;
+
+  const merged: Record<string, unknown> = { ...DEFAULTS };
+  const configPath = (flags.config as string | undefined) ?? env.APEX_MINER_CONFIG;
+  if (configPath) {
+    let text: string;
+    try {
+      text = fileReader(configPath);
+    } catch (err) {
+      throw new Error(`cannot read config file ${configPath}: ${(err as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      throw new Error(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (typeof doc !== "object" || Array.isArray(doc)) {
+        throw new Error(`config file ${configPath} must be a YAML mapping of option: value`);
+      }
+      for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+        const o = OPTIONS.find((x) => x.key === k || x.flag === k);
+        if (!o || o.key === "llmApiKey") {
+          throw new Error(
+            `config file ${configPath}: unknown key "${k}". Known keys: ${OPTIONS.map((x) => x.key).join(", ")}`,
+          );
+        }
+        merged[o.key] = coerce(o, v, `config file ${configPath}`);
+      }
+    }
+  }
+  for (const o of OPTIONS) {
+    const name = envName(o);
+    const v = name ? env[name] : undefined;
+    if (v !== undefined && v !== "") merged[o.key] = coerce(o, v, `environment ${name}`);
+  }
+  for (const o of OPTIONS) {
+    const v = flags[o.flag];
+    if (v === undefined) continue;
+    merged[o.key] = o.invert ? !(v as boolean) : coerce(o, v, "flag");
+  }
+  if (env.APEX_LLM_API_KEY) merged.llmApiKey = env.APEX_LLM_API_KEY;
+  merged.coldkey ??= "default";
+  merged.hotkey ??= "default";
+  if (merged.netuid === undefined) {
+    const n = APEX_NETUIDS[merged.network as keyof typeof APEX_NETUIDS];
+    if (n !== undefined) merged.netuid = n;
+  }
+  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
+
+  if (!Value.Check(MinerConfigSchema, merged)) {
+    const errs = Value.Errors(MinerConfigSchema, merged)
+      .slice(0, 3)
+      .map((e) => `${e.instancePath.replace(/^\//, "") || "config"} ${e.message}`);
+    throw new Error(`invalid miner configuration: ${errs.join("; ")}`);
+  }
+  const config = merged as MinerConfig;
+  validateCombination(config);
+  const extraOut: Record<string, string | boolean | undefined> = {};
+  for (const k of Object.keys(extra)) extraOut[k] = flags[k];
+  return { config, positionals: parsed.positionals, extra: extraOut };
+}
+
+const NETWORK_RE = /^(test|finney|local|sim|wss?:\/\/\S+|https?:\/\/\S+)$/;
+
+function validateCombination(c: MinerConfig): void {
+  if (!NETWORK_RE.test(c.network)) {
+    throw new Error(`--network must be test, finney, local, sim or a ws(s)://… URL, got "${c.network}"`);
+  }
+  if (c.noChain && c.verify && c.trustedValidators.length === 0) {
+    throw new Error(
+      "--no-chain needs --trusted-validators SS58,… (the hotkeys allowed to query this miner), or --no-verify",
+    );
+  }
+  if (c.generator === "llm" && !c.llmBaseUrl) {
+    throw new Error("--generator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model");
+  }
+  if (c.generator === "llm" && !c.llmModel) throw new Error("--generator llm needs --llm-model");
+}
+
+/** A copy safe to log: the API key is replaced. */
+export function redactConfig(c: MinerConfig): Record<string, unknown> {
+  return { ...c, llmApiKey: c.llmApiKey ? "(set)" : undefined };
+}
+
+export function helpText(): string {
+  const lines = [
+    "apex-miner: the Apex (Bittensor subnet 1) miner",
+    "",
+    "Usage:",
+    "  apex-miner [flags]                                   run the miner",
+    "  apex-miner train-discriminator --out FILE [--examples N] [--seed S] [--data-out FILE.jsonl]",
+    "  apex-miner eval-discriminator --data FILE.jsonl [--model FILE | --discriminator NAME] [--json]",
+    "  apex-miner make-data --out FILE.jsonl [--examples N] [--seed S]   write labelled examples",
+    "",
+    "Flags (each also settable as APEX_MINER_<NAME> in the environment or as a key in --config FILE.yaml;",
+    "precedence: flags > environment > file > defaults):",
+    "  --config FILE                  YAML file of option: value (keys as below in camelCase, e.g. minValidatorStake)",
+  ];
+  for (const o of OPTIONS) {
+    const arg = o.kind === "bool" ? "" : o.kind === "list" ? " A,B" : o.kind === "string" ? " VALUE" : " N";
+    lines.push(`  --${o.flag}${arg}`.padEnd(33) + o.help);
+  }
+  lines.push(
+    "",
+    "Environment: APEX_LLM_API_KEY (API key for --generator llm), BT_WALLET_PATH, APEX_MINER_CONFIG.",
+    "The miner verifies Epistula v2 signatures: requests must be signed for this hotkey within ±8 s, not",
+    "replayed, by a validator (permit or stake ≥ --min-validator-stake) or a --trusted-validators hotkey.",
+    "Every strategy answers within --budget-ms or falls back to a fast built-in answer.",
+    "Routes: POST /v1/chat/completions, GET /health, GET /metrics (Prometheus).",
+  );
+  return lines.join("\n");
+}

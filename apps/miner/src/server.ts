@@ -1,0 +1,243 @@
+// Runs the miner: start-up checks, listen, announce the axon. The app itself is built by app.ts.
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import type { ChainClient, Metagraph, ServeAxonParams } from "@apex/chain";
+import { axonVersion, type Clock, epistulaReady, type Signer, systemClock } from "@apex/protocol";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import { buildMinerApp } from "./app.js";
+import type { MinerConfig } from "./config.js";
+import { announceIpProblem, discoverExternalIp, type FetchLike } from "./external-ip.js";
+import { openAIBackend, referenceSource } from "./llm-bridge.js";
+import { MetagraphPolicy, trustedSetPolicy, type VerifyPolicy } from "./policy.js";
+import { resolveDiscriminator, resolveGenerator, type StrategyDeps } from "./strategies/index.js";
+import type { Discriminator, Generator } from "./strategies/types.js";
+
+export interface StartMinerDeps {
+  /** Required unless config.noChain. */
+  chain?: ChainClient;
+  hotkey: Signer;
+  coldkeyAddress: string;
+  clock?: Clock;
+  logger?: FastifyBaseLogger;
+  /** Overrides config.externalIp and discovery (the localnet passes 127.0.0.2 or similar). */
+  externalIp?: string;
+  /** For check-IP discovery (tests inject one). */
+  fetch?: FetchLike;
+  /** Ready-made strategies instead of the configured names. */
+  generator?: Generator;
+  discriminator?: Discriminator;
+  strategyDeps?: StrategyDeps;
+}
+
+export interface RunningMiner {
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  netuid?: number;
+  uid?: number;
+  /** What happened to the axon: served now, already up to date, or not applicable (--no-chain). */
+  axon: "served" | "unchanged" | "none";
+  close(): Promise<void>;
+}
+
+/** How to register, in the words of the tools a user has. */
+export function registrationHint(config: MinerConfig, netuid: number): string {
+  const net = config.network === "sim" || config.network === "local" ? config.network : config.network;
+  return (
+    `register it first: btcli subnets register --netuid ${netuid} --wallet.name ${config.coldkey} ` +
+    `--wallet.hotkey ${config.hotkey} --subtensor.network ${net}` +
+    (config.network === "sim"
+      ? " (on a localnet: apex-localnet registers the miners it runs; see docs/miner.md)"
+      : "")
+  );
+}
+
+/** Netuid from config, else the first subnet on the chain where our hotkey is registered. */
+export async function resolveNetuid(
+  config: MinerConfig,
+  chain: ChainClient,
+  hotkey: string,
+): Promise<number> {
+  if (config.netuid !== undefined) return config.netuid;
+  for (let n = 1; n < 128; n++) {
+    if (!(await chain.subnetExists(n))) continue;
+    const mg = await chain.metagraph(n);
+    if (mg.neurons.some((x) => x.hotkey === hotkey)) return n;
+  }
+  throw new Error(
+    `--netuid is required on network ${config.network}: hotkey ${hotkey} is not registered on any subnet of this chain`,
+  );
+}
+
+/** The SDK's "already up to date" rule: skip serve_axon when the chain holds exactly these values. */
+export function axonUnchanged(
+  mg: Metagraph,
+  hotkey: string,
+  coldkey: string,
+  params: ServeAxonParams,
+): boolean {
+  const n = mg.neurons.find((x) => x.hotkey === hotkey);
+  if (!n) return false;
+  const a = n.axon;
+  return (
+    n.coldkey === coldkey &&
+    a.ip === params.ip &&
+    a.port === params.port &&
+    a.ipType === params.ipType &&
+    a.protocol === params.protocol &&
+    a.version === params.version &&
+    a.placeholder1 === params.placeholder1 &&
+    a.placeholder2 === params.placeholder2
+  );
+}
+
+export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Promise<RunningMiner> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger;
+  await epistulaReady();
+  const strategyDeps: StrategyDeps = {
+    readFile: (p) => readFileSync(p, "utf8"),
+    reference: referenceSourceOrUndefined(),
+    llmBackend:
+      config.llmBaseUrl && config.llmModel
+        ? () =>
+            openAIBackend({ baseUrl: config.llmBaseUrl!, model: config.llmModel!, apiKey: config.llmApiKey })
+        : undefined,
+    ...deps.strategyDeps,
+  };
+  const generator = deps.generator ?? (await resolveGenerator(config, strategyDeps));
+  const discriminator = deps.discriminator ?? (await resolveDiscriminator(config, strategyDeps));
+  const ourHotkey = deps.hotkey.address;
+
+  let netuid: number | undefined;
+  let uid: number | undefined;
+  let announceIp: string | undefined;
+  let metagraphPolicy: MetagraphPolicy | undefined;
+  const chain = config.noChain ? undefined : deps.chain;
+  if (!config.noChain) {
+    if (!chain) throw new Error("startMiner: a chain client is required (or run with --no-chain)");
+    netuid = await resolveNetuid(config, chain, ourHotkey);
+    if (!(await chain.subnetExists(netuid))) {
+      throw new Error(`subnet ${netuid} does not exist on ${chain.network}; check --netuid and --network`);
+    }
+    const mg = await chain.metagraph(netuid);
+    const me = mg.neurons.find((n) => n.hotkey === ourHotkey);
+    if (!me) {
+      throw new Error(
+        `hotkey ${config.coldkey}/${config.hotkey} (${ourHotkey}) is not registered on subnet ${netuid} of ` +
+          `${chain.network}; ${registrationHint(config, netuid)}`,
+      );
+    }
+    uid = me.uid;
+    announceIp = deps.externalIp ?? config.externalIp;
+    if (!announceIp) {
+      announceIp = await discoverExternalIp({
+        services: config.checkIpServices,
+        timeoutMs: config.checkIpTimeoutMs,
+        fetch: deps.fetch,
+        clock,
+      });
+    }
+    const problem = announceIpProblem(announceIp);
+    if (problem) throw new Error(problem);
+    if (config.verify) {
+      metagraphPolicy = new MetagraphPolicy({
+        chain,
+        netuid,
+        minStake: config.minValidatorStake,
+        clock,
+        onError: (e) => log?.warn({ err: e.message }, "metagraph refresh failed; keeping the cached one"),
+      });
+      await metagraphPolicy.start();
+    }
+  }
+
+  let verify: VerifyPolicy | "off";
+  if (!config.verify) {
+    verify = "off";
+    log?.warn(
+      "Epistula verification is OFF (--no-verify): anyone who can reach this port can query the miner",
+    );
+  } else if (metagraphPolicy) {
+    const trusted = trustedSetPolicy(config.trustedValidators);
+    const mp = metagraphPolicy;
+    verify = {
+      description:
+        config.trustedValidators.length > 0 ? `${mp.description} + ${trusted.description}` : mp.description,
+      isAllowed: (h) => trusted.isAllowed(h) || mp.isAllowed(h),
+      close: () => mp.close(),
+    };
+  } else {
+    verify = trustedSetPolicy(config.trustedValidators);
+  }
+
+  const app = buildMinerApp({
+    hotkey: ourHotkey,
+    verify,
+    generator,
+    discriminator,
+    budgetMs: config.budgetMs,
+    clock,
+    logger: log,
+    rateLimit: { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst },
+    processMetrics: false,
+  });
+  const closeAll = async () => {
+    if (verify !== "off") verify.close?.();
+    await app.close();
+  };
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await closeAll();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
+  const url = `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+
+  let axon: RunningMiner["axon"] = "none";
+  if (chain && netuid !== undefined && announceIp) {
+    const params: ServeAxonParams = {
+      netuid,
+      version: axonVersion(),
+      ip: announceIp,
+      port: config.axonPort ?? port,
+      ipType: isIP(announceIp) === 6 ? 6 : 4,
+      protocol: 4,
+      placeholder1: 0,
+      placeholder2: 0,
+    };
+    try {
+      const mg = await chain.metagraph(netuid);
+      if (axonUnchanged(mg, ourHotkey, deps.coldkeyAddress, params)) {
+        axon = "unchanged";
+        log?.info(
+          { ip: params.ip, port: params.port, netuid },
+          "axon already up to date on chain; not re-serving",
+        );
+      } else {
+        await chain.serveAxon(deps.hotkey, params);
+        axon = "served";
+        log?.info({ ip: params.ip, port: params.port, netuid }, "axon served");
+      }
+    } catch (err) {
+      await closeAll();
+      throw new Error(`serve_axon failed: ${(err as Error).message}`);
+    }
+  }
+  log?.info(
+    { url, generator: generator.name, discriminator: discriminator.name, netuid, uid },
+    "miner listening",
+  );
+  return { url, port, app, netuid, uid, axon, close: closeAll };
+}
+
+function referenceSourceOrUndefined() {
+  try {
+    return referenceSource();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,125 @@
+// Turns the configured names into strategy objects.
+import type { TextBackend } from "@apex/llm";
+import { makeDataset, type ReferenceSource } from "./dataset.js";
+import {
+  constantDiscriminator,
+  heuristicDiscriminator,
+  learnedDiscriminator,
+  randomDiscriminator,
+} from "./discriminators.js";
+import { DUMMY_GENERATION, dummyGenerator, llmGenerator, offlineGenerator } from "./generators.js";
+import { type LearnedModel, parseModel, trainLogistic } from "./learned.js";
+import {
+  BUILTIN_DISCRIMINATORS,
+  BUILTIN_GENERATORS,
+  isModuleReference,
+  loadDiscriminatorModule,
+  loadGeneratorModule,
+} from "./load.js";
+import type { Discriminator, Generator } from "./types.js";
+
+export * from "./dataset.js";
+export * from "./discriminators.js";
+export * from "./features.js";
+export * from "./generators.js";
+export * from "./learned.js";
+export * from "./load.js";
+export * from "./types.js";
+
+export interface StrategyConfig {
+  generator: string;
+  discriminator: string;
+  discriminatorModel?: string;
+  seed?: number;
+}
+
+export interface StrategyDeps {
+  /** Reads a model file (injected for tests). */
+  readFile?: (path: string) => string;
+  /** Builds the backend for --generator llm. */
+  llmBackend?: () => TextBackend;
+  /** The validator's reference text, for training the default learned model. */
+  reference?: ReferenceSource;
+  /** Extra label-1 texts for the default learned model (e.g. an offline LLM's report). */
+  minerSources?: Array<(query: string, seed: number) => string>;
+  cwd?: string;
+}
+
+export const DEFAULT_TRAINING = { examples: 400, seed: 20_250_808 } as const;
+
+/** The default learned model, trained on the miner's own examples (well under a second). */
+export function trainDefaultModel(
+  reference: ReferenceSource,
+  opts: { examples?: number; seed?: number; minerSources?: StrategyDeps["minerSources"] } = {},
+): LearnedModel {
+  const seed = opts.seed ?? DEFAULT_TRAINING.seed;
+  const data = makeDataset({
+    examples: opts.examples ?? DEFAULT_TRAINING.examples,
+    seed,
+    reference,
+    minerSources: opts.minerSources,
+  });
+  return trainLogistic(data, { seed });
+}
+
+export async function resolveGenerator(cfg: StrategyConfig, deps: StrategyDeps = {}): Promise<Generator> {
+  const name = cfg.generator;
+  if (isModuleReference(name)) return loadGeneratorModule(name, deps.cwd);
+  switch (name) {
+    case "dummy":
+      return dummyGenerator();
+    case "offline":
+      return offlineGenerator(cfg.seed ?? 0);
+    case "llm":
+      if (!deps.llmBackend) throw new Error("--generator llm needs --llm-base-url and --llm-model");
+      return llmGenerator({ backend: deps.llmBackend() });
+  }
+  throw new Error(
+    `unknown generator "${name}": use one of ${BUILTIN_GENERATORS.join(", ")} or a path to a module (./my-gen.js)`,
+  );
+}
+
+export async function resolveDiscriminator(
+  cfg: StrategyConfig,
+  deps: StrategyDeps = {},
+): Promise<Discriminator> {
+  const name = cfg.discriminator;
+  if (isModuleReference(name)) return loadDiscriminatorModule(name, deps.cwd);
+  switch (name) {
+    case "random":
+      return randomDiscriminator(cfg.seed);
+    case "constant-0":
+      return constantDiscriminator("0");
+    case "constant-1":
+      return constantDiscriminator("1");
+    case "heuristic":
+      return heuristicDiscriminator();
+    case "learned": {
+      if (cfg.discriminatorModel) {
+        if (!deps.readFile) throw new Error("resolveDiscriminator: no file reader for --discriminator-model");
+        let text: string;
+        try {
+          text = deps.readFile(cfg.discriminatorModel);
+        } catch (err) {
+          throw new Error(
+            `cannot read --discriminator-model ${cfg.discriminatorModel}: ${(err as Error).message}`,
+          );
+        }
+        return learnedDiscriminator(parseModel(text, cfg.discriminatorModel));
+      }
+      if (!deps.reference) {
+        throw new Error(
+          "the learned discriminator needs --discriminator-model FILE or a reference source to train on",
+        );
+      }
+      return learnedDiscriminator(
+        trainDefaultModel(deps.reference, { seed: cfg.seed, minerSources: deps.minerSources }),
+      );
+    }
+  }
+  throw new Error(
+    `unknown discriminator "${name}": use one of ${BUILTIN_DISCRIMINATORS.join(", ")} or a path to a module (./my-disc.js)`,
+  );
+}
+
+export { DUMMY_GENERATION };

@@ -1,0 +1,187 @@
+// The "learned" discriminator: logistic regression over the text features of features.ts, trained by
+// full-batch gradient descent. Hand-rolled and deterministic: the same examples give the same model.
+import { Type } from "typebox";
+import { Value } from "typebox/value";
+import { FEATURE_NAMES, featureVector, hashedFeatures } from "./features.js";
+
+export interface Example {
+  query: string;
+  generation: string;
+  /** 0: the validator's reference; 1: a miner's text. */
+  label: 0 | 1;
+}
+
+export const LearnedModelSchema = Type.Object({
+  kind: Type.Literal("apex-miner/logistic-regression"),
+  version: Type.Literal(1),
+  features: Type.Array(Type.String()),
+  hashDims: Type.Integer({ minimum: 0, maximum: 1 << 16 }),
+  /** Per dense feature, for standardisation. */
+  mean: Type.Array(Type.Number()),
+  std: Type.Array(Type.Number()),
+  /** Dense weights followed by hashed weights. */
+  weights: Type.Array(Type.Number()),
+  threshold: Type.Number({ minimum: 0, maximum: 1 }),
+  trainedOn: Type.Object({ examples: Type.Integer(), seed: Type.Integer(), epochs: Type.Integer() }),
+});
+export type LearnedModel = Type.Static<typeof LearnedModelSchema>;
+
+export interface TrainOptions {
+  epochs?: number;
+  learningRate?: number;
+  l2?: number;
+  hashDims?: number;
+  seed?: number;
+}
+
+interface Encoded {
+  dense: number[];
+  hashed: Map<number, number>;
+}
+
+function encode(query: string, text: string, hashDims: number): Encoded {
+  return { dense: featureVector(query, text), hashed: hashedFeatures(text, hashDims) };
+}
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+function score(model: Pick<LearnedModel, "mean" | "std" | "weights">, x: Encoded): number {
+  const d = x.dense.length;
+  let z = 0;
+  for (let j = 0; j < d; j++) {
+    // The bias column (index 0) is not standardised.
+    const v = j === 0 ? 1 : (x.dense[j]! - model.mean[j]!) / model.std[j]!;
+    z += model.weights[j]! * v;
+  }
+  for (const [k, v] of x.hashed) z += model.weights[d + k]! * v;
+  return z;
+}
+
+/** Probability that the text came from a miner (label 1). */
+export function predictProbability(model: LearnedModel, query: string, text: string): number {
+  return sigmoid(score(model, encode(query, text, model.hashDims)));
+}
+
+export function trainLogistic(examples: Example[], opts: TrainOptions = {}): LearnedModel {
+  if (examples.length === 0) throw new Error("trainLogistic: no examples");
+  const epochs = opts.epochs ?? 300;
+  const lr = opts.learningRate ?? 0.5;
+  const l2 = opts.l2 ?? 1e-3;
+  const hashDims = opts.hashDims ?? 256;
+  const xs = examples.map((e) => encode(e.query, e.generation, hashDims));
+  const d = FEATURE_NAMES.length;
+  const n = xs.length;
+  const mean = new Array<number>(d).fill(0);
+  const std = new Array<number>(d).fill(1);
+  for (let j = 1; j < d; j++) {
+    let m = 0;
+    for (const x of xs) m += x.dense[j]!;
+    m /= n;
+    let v = 0;
+    for (const x of xs) v += (x.dense[j]! - m) ** 2;
+    mean[j] = m;
+    std[j] = Math.sqrt(v / n) || 1;
+  }
+  const weights = new Array<number>(d + hashDims).fill(0);
+  const model = { mean, std, weights };
+  const grad = new Array<number>(d + hashDims).fill(0);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    grad.fill(0);
+    for (let i = 0; i < n; i++) {
+      const x = xs[i]!;
+      const err = sigmoid(score(model, x)) - examples[i]!.label;
+      for (let j = 0; j < d; j++) grad[j]! += err * (j === 0 ? 1 : (x.dense[j]! - mean[j]!) / std[j]!);
+      for (const [k, v] of x.hashed) grad[d + k]! += err * v;
+    }
+    for (let j = 0; j < weights.length; j++) {
+      const reg = j === 0 ? 0 : l2 * weights[j]!;
+      weights[j]! -= lr * (grad[j]! / n + reg);
+    }
+  }
+  return {
+    kind: "apex-miner/logistic-regression",
+    version: 1,
+    features: [...FEATURE_NAMES],
+    hashDims,
+    mean,
+    std,
+    weights,
+    threshold: 0.5,
+    trainedOn: { examples: n, seed: opts.seed ?? 0, epochs },
+  };
+}
+
+export function serializeModel(model: LearnedModel): string {
+  return `${JSON.stringify(model)}\n`;
+}
+
+/** Parses and checks a model file; the error says what is wrong and how to make a good one. */
+export function parseModel(text: string, source = "model file"): LearnedModel {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new Error(`${source} is not JSON; create one with: apex-miner train-discriminator --out FILE`);
+  }
+  if (!Value.Check(LearnedModelSchema, raw)) {
+    const first = Value.Errors(LearnedModelSchema, raw)[0];
+    throw new Error(
+      `${source} is not an apex-miner model (${first ? `${first.instancePath || "/"} ${first.message}` : "bad shape"}); ` +
+        "create one with: apex-miner train-discriminator --out FILE",
+    );
+  }
+  const m = raw as LearnedModel;
+  if (m.features.join(",") !== FEATURE_NAMES.join(",")) {
+    throw new Error(
+      `${source} was trained with other features; retrain it with: apex-miner train-discriminator`,
+    );
+  }
+  if (m.mean.length !== FEATURE_NAMES.length || m.std.length !== FEATURE_NAMES.length) {
+    throw new Error(`${source}: mean/std must have ${FEATURE_NAMES.length} entries`);
+  }
+  if (m.weights.length !== FEATURE_NAMES.length + m.hashDims) {
+    throw new Error(`${source}: weights must have ${FEATURE_NAMES.length + m.hashDims} entries`);
+  }
+  return m;
+}
+
+export interface Metrics {
+  examples: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  truePositives: number;
+  falsePositives: number;
+  trueNegatives: number;
+  falseNegatives: number;
+}
+
+/** Accuracy, and precision/recall of the "1" (miner) class. */
+export function evaluate(predict: (e: Example) => 0 | 1, examples: Example[]): Metrics {
+  let tp = 0;
+  let fp = 0;
+  let tn = 0;
+  let fn = 0;
+  for (const e of examples) {
+    const p = predict(e);
+    if (p === 1 && e.label === 1) tp++;
+    else if (p === 1) fp++;
+    else if (e.label === 0) tn++;
+    else fn++;
+  }
+  const n = examples.length;
+  return {
+    examples: n,
+    accuracy: n === 0 ? 0 : (tp + tn) / n,
+    precision: tp + fp === 0 ? 0 : tp / (tp + fp),
+    recall: tp + fn === 0 ? 0 : tp / (tp + fn),
+    truePositives: tp,
+    falsePositives: fp,
+    trueNegatives: tn,
+    falseNegatives: fn,
+  };
+}

@@ -1,0 +1,48 @@
+// Miner strategies: what answers a generator request and what answers a discriminator request.
+// A user plugs in their own by writing a module that exports one function (see load.ts and docs/miner.md).
+import type { DiscriminatorLabel } from "@apex/protocol";
+
+export interface StrategyContext {
+  /** Aborted when the budget runs out; long-running strategies should pass it on (e.g. to fetch). */
+  signal: AbortSignal;
+  /** What is left of the budget when the strategy starts, in ms. */
+  budgetMs: number;
+}
+
+export interface Generator {
+  readonly name: string;
+  /** Answers the validator's query with bare prose (no JSON envelope): it is shown verbatim to discriminators. */
+  generate(query: string, ctx: StrategyContext): Promise<string> | string;
+}
+
+export interface Discriminator {
+  readonly name: string;
+  /** "0": the text is the validator's reference; "1": a miner wrote it. */
+  classify(
+    query: string,
+    text: string,
+    ctx: StrategyContext,
+  ): Promise<DiscriminatorLabel> | DiscriminatorLabel;
+}
+
+/** Seeded 32-bit PRNG (mulberry32): every strategy that needs randomness is reproducible from a seed. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a hash of a string: a stable per-query seed. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
