@@ -50,7 +50,11 @@ describe("drand quicknet timelock (tle format)", () => {
   });
 
   it("is deterministic for fixed randomness and differs across randomness", () => {
-    const rnd = { esk: new Uint8Array(32).fill(2), sigmaSeed: new Uint8Array(32).fill(3), nonce: new Uint8Array(12) };
+    const rnd = {
+      esk: new Uint8Array(32).fill(2),
+      sigmaSeed: new Uint8Array(32).fill(3),
+      nonce: new Uint8Array(12),
+    };
     const a = tlockEncrypt(new Uint8Array([5]), ROUND, QUICKNET.publicKey, rnd);
     const b = tlockEncrypt(new Uint8Array([5]), ROUND, QUICKNET.publicKey, rnd);
     const c = tlockEncrypt(new Uint8Array([5]), ROUND);
@@ -76,14 +80,28 @@ describe("reveal round", () => {
   it("targets the first block of epoch commit_epoch + reveal_period, minus the pulse delay", () => {
     // tempo 360, netuid 1, block 1000: epoch = floor(1002/361) = 2, reveal epoch 3 → block 3*361-2 = 1081.
     const now = QUICKNET.genesisTime + 3000;
-    const r = revealRound({ tempo: 360, currentBlock: 1000, netuid: 1, revealPeriodEpochs: 1, blockTimeSeconds: 12, nowSeconds: now });
+    const r = revealRound({
+      tempo: 360,
+      currentBlock: 1000,
+      netuid: 1,
+      revealPeriodEpochs: 1,
+      blockTimeSeconds: 12,
+      nowSeconds: now,
+    });
     expect(r.revealBlock).toBe(1081);
     expect(r.revealRound).toBe(Math.ceil((3000 + 81 * 12) / 3) - 24);
   });
 
   it("pushes the reveal one epoch later when the pulse could not be on chain in time", () => {
     // tempo 10, netuid 2, block 8: epoch floor(11/11)=1, reveal epoch 2 → block 19: 11 blocks * 1 s < 72 s.
-    const r = revealRound({ tempo: 10, currentBlock: 8, netuid: 2, revealPeriodEpochs: 1, blockTimeSeconds: 1, nowSeconds: QUICKNET.genesisTime + 300 });
+    const r = revealRound({
+      tempo: 10,
+      currentBlock: 8,
+      netuid: 2,
+      revealPeriodEpochs: 1,
+      blockTimeSeconds: 1,
+      nowSeconds: QUICKNET.genesisTime + 300,
+    });
     expect((r.revealBlock + 3) % 11).toBe(0);
     expect(r.revealBlock - 8).toBeGreaterThanOrEqual(72);
   });

@@ -15,7 +15,8 @@ export const NETWORK_ENDPOINTS: Readonly<Record<string, readonly string[]>> = {
 /** Turns a network name, a ws/wss URL or a list of URLs into the endpoint list tried in order. */
 export function resolveEndpoints(endpoints: string | readonly string[]): string[] {
   const list = typeof endpoints === "string" ? [endpoints] : [...endpoints];
-  if (list.length === 0) throw new Error("SubtensorClient: no endpoint given; pass a network name or ws URLs");
+  if (list.length === 0)
+    throw new Error("SubtensorClient: no endpoint given; pass a network name or ws URLs");
   const out: string[] = [];
   for (const item of list) {
     const named = NETWORK_ENDPOINTS[item];
@@ -168,17 +169,24 @@ export function poolRejection(error: unknown): ChainError | null {
   const custom = /custom(?: error)?"?\s*[:(]\s*(\d+)/i.exec(message)?.[1];
   if (custom !== undefined) {
     const n = Number(custom);
-    return new ChainError(CUSTOM_TX_ERRORS[n] ?? `Custom(${n})`, `rejected by the transaction pool (${message})`, "pool");
+    return new ChainError(
+      CUSTOM_TX_ERRORS[n] ?? `Custom(${n})`,
+      `rejected by the transaction pool (${message})`,
+      "pool",
+    );
   }
-  if (code === "1014") return new ChainError("Priority", `rejected by the transaction pool (${message})`, "pool");
-  if (code === "1012") return new ChainError("TemporarilyBanned", `rejected by the pool (${message})`, "pool");
+  if (code === "1014")
+    return new ChainError("Priority", `rejected by the transaction pool (${message})`, "pool");
+  if (code === "1012")
+    return new ChainError("TemporarilyBanned", `rejected by the pool (${message})`, "pool");
   const jsonKey = /"invalid"\s*:\s*\{\s*"(\w+)"/.exec(message)?.[1];
   if (jsonKey) {
     const name = jsonKey.charAt(0).toUpperCase() + jsonKey.slice(1);
     return new ChainError(name, `rejected by the transaction pool (${message})`, "pool");
   }
   for (const [pattern, name] of INVALID_TX_TEXT) {
-    if (pattern.test(message)) return new ChainError(name, `rejected by the transaction pool (${message})`, "pool");
+    if (pattern.test(message))
+      return new ChainError(name, `rejected by the transaction pool (${message})`, "pool");
   }
   return new ChainError("InvalidTransaction", `rejected by the transaction pool (${message})`, "pool");
 }
@@ -258,7 +266,10 @@ export interface HyperparameterExtras {
  * `SubnetHyperparams` (any of the v1/v2/v3 runtime-API shapes, as `toJSON()` gives it) → our Hyperparameters.
  * kappa (u16) and bonds_moving_avg (u64, 1e6 = 1) are kept in the chain's own units.
  */
-export function hyperparametersFrom(raw: Record<string, unknown>, extras: HyperparameterExtras): Hyperparameters {
+export function hyperparametersFrom(
+  raw: Record<string, unknown>,
+  extras: HyperparameterExtras,
+): Hyperparameters {
   return {
     tempo: num(field(raw, "tempo")),
     weightsRateLimit: num(field(raw, "weights_rate_limit")),
@@ -308,7 +319,11 @@ export function chooseWeightsCall(tx: TxSections): WeightsCallChoice {
   const section = tx["subtensorModule"];
   if (section?.["setMechanismWeights"]) return { method: "setMechanismWeights", mecid: 0 };
   if (section?.["setWeights"]) return { method: "setWeights" };
-  throw new ChainError("CallNotFound", "this runtime has neither set_mechanism_weights nor set_weights", "rpc");
+  throw new ChainError(
+    "CallNotFound",
+    "this runtime has neither set_mechanism_weights nor set_weights",
+    "rpc",
+  );
 }
 
 /** `commit_timelocked_weights` (HEAD, with commit_reveal_version when it takes 4 args) or `commit_crv3_weights`. */

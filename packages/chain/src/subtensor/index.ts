@@ -1,2 +1,3 @@
+export * from "./client.js";
 export * from "./codec.js";
 export * from "./tlock.js";

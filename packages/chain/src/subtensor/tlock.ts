@@ -115,7 +115,11 @@ function roundIdentity(round: bigint | number) {
 }
 
 /** True when `signature` (48-byte compressed G1) is the beacon's signature for `round` under `publicKey`. */
-export function verifyBeacon(round: bigint | number, signature: string, publicKey: string = QUICKNET.publicKey) {
+export function verifyBeacon(
+  round: bigint | number,
+  signature: string,
+  publicKey: string = QUICKNET.publicKey,
+) {
   const sig = G1.fromHex(hexToBytes(signature));
   const pk = G2.fromHex(hexToBytes(publicKey));
   return bls.fields.Fp12.eql(bls.pairing(sig, G2.BASE), bls.pairing(roundIdentity(round), pk));
@@ -240,7 +244,8 @@ export function revealRound(input: RevealRoundInput): { revealRound: number; rev
   const currentEpoch = Math.floor((input.currentBlock + netuidPlusOne) / tempoPlusOne);
   let revealEpoch = currentEpoch + input.revealPeriodEpochs;
   const blockOf = (epoch: number) => epoch * tempoPlusOne - netuidPlusOne;
-  const secondsUntil = (epoch: number) => Math.max(0, blockOf(epoch) - input.currentBlock) * input.blockTimeSeconds;
+  const secondsUntil = (epoch: number) =>
+    Math.max(0, blockOf(epoch) - input.currentBlock) * input.blockTimeSeconds;
   // Leave the chain's drand pallet time to ingest the pulse before the reveal block.
   while (secondsUntil(revealEpoch) < SUBTENSOR_PULSE_DELAY * QUICKNET.periodSeconds) revealEpoch++;
   const revealTime = input.nowSeconds + secondsUntil(revealEpoch);
