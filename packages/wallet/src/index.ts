@@ -1,1 +1,5 @@
-export {};
+export * from "./cli.js";
+export * from "./errors.js";
+export * from "./keyfile.js";
+export * from "./nacl.js";
+export * from "./wallet.js";
