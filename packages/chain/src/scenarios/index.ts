@@ -1,0 +1,246 @@
+// One scenario suite for every chain: the same steps must succeed or fail with the same error names on SimChain and
+// on a real subtensor runtime.
+import type { Signer } from "@apex/protocol";
+import { Keyring } from "@polkadot/keyring";
+import { cryptoWaitReady } from "@polkadot/util-crypto";
+import { type BootstrapResult, bootstrapSubnet, waitBlocks } from "../bootstrap.js";
+import { commitHash } from "../commit.js";
+import { type ChainClient, ChainError } from "../types.js";
+
+export const SCENARIOS = ["incentive", "errors", "commit-reveal"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface ScenarioStep {
+  name: string;
+  ok: boolean;
+  /** The chain's error name when the call failed, else null. */
+  error: string | null;
+  /** The error name this step expects (null = success expected). */
+  expected: string | null;
+}
+
+export interface ScenarioReport {
+  scenario: ScenarioName;
+  network: string;
+  runtime: string;
+  steps: ScenarioStep[];
+  /** True when every step ended as expected. */
+  passed: boolean;
+  result: unknown;
+}
+
+export interface ScenarioOptions {
+  /** Moves the chain n blocks forward (SimChain: produceBlocks). Without it, new blocks are awaited. */
+  advanceBlocks?: (n: number) => Promise<void> | void;
+  /** Sudo key; default //Alice. */
+  sudo?: Signer;
+  /** Funded coldkeys for the owner, validator and miner; default //Alice, //Bob, //Charlie (dev chain accounts). */
+  coldkeys?: { owner: Signer; validator: Signer; miner: Signer };
+  /** Hotkeys are derived fresh per run from this tag (so runs do not collide); default a random tag. */
+  runTag?: string;
+  /** Describes the runtime in the report; default the chain's network label. */
+  runtime?: string;
+  tempo?: number;
+  /** Validator stake; default 1000 alpha. */
+  stakeRao?: bigint;
+}
+
+interface Keys {
+  sudo: Signer;
+  ownerCold: Signer;
+  ownerHot: Signer;
+  valCold: Signer;
+  valHot: Signer;
+  minerCold: Signer;
+  minerHot: Signer;
+  stranger: Signer;
+}
+
+async function keysFor(opts: ScenarioOptions, scenario: string): Promise<Keys> {
+  await cryptoWaitReady();
+  const kr = new Keyring({ type: "sr25519", ss58Format: 42 });
+  const tag = opts.runTag ?? Math.random().toString(36).slice(2, 10);
+  const hot = (role: string) => kr.addFromUri(`//Apex//${scenario}//${tag}//${role}`);
+  return {
+    sudo: opts.sudo ?? kr.addFromUri("//Alice"),
+    ownerCold: opts.coldkeys?.owner ?? kr.addFromUri("//Alice"),
+    valCold: opts.coldkeys?.validator ?? kr.addFromUri("//Bob"),
+    minerCold: opts.coldkeys?.miner ?? kr.addFromUri("//Charlie"),
+    ownerHot: hot("owner"),
+    valHot: hot("validator"),
+    minerHot: hot("miner"),
+    stranger: hot("stranger"),
+  };
+}
+
+class Recorder {
+  readonly steps: ScenarioStep[] = [];
+
+  /** Run one step; returns its value, or undefined when it failed. Non-chain errors propagate. */
+  async step<T>(name: string, fn: () => Promise<T>, expected: string | null = null): Promise<T | undefined> {
+    try {
+      const v = await fn();
+      this.steps.push({ name, ok: true, error: null, expected });
+      return v;
+    } catch (err) {
+      if (!(err instanceof ChainError)) throw err;
+      this.steps.push({ name, ok: false, error: err.chainError, expected });
+      return undefined;
+    }
+  }
+
+  get passed(): boolean {
+    return this.steps.every((s) => (s.expected === null ? s.ok : !s.ok && s.error === s.expected));
+  }
+}
+
+const AXON = {
+  version: 1,
+  ip: "10.0.0.2",
+  port: 8091,
+  ipType: 4 as const,
+  protocol: 4,
+  placeholder1: 0,
+  placeholder2: 0,
+};
+
+async function setup(
+  chain: ChainClient,
+  rec: Recorder,
+  k: Keys,
+  opts: ScenarioOptions,
+  extra: { commitReveal: boolean; weightsRateLimit: number },
+): Promise<BootstrapResult | undefined> {
+  return rec.step("bootstrap subnet (owner, 1 staked validator, 1 miner)", () =>
+    bootstrapSubnet(chain, {
+      sudo: k.sudo,
+      owner: { coldkey: k.ownerCold, hotkey: k.ownerHot },
+      validators: [{ coldkey: k.valCold, hotkey: k.valHot, stakeRao: opts.stakeRao ?? 1_000_000_000_000n }],
+      miners: [{ coldkey: k.minerCold, hotkey: k.minerHot }],
+      tempo: opts.tempo ?? 10,
+      commitReveal: extra.commitReveal,
+      weightsRateLimit: extra.weightsRateLimit,
+      advanceBlocks: opts.advanceBlocks,
+    }),
+  );
+}
+
+async function incentive(
+  chain: ChainClient,
+  rec: Recorder,
+  k: Keys,
+  opts: ScenarioOptions,
+): Promise<unknown> {
+  const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: 0 });
+  if (!boot) return null;
+  const { netuid } = boot;
+  const v = boot.uids.validators[0]!;
+  const m = boot.uids.miners[0]!;
+  await rec.step("miner serves its axon", () => chain.serveAxon(k.minerHot, { netuid, ...AXON }));
+  const set = await rec.step("validator sets weights on the miner", () =>
+    chain.setWeights(k.valHot, { netuid, uids: [m], weights: [65_535], versionKey: 0 }),
+  );
+  if (!set) return null;
+  const { tempo } = await chain.hyperparameters(netuid);
+  await waitBlocks(chain, 2 * (tempo + 1), opts);
+  const mg = await chain.metagraph(netuid);
+  const neurons = mg.neurons.map((n) => ({
+    uid: n.uid,
+    incentive: n.incentive,
+    dividends: n.dividends,
+    consensus: n.consensus,
+    validator_trust: n.validatorTrust,
+    emission: n.emission,
+  }));
+  return { netuid, uids: { owner: 0, validator: v, miner: m }, block: mg.block, neurons };
+}
+
+async function errors(chain: ChainClient, rec: Recorder, k: Keys, opts: ScenarioOptions): Promise<unknown> {
+  const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: 1000 });
+  if (!boot) return null;
+  const { netuid } = boot;
+  const m = boot.uids.miners[0]!;
+  const weights = (versionKey: number) => ({ netuid, uids: [m], weights: [65_535], versionKey });
+  await rec.step(
+    "serve axon on 127.0.0.1",
+    () => chain.serveAxon(k.minerHot, { netuid, ...AXON, ip: "127.0.0.1" }),
+    "InvalidIpAddress",
+  );
+  await rec.step("first set_weights", () => chain.setWeights(k.valHot, weights(0)));
+  await rec.step(
+    "set_weights again at once",
+    () => chain.setWeights(k.valHot, weights(0)),
+    "SettingWeightsTooFast",
+  );
+  await rec.step("sudo weights_version_key 5", () =>
+    chain.sudo(k.sudo, { call: "weights_version_key", netuid, value: 5 }),
+  );
+  await rec.step(
+    "set_weights with stale version key 4",
+    () => chain.setWeights(k.valHot, weights(4)),
+    "IncorrectWeightVersionKey",
+  );
+  await rec.step(
+    "set_weights from an unregistered hotkey",
+    () => chain.setWeights(k.stranger, weights(5)),
+    "HotKeyNotRegisteredInSubNet",
+  );
+  await rec.step("sudo commit_reveal_weights_enabled on", () =>
+    chain.sudo(k.sudo, { call: "commit_reveal_weights_enabled", netuid, value: true }),
+  );
+  await rec.step(
+    "set_weights while commit-reveal is on",
+    () => chain.setWeights(k.valHot, weights(5)),
+    "CommitRevealEnabled",
+  );
+  return { netuid };
+}
+
+async function commitReveal(
+  chain: ChainClient,
+  rec: Recorder,
+  k: Keys,
+  opts: ScenarioOptions,
+): Promise<unknown> {
+  const boot = await setup(chain, rec, k, opts, { commitReveal: true, weightsRateLimit: 0 });
+  if (!boot) return null;
+  const { netuid } = boot;
+  const m = boot.uids.miners[0]!;
+  const uids = [m];
+  const values = [65_535];
+  const salt = [7, 1, 2, 3, 4, 5, 6, 8];
+  const hash = commitHash(k.valHot.publicKey, netuid, uids, values, salt, 0);
+  const committed = await rec.step("commit_weights", () => chain.commitWeights(k.valHot, netuid, hash));
+  if (!committed) return { netuid, hash };
+  const reveal = () => chain.revealWeights(k.valHot, { netuid, uids, values, salt, versionKey: 0 });
+  await rec.step("reveal in the same epoch", reveal, "RevealTooEarly");
+  // Move into the next epoch: past the next epoch block (the spec-293 schedule, (b + netuid + 1) % (tempo + 1)).
+  const { tempo } = await chain.hyperparameters(netuid);
+  const block = await chain.currentBlock();
+  const untilEpoch = tempo - ((block + netuid + 1) % (tempo + 1));
+  await waitBlocks(chain, untilEpoch + 1, opts);
+  await rec.step("reveal in the next epoch", reveal);
+  return { netuid, hash, committedAt: committed.block };
+}
+
+export async function runScenario(
+  name: string,
+  chain: ChainClient,
+  opts: ScenarioOptions = {},
+): Promise<ScenarioReport> {
+  if (!(SCENARIOS as readonly string[]).includes(name))
+    throw new Error(`unknown scenario "${name}"; choose one of ${SCENARIOS.join(", ")}`);
+  const scenario = name as ScenarioName;
+  const keys = await keysFor(opts, scenario);
+  const rec = new Recorder();
+  const run = { incentive, errors, "commit-reveal": commitReveal }[scenario];
+  const result = await run(chain, rec, keys, opts);
+  return {
+    scenario,
+    network: chain.network,
+    runtime: opts.runtime ?? chain.network,
+    steps: rec.steps,
+    passed: rec.passed,
+    result,
+  };
+}
