@@ -1,1 +1,13 @@
-export {};
+// @apex/validator library API: the localnet embeds a validator in-process through these.
+export * from "./config.js";
+export * from "./llm-adapter.js";
+export * from "./logger.js";
+export * from "./metrics.js";
+export * from "./miner-client.js";
+export * from "./round.js";
+export * from "./sampler.js";
+export * from "./scorer.js";
+export * from "./status.js";
+export * from "./syncer.js";
+export * from "./validator.js";
+export * from "./weight-setter.js";

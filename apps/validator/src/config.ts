@@ -1,0 +1,567 @@
+// The ONE place the validator reads configuration: flags > environment > YAML file > defaults,
+// validated with TypeBox and handed down as a typed object. No other module reads process.env.
+import { APEX_NETUIDS, GAME_DEFAULTS, MINER_REQUEST_TIMEOUT_MS, versionKey } from "@apex/protocol";
+import { type Static, Type } from "typebox";
+import { Value } from "typebox/value";
+import { parse as parseYaml } from "yaml";
+
+const Num = (def: number, min = 0, extra: Record<string, unknown> = {}) =>
+  Type.Number({ minimum: min, default: def, ...extra });
+const Int = (def: number, min = 0) => Type.Integer({ minimum: min, default: def });
+
+export const MinerOverrideSchema = Type.Object(
+  { url: Type.String({ minLength: 1 }), hotkey: Type.String({ minLength: 1 }) },
+  { additionalProperties: false },
+);
+
+// Section and key names follow upstream's YAML (apex-v3-reference §4.2); additions are documented in docs/validator.md.
+export const ValidatorConfigSchema = Type.Object(
+  {
+    chain: Type.Object(
+      {
+        network: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))]),
+        netuid: Int(1),
+        coldkey: Type.String(),
+        hotkey: Type.String(),
+        wallet_path: Type.String(),
+        /** Served SimChain URL for network "sim", or an explicit ws endpoint. */
+        endpoint: Type.Optional(Type.String()),
+        no_chain: Type.Boolean({ default: false }),
+        /** Test mode: exactly these miners (upstream's available_uids + available_addresses). */
+        miners: Type.Array(MinerOverrideSchema, { default: [] }),
+      },
+      { additionalProperties: false },
+    ),
+    llm: Type.Object(
+      {
+        backend: Type.Union([Type.Literal("offline"), Type.Literal("openai")]),
+        key: Type.Optional(Type.String()),
+        base_url: Type.String(),
+        model: Type.String(),
+        max_tokens: Int(2048, 1),
+        temperature: Num(0.1),
+      },
+      { additionalProperties: false },
+    ),
+    deep_research: Type.Object(
+      {
+        key: Type.Optional(Type.String()),
+        base_url: Type.Optional(Type.String()),
+        research_model: Type.String(),
+        final_model: Type.String(),
+        max_steps: Int(20, 1),
+        /** Wall budget for one reference, seconds. Upstream has none. */
+        timeout: Num(600),
+        /** Rough token budget (characters / 4) for one reference. Upstream has none. */
+        max_tokens_total: Int(60_000, 1),
+      },
+      { additionalProperties: false },
+    ),
+    websearch: Type.Object(
+      {
+        backend: Type.Union([Type.Literal("offline"), Type.Literal("tavily")]),
+        key: Type.Optional(Type.String()),
+        max_results: Int(5, 1),
+      },
+      { additionalProperties: false },
+    ),
+    miner_sampler: Type.Object(
+      {
+        sample_mode: Type.Union([Type.Literal("sequential"), Type.Literal("random")]),
+        discriminator_sample_size: Int(GAME_DEFAULTS.discriminatorSampleSize, 1),
+        generator_sample_size: Int(GAME_DEFAULTS.generatorSampleSize, 1),
+        validator_min_stake: Num(GAME_DEFAULTS.validatorMinStake),
+        available_uids: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
+        available_addresses: Type.Optional(Type.Array(Type.String())),
+        dedupe_ip: Type.Boolean({ default: false }),
+        dedupe_coldkey: Type.Boolean({ default: false }),
+        /** auto: public addresses only on finney/test, anything on local/sim. */
+        address_policy: Type.Union([Type.Literal("auto"), Type.Literal("public"), Type.Literal("any")]),
+        /** Total deadline per miner request, seconds. */
+        request_timeout: Num(MINER_REQUEST_TIMEOUT_MS / 1000, 0.001),
+        max_response_bytes: Int(1024 * 1024, 1),
+        max_concurrency: Int(64, 1),
+        candidate_ttl: Num(300),
+        metagraph_ttl: Num(600),
+      },
+      { additionalProperties: false },
+    ),
+    miner_scorer: Type.Object(
+      {
+        /** Seconds between weight settings (upstream 1320). */
+        interval: Num(GAME_DEFAULTS.scoreIntervalMs / 1000, 0.001),
+        window_hours: Num(GAME_DEFAULTS.scoreWindowMs / 3_600_000, 0.0001),
+        policy: Type.Union([Type.Literal("apex"), Type.Literal("gold-standard")]),
+        /** Share of weight sent to the subnet owner's uid, 0..1. */
+        burn_share: Num(0, 0, { maximum: 1 }),
+        version_key: Int(versionKey(), 0),
+        max_attempts: Int(5, 1),
+        retry_backoff: Num(12),
+        debug: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false },
+    ),
+    pipeline: Type.Object(
+      {
+        num_consumers: Int(5, 1),
+        timeout_consumer: Num(1200),
+        timeout_producer: Num(240, 0.001),
+        queue_size: Int(10_000, 1),
+        reference_rate: Num(GAME_DEFAULTS.referenceRate, 0, { maximum: 1 }),
+        redundancy_rate: Num(GAME_DEFAULTS.redundancyRate, 0, { maximum: 1 }),
+        /** Stop after this many finished rounds; 0 runs forever. */
+        rounds: Int(0),
+        /** Seed for the round RNG; unset means Math.random. */
+        seed: Type.Optional(Type.Integer()),
+        debug: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false },
+    ),
+    weight_syncer: Type.Object(
+      {
+        port: Int(8001, 0),
+        enable_receive: Type.Boolean({ default: false }),
+        enable_send: Type.Boolean({ default: false }),
+        min_alpha_stake: Num(15_000),
+        verified_hotkeys: Type.Array(
+          Type.Object(
+            { hotkey: Type.String(), address: Type.Optional(Type.String()) },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+        expiry: Num(3600),
+        request_timeout: Num(10, 0.001),
+      },
+      { additionalProperties: false },
+    ),
+    logger_db: Type.Object({ db_path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    status: Type.Object(
+      { host: Type.String(), port: Int(8001, 0), enabled: Type.Boolean({ default: true }) },
+      { additionalProperties: false },
+    ),
+    logging: Type.Object(
+      {
+        level: Type.Union([
+          Type.Literal("trace"),
+          Type.Literal("debug"),
+          Type.Literal("info"),
+          Type.Literal("warn"),
+          Type.Literal("error"),
+          Type.Literal("silent"),
+        ]),
+        json: Type.Boolean({ default: false }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ValidatorConfig = Static<typeof ValidatorConfigSchema>;
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] };
+
+export function defaultValidatorConfig(): ValidatorConfig {
+  return {
+    chain: {
+      network: "finney",
+      netuid: APEX_NETUIDS.finney,
+      coldkey: "default",
+      hotkey: "default",
+      wallet_path: "~/.bittensor/wallets",
+      no_chain: false,
+      miners: [],
+    },
+    llm: {
+      backend: "offline",
+      base_url: "https://llm.chutes.ai/v1",
+      model: "deepseek-ai/DeepSeek-V3-0324",
+      max_tokens: 2048,
+      temperature: 0.1,
+    },
+    deep_research: {
+      research_model: "Qwen/Qwen3-235B-A22B-Instruct-2507",
+      final_model: "deepseek-ai/DeepSeek-V3-0324",
+      max_steps: 20,
+      timeout: 600,
+      max_tokens_total: 60_000,
+    },
+    websearch: { backend: "offline", max_results: 5 },
+    miner_sampler: {
+      sample_mode: "sequential",
+      discriminator_sample_size: GAME_DEFAULTS.discriminatorSampleSize,
+      generator_sample_size: GAME_DEFAULTS.generatorSampleSize,
+      validator_min_stake: GAME_DEFAULTS.validatorMinStake,
+      dedupe_ip: false,
+      dedupe_coldkey: false,
+      address_policy: "auto",
+      request_timeout: MINER_REQUEST_TIMEOUT_MS / 1000,
+      max_response_bytes: 1024 * 1024,
+      max_concurrency: 64,
+      candidate_ttl: 300,
+      metagraph_ttl: 600,
+    },
+    miner_scorer: {
+      interval: GAME_DEFAULTS.scoreIntervalMs / 1000,
+      window_hours: GAME_DEFAULTS.scoreWindowMs / 3_600_000,
+      policy: "apex",
+      burn_share: 0,
+      version_key: versionKey(),
+      max_attempts: 5,
+      retry_backoff: 12,
+      debug: false,
+    },
+    pipeline: {
+      num_consumers: 5,
+      timeout_consumer: 1200,
+      timeout_producer: 240,
+      queue_size: 10_000,
+      reference_rate: GAME_DEFAULTS.referenceRate,
+      redundancy_rate: GAME_DEFAULTS.redundancyRate,
+      rounds: 0,
+      debug: false,
+    },
+    weight_syncer: {
+      port: 8001,
+      enable_receive: false,
+      enable_send: false,
+      min_alpha_stake: 15_000,
+      verified_hotkeys: [],
+      expiry: 3600,
+      request_timeout: 10,
+    },
+    logger_db: { db_path: "results.db" },
+    status: { host: "127.0.0.1", port: 8001, enabled: true },
+    logging: { level: "info", json: false },
+  };
+}
+
+/** The `--fast` preset: the same game on a local cadence (rounds every few seconds, weights every minute). */
+export const FAST_PRESET: DeepPartial<ValidatorConfig> = {
+  pipeline: { num_consumers: 2, timeout_consumer: 1, timeout_producer: 3 },
+  miner_scorer: { interval: 60, retry_backoff: 1 },
+  miner_sampler: { candidate_ttl: 5, metagraph_ttl: 5 },
+  deep_research: { max_steps: 4, timeout: 60 },
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge; arrays and scalars replace, undefined is skipped. */
+export function mergeConfig<T>(base: T, over: unknown): T {
+  if (!isPlainObject(base) || !isPlainObject(over)) return (over === undefined ? base : over) as T;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? mergeConfig(out[k], v) : v;
+  }
+  return out as T;
+}
+
+/** Upstream YAML wraps each section as {class_loc?, kwargs: {...}}; accept that and the flat form. */
+function unwrapSections(doc: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, section] of Object.entries(doc)) {
+    if (isPlainObject(section) && ("kwargs" in section || "class_loc" in section)) {
+      const { kwargs, class_loc: _ignored, ...rest } = section as Record<string, unknown>;
+      out[name] = { ...rest, ...(isPlainObject(kwargs) ? kwargs : {}) };
+    } else {
+      out[name] = section;
+    }
+  }
+  // Upstream's testnet example still carries the removed `sample_size`; drop it rather than refuse the file.
+  const sampler = out.miner_sampler;
+  if (isPlainObject(sampler) && "sample_size" in sampler) delete sampler.sample_size;
+  // Upstream's `logging` section is unused; ours has different keys, so only keep known ones.
+  return out;
+}
+
+export interface CliFlags {
+  config?: string;
+  network?: string;
+  netuid?: number;
+  coldkey?: string;
+  hotkey?: string;
+  walletPath?: string;
+  db?: string;
+  port?: number;
+  rounds?: number;
+  fast?: boolean;
+  noChain?: boolean;
+  miners?: Array<{ url: string; hotkey: string }>;
+  chainEndpoint?: string;
+  json?: boolean;
+  help?: boolean;
+  logLevel?: string;
+  seed?: number;
+  policy?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const FLAG_SPEC: Record<string, { key: keyof CliFlags; kind: "string" | "int" | "bool" | "miners" }> = {
+  "--config": { key: "config", kind: "string" },
+  "-c": { key: "config", kind: "string" },
+  "--network": { key: "network", kind: "string" },
+  "--netuid": { key: "netuid", kind: "int" },
+  "--coldkey": { key: "coldkey", kind: "string" },
+  "--hotkey": { key: "hotkey", kind: "string" },
+  "--wallet-path": { key: "walletPath", kind: "string" },
+  "--db": { key: "db", kind: "string" },
+  "--port": { key: "port", kind: "int" },
+  "--rounds": { key: "rounds", kind: "int" },
+  "--fast": { key: "fast", kind: "bool" },
+  "--no-chain": { key: "noChain", kind: "bool" },
+  "--miners": { key: "miners", kind: "miners" },
+  "--chain-endpoint": { key: "chainEndpoint", kind: "string" },
+  "--json": { key: "json", kind: "bool" },
+  "--help": { key: "help", kind: "bool" },
+  "-h": { key: "help", kind: "bool" },
+  "--log-level": { key: "logLevel", kind: "string" },
+  "--seed": { key: "seed", kind: "int" },
+  "--policy": { key: "policy", kind: "string" },
+};
+
+export const VALIDATOR_HELP = `apex-validator: the Apex (Bittensor SN1) validator
+
+Usage:
+  apex-validator [flags]                       run the validator
+  apex-validator scores --db FILE [--window 22h] [--json]
+                                               window totals per hotkey as {hotkey: total}
+  apex-validator export --since DATE [--db FILE]
+                                               rounds since DATE as JSON lines on stdout
+
+Flags (flags > environment > YAML file > defaults):
+  -c, --config FILE      YAML config (sections as upstream: chain, llm, deep_research, websearch,
+                         miner_sampler, miner_scorer, pipeline, weight_syncer, logger_db; plus status, logging)
+  --network NAME         finney | test | local | sim | ws(s)://URL   (env BT_SUBTENSOR_NETWORK)
+  --netuid N             subnet (default 1 on finney, 61 on test)
+  --coldkey NAME         wallet name                                  (env APEX_COLDKEY)
+  --hotkey NAME          hotkey name                                  (env APEX_HOTKEY)
+  --wallet-path DIR      wallets directory (default ~/.bittensor/wallets, env BT_WALLET_PATH)
+  --db FILE              results database (default results.db)
+  --port N               status server port: /health /metrics /api/status (default 8001; 0 = any free port)
+  --rounds N             stop after N finished rounds (0 = forever)
+  --fast                 local cadence: a round every few seconds, weights every minute
+  --no-chain             do not touch a chain; query --miners and only log the weights it would set
+  --miners URL=SS58,...  the miners to query in --no-chain mode
+  --chain-endpoint URL   endpoint for "sim" (default http://127.0.0.1:9955) or "local" (ws://127.0.0.1:9944)
+  --seed N               seed the round RNG (reproducible coin flips and samples)
+  --policy NAME          apex (default, upstream scoring) | gold-standard
+  --log-level LEVEL      trace | debug | info | warn | error | silent
+  --json                 machine-readable output on stdout; logs go to stderr
+  -h, --help             this text
+
+Environment: APEX_LLM_API_KEY, APEX_LLM_BASE_URL, APEX_LLM_MODEL (OpenAI-compatible LLM; offline without a key),
+  APEX_DEEP_RESEARCH_API_KEY, TAVILY_API_KEY (web search; offline without a key), APEX_VALIDATOR_CONFIG.
+`;
+
+function parseMiners(text: string): Array<{ url: string; hotkey: string }> {
+  return text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const eq = item.lastIndexOf("=");
+      if (eq <= 0 || eq === item.length - 1)
+        throw new ConfigError(`--miners: "${item}" must look like http://127.0.0.1:8091=5F...SS58`);
+      const url = item.slice(0, eq);
+      if (!/^https?:\/\//.test(url))
+        throw new ConfigError(`--miners: "${url}" must start with http:// or https://`);
+      return { url: url.replace(/\/+$/, ""), hotkey: item.slice(eq + 1) };
+    });
+}
+
+export function parseFlags(argv: readonly string[]): { flags: CliFlags; rest: string[] } {
+  const flags: CliFlags = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i]!;
+    const [name, inline] =
+      raw.startsWith("--") && raw.includes("=")
+        ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
+        : [raw, undefined];
+    const spec = FLAG_SPEC[name];
+    if (!spec) {
+      if (raw.startsWith("-")) throw new ConfigError(`unknown flag ${raw}; see --help`);
+      rest.push(raw);
+      continue;
+    }
+    const rec = flags as Record<string, unknown>;
+    if (spec.kind === "bool") {
+      rec[spec.key] = true;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`${name} needs a value; see --help`);
+    if (spec.kind === "int") {
+      if (!/^-?\d+$/.test(value)) throw new ConfigError(`${name} must be an integer, got "${value}"`);
+      rec[spec.key] = Number(value);
+    } else if (spec.kind === "miners") {
+      rec[spec.key] = parseMiners(value);
+    } else {
+      rec[spec.key] = value;
+    }
+  }
+  return { flags, rest };
+}
+
+export type FileReader = (path: string) => string;
+
+function networkName(network: string | string[]): string {
+  return Array.isArray(network) ? (network[0] ?? "finney") : network;
+}
+
+/** Whether the network is a public one where miners must announce routable addresses. */
+export function isPublicNetwork(network: string | string[]): boolean {
+  const n = networkName(network);
+  return n === "finney" || n === "test" || /opentensor\.ai/.test(n);
+}
+
+/**
+ * Reads the whole configuration. `argv` excludes the node binary and script; `fileReader` reads the YAML
+ * (injected so tests need no files).
+ */
+export function loadValidatorConfig(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  fileReader: FileReader,
+): ValidatorConfig {
+  const { flags } = parseFlags(argv);
+  let cfg = defaultValidatorConfig();
+
+  const configPath = flags.config ?? env.APEX_VALIDATOR_CONFIG;
+  let fileNetuid = false;
+  if (configPath) {
+    let text: string;
+    try {
+      text = fileReader(configPath);
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${configPath}: ${(err as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (!isPlainObject(doc))
+        throw new ConfigError(`config file ${configPath} must be a YAML mapping of sections`);
+      const sections = unwrapSections(doc);
+      const unknown = Object.keys(sections).filter((k) => !(k in cfg) && k !== "logger_wandb");
+      if (unknown.length)
+        throw new ConfigError(
+          `config file ${configPath}: unknown section(s) ${unknown.join(", ")}; known: ${Object.keys(cfg).join(", ")}`,
+        );
+      delete sections.logger_wandb; // W&B is not supported; accept upstream files that carry it.
+      fileNetuid = isPlainObject(sections.chain) && "netuid" in sections.chain;
+      cfg = mergeConfig(cfg, sections);
+    }
+  }
+
+  // Environment.
+  const envOver: DeepPartial<ValidatorConfig> = {
+    chain: {
+      network: env.BT_SUBTENSOR_NETWORK,
+      coldkey: env.APEX_COLDKEY,
+      hotkey: env.APEX_HOTKEY,
+      wallet_path: env.BT_WALLET_PATH,
+    },
+    llm: { key: env.APEX_LLM_API_KEY, base_url: env.APEX_LLM_BASE_URL, model: env.APEX_LLM_MODEL },
+    deep_research: { key: env.APEX_DEEP_RESEARCH_API_KEY },
+    websearch: { key: env.TAVILY_API_KEY },
+  };
+  cfg = mergeConfig(cfg, envOver);
+
+  // Flags.
+  if (flags.fast) cfg = mergeConfig(cfg, FAST_PRESET);
+  const flagOver: DeepPartial<ValidatorConfig> = {
+    chain: {
+      network: flags.network,
+      netuid: flags.netuid,
+      coldkey: flags.coldkey,
+      hotkey: flags.hotkey,
+      wallet_path: flags.walletPath,
+      endpoint: flags.chainEndpoint,
+      no_chain: flags.noChain,
+      miners: flags.miners,
+    },
+    logger_db: { db_path: flags.db },
+    status: { port: flags.port },
+    pipeline: { rounds: flags.rounds, seed: flags.seed },
+    logging: { level: flags.logLevel as ValidatorConfig["logging"]["level"] | undefined, json: flags.json },
+    miner_scorer: { policy: flags.policy as ValidatorConfig["miner_scorer"]["policy"] | undefined },
+  };
+  cfg = mergeConfig(cfg, flagOver);
+
+  // Derived defaults: netuid per network unless given; real backends when keys are present.
+  if (flags.netuid === undefined && !fileNetuid) {
+    const n = networkName(cfg.chain.network);
+    if (n === "test") cfg.chain.netuid = APEX_NETUIDS.test;
+    else if (n === "finney") cfg.chain.netuid = APEX_NETUIDS.finney;
+  }
+  if (cfg.llm.key && cfg.llm.backend === "offline" && !hasExplicit(configPath, fileReader, "llm", "backend"))
+    cfg.llm.backend = "openai";
+  if (cfg.websearch.key && !hasExplicit(configPath, fileReader, "websearch", "backend"))
+    cfg.websearch.backend = "tavily";
+  if (cfg.chain.miners.length > 0 && !cfg.chain.no_chain && flags.miners)
+    throw new ConfigError("--miners is only used with --no-chain (the test mode); add --no-chain");
+
+  return validateConfig(cfg);
+}
+
+function hasExplicit(path: string | undefined, reader: FileReader, section: string, key: string): boolean {
+  if (!path) return false;
+  try {
+    const doc = unwrapSections((parseYaml(reader(path)) ?? {}) as Record<string, unknown>);
+    const s = doc[section];
+    return isPlainObject(s) && key in s;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks a full config object; throws a ConfigError naming every bad field. */
+export function validateConfig(cfg: unknown): ValidatorConfig {
+  if (!Value.Check(ValidatorConfigSchema, cfg)) {
+    const problems = [...Value.Errors(ValidatorConfigSchema, cfg)]
+      .filter((e) => e.keyword !== "boolean")
+      .slice(0, 12)
+      .map((e) => {
+        const where = e.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(root)";
+        const extra =
+          e.keyword === "additionalProperties"
+            ? ` (${(e.params as { additionalProperties?: string[] }).additionalProperties?.join(", ")})`
+            : "";
+        return `  ${where}: ${e.message}${extra}`;
+      });
+    throw new ConfigError(`invalid validator config:\n${problems.join("\n")}`);
+  }
+  const c = cfg as ValidatorConfig;
+  const sampler = c.miner_sampler;
+  if (
+    sampler.available_addresses &&
+    sampler.available_addresses.length !== (sampler.available_uids?.length ?? -1)
+  )
+    throw new ConfigError("miner_sampler.available_addresses needs available_uids of the same length");
+  if (c.chain.no_chain && c.chain.miners.length === 0)
+    throw new ConfigError("--no-chain needs --miners URL=SS58,... (the miners to query)");
+  return c;
+}
+
+/** Builds a config from defaults plus overrides (what the localnet uses when it embeds a validator). */
+export function makeValidatorConfig(overrides: DeepPartial<ValidatorConfig> = {}): ValidatorConfig {
+  return validateConfig(mergeConfig(defaultValidatorConfig(), overrides));
+}
+
+/** The process environment; the only place the validator touches process.env. */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
+}

@@ -1,0 +1,205 @@
+// One round of the Apex game (apex-v3-reference §2.4, §2.7, §2.8, §3.1): query, reference or generator,
+// discriminators, scores, stored whole.
+import { randomUUID } from "node:crypto";
+import type { DiscriminatorResultRecord, ResultsStore, RoundRecord } from "@apex/db";
+import { type Clock, parseDiscriminatorAnswer, scoreRound, VALIDATOR_REFERENCE_LABEL } from "@apex/protocol";
+import type { QueryMaker, Researcher } from "./llm-adapter.js";
+import type { Logger } from "./logger.js";
+import type { ValidatorMetrics } from "./metrics.js";
+import { deadlineSignal, type MinerClient, type MinerReply } from "./miner-client.js";
+import type { MinerInfo, MinerSampler } from "./sampler.js";
+
+export interface RoundSettings {
+  referenceRate: number;
+  redundancyRate: number;
+  generatorSampleSize: number;
+  discriminatorSampleSize: number;
+  /** Time budget for one deep-research reference. */
+  referenceTimeoutMs: number;
+}
+
+export interface RoundContext {
+  settings: RoundSettings;
+  sampler: MinerSampler;
+  client: MinerClient;
+  makeQuery: QueryMaker;
+  research: Researcher;
+  store: ResultsStore;
+  clock: Clock;
+  rng: () => number;
+  logger: Logger;
+  metrics?: ValidatorMetrics;
+}
+
+/** What a round produced beyond the stored record (for listeners and logs). */
+export interface RoundEvent {
+  round: RoundRecord;
+  /** The 0.05 redundancy reference of a generator round: logged only, never scored. */
+  redundancyReference: string | null;
+  generatorCandidates: Array<{ hotkey: string; uid: number; text: string | null; latencyMs: number }>;
+  durationMs: number;
+}
+
+export class NoMinersError extends Error {
+  constructor() {
+    super(
+      "no miners to query: the candidate list is empty (check stake, served axons and the address policy)",
+    );
+    this.name = "NoMinersError";
+  }
+}
+
+async function withBudget<T>(
+  clock: Clock,
+  ms: number,
+  run: (signal: AbortSignal) => Promise<T>,
+  parent?: AbortSignal,
+): Promise<T> {
+  const { signal, dispose } = deadlineSignal(clock, ms, parent);
+  try {
+    // Race as well: a backend that ignores the signal must not hold the round past its budget.
+    return await Promise.race([
+      run(signal),
+      new Promise<never>((_, reject) => {
+        if (signal.aborted) reject(signal.reason);
+        signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+      }),
+    ]);
+  } finally {
+    dispose();
+  }
+}
+
+function recordReply(ctx: RoundContext, role: "generator" | "discriminator", reply: MinerReply): void {
+  ctx.metrics?.minerRequests.inc({ role, outcome: reply.text === null ? "no_answer" : "answered" });
+  ctx.metrics?.minerLatency.observe({ role }, reply.latencyMs / 1000);
+}
+
+export async function playRound(
+  ctx: RoundContext,
+  opts: { query?: string; signal?: AbortSignal; monotonic?: () => number } = {},
+): Promise<RoundEvent> {
+  const mono = opts.monotonic ?? (() => performance.now());
+  const started = mono();
+  const { settings, rng, logger } = ctx;
+  const candidates = await ctx.sampler.candidates();
+  if (candidates.length === 0) throw new NoMinersError();
+
+  const query = opts.query ?? (await ctx.makeQuery(opts.signal));
+
+  // Coin flip: reference round (GT=0) with probability reference_rate.
+  let reference: string | null = null;
+  let referenceFailed = false;
+  if (rng() < settings.referenceRate) {
+    try {
+      reference = await withBudget(
+        ctx.clock,
+        settings.referenceTimeoutMs,
+        (s) => ctx.research(query, s),
+        opts.signal,
+      );
+    } catch (err) {
+      // Upstream: a failed reference silently becomes a generator round; we count it.
+      referenceFailed = true;
+      ctx.metrics?.referenceFailures.inc();
+      logger.warn({ err }, "reference failed; the round falls back to a generator round");
+    }
+  }
+
+  let groundTruth: 0 | 1;
+  let generators: Array<{ miner: MinerInfo; reply: MinerReply }> = [];
+  let redundancyReference: string | null = null;
+  if (reference !== null) {
+    groundTruth = 0;
+  } else {
+    groundTruth = 1;
+    const sampled = await ctx.sampler.sample(settings.generatorSampleSize);
+    generators = await Promise.all(
+      sampled.map(async (miner) => {
+        const reply = await ctx.client.generate(miner, query, opts.signal);
+        recordReply(ctx, "generator", reply);
+        return { miner, reply };
+      }),
+    );
+    if (rng() < settings.redundancyRate) {
+      try {
+        redundancyReference = await withBudget(
+          ctx.clock,
+          settings.referenceTimeoutMs,
+          (s) => ctx.research(query, s),
+          opts.signal,
+        );
+      } catch (err) {
+        logger.warn({ err }, "redundancy reference failed (logged only)");
+      }
+    }
+  }
+
+  // Discriminators are sampled independently: the generator may be among them (upstream).
+  const discriminators = await ctx.sampler.sample(settings.discriminatorSampleSize);
+
+  // The shown text: a random generator result when GT=1 (failed generators show ""), else the reference.
+  let shown: { hotkey: string; uid: number | null; text: string; latencyMs: number | null };
+  if (groundTruth === 1 && generators.length > 0) {
+    const g = generators[Math.floor(rng() * generators.length)]!;
+    shown = {
+      hotkey: g.miner.hotkey,
+      uid: g.miner.uid,
+      text: g.reply.text ?? "",
+      latencyMs: g.reply.latencyMs,
+    };
+  } else if (groundTruth === 1) {
+    throw new NoMinersError();
+  } else {
+    shown = { hotkey: VALIDATOR_REFERENCE_LABEL, uid: null, text: reference ?? "", latencyMs: null };
+  }
+
+  const replies = await Promise.all(
+    discriminators.map(async (miner) => {
+      const reply = await ctx.client.discriminate(miner, query, shown.text, opts.signal);
+      recordReply(ctx, "discriminator", reply);
+      return reply;
+    }),
+  );
+  const answers = replies.map((r) => parseDiscriminatorAnswer(r.text));
+  // N = the sampled count, not the responders.
+  const scores = scoreRound(groundTruth, answers);
+  const results: DiscriminatorResultRecord[] = discriminators.map((miner, i) => ({
+    hotkey: miner.hotkey,
+    uid: miner.uid,
+    answer: answers[i] ?? null,
+    correct: scores.correct[i] ?? false,
+    score: scores.discriminatorScores[i] ?? 0,
+    latencyMs: Math.round(replies[i]?.latencyMs ?? 0),
+  }));
+
+  const round: RoundRecord = {
+    id: randomUUID(),
+    createdAt: ctx.clock.now(),
+    kind: groundTruth === 0 ? "reference" : "generator",
+    groundTruth,
+    query,
+    shownText: shown.text,
+    generatorHotkey: shown.hotkey,
+    generatorUid: shown.uid,
+    generatorLatencyMs: shown.latencyMs === null ? null : Math.round(shown.latencyMs),
+    generatorScore: scores.generatorScore,
+    referenceFailed,
+    discriminators: results,
+  };
+  ctx.store.insertRound(round);
+  const durationMs = mono() - started;
+  ctx.metrics?.rounds.inc({ kind: round.kind });
+  ctx.metrics?.roundDuration.observe({ kind: round.kind }, durationMs / 1000);
+  return {
+    round,
+    redundancyReference,
+    generatorCandidates: generators.map((g) => ({
+      hotkey: g.miner.hotkey,
+      uid: g.miner.uid,
+      text: g.reply.text,
+      latencyMs: g.reply.latencyMs,
+    })),
+    durationMs,
+  };
+}

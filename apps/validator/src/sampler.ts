@@ -1,0 +1,227 @@
+// MinerSampler (apex-v3-reference §2.9 plus issue 6): who is a candidate, and which miners a round asks.
+import { isIP } from "node:net";
+import type { Metagraph, NeuronInfo } from "@apex/chain";
+import type { Clock } from "@apex/protocol";
+
+export interface MinerInfo {
+  uid: number;
+  hotkey: string;
+  coldkey: string;
+  /** http://ip:port */
+  address: string;
+}
+
+export type SampleMode = "random" | "sequential";
+
+export interface CandidateOptions {
+  validatorMinStake: number;
+  /** Our own hotkey: never sampled. */
+  ownHotkey?: string;
+  /** public: skip private/loopback/link-local/unroutable addresses (finney, test); any: allow (local, sim). */
+  addressPolicy: "public" | "any";
+  dedupeIp?: boolean;
+  dedupeColdkey?: boolean;
+  availableUids?: readonly number[];
+  availableAddresses?: readonly string[];
+}
+
+function ipv4ToInt(ip: string): number {
+  return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
+const V4_BLOCKED: Array<[string, number]> = [
+  ["0.0.0.0", 8], // "this network"
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10], // carrier-grade NAT
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.88.99.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4], // multicast
+  ["240.0.0.0", 4], // reserved + broadcast
+];
+
+/** True when a miner announcing this address could be reached on the public internet. */
+export function isPublicAddress(ip: string): boolean {
+  const kind = isIP(ip);
+  if (kind === 4) {
+    const n = ipv4ToInt(ip);
+    return !V4_BLOCKED.some(([base, bits]) => {
+      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+      return (n & mask) >>> 0 === (ipv4ToInt(base) & mask) >>> 0;
+    });
+  }
+  if (kind === 6) {
+    const lower = ip.toLowerCase();
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+    if (mapped) return isPublicAddress(mapped[1]!);
+    if (lower === "::" || lower === "::1") return false;
+    const first = Number.parseInt(lower.split(":")[0] || "0", 16);
+    if ((first & 0xfe00) === 0xfc00) return false; // fc00::/7 unique local
+    if ((first & 0xffc0) === 0xfe80) return false; // fe80::/10 link-local
+    if ((first & 0xff00) === 0xff00) return false; // multicast
+    if (lower.startsWith("2001:db8:") || lower.startsWith("2001:0db8:")) return false; // documentation
+    if (lower.startsWith("::")) return false; // other IPv4-compatible/unspecified forms
+    return true;
+  }
+  return false;
+}
+
+function isServed(n: NeuronInfo): boolean {
+  const ip = n.axon.ip;
+  return n.axon.port !== 0 && ip !== "" && ip !== "0.0.0.0" && ip !== "::" && isIP(ip) !== 0;
+}
+
+function axonUrl(n: NeuronInfo): string {
+  const host = n.axon.ipType === 6 || isIP(n.axon.ip) === 6 ? `[${n.axon.ip}]` : n.axon.ip;
+  return `http://${host}:${n.axon.port}`;
+}
+
+/** Pure candidate selection: stake below the validator threshold, served, not us, address policy, dedupe. */
+export function selectCandidates(metagraph: Metagraph, opts: CandidateOptions): MinerInfo[] {
+  const pinned = opts.availableUids ? new Map(opts.availableUids.map((u, i) => [u, i])) : null;
+  const out: MinerInfo[] = [];
+  const seenIp = new Set<string>();
+  const seenColdkey = new Set<string>();
+  const neurons = [...metagraph.neurons].sort((a, b) => a.uid - b.uid);
+  for (const n of neurons) {
+    if (n.stake >= opts.validatorMinStake) continue;
+    if (opts.ownHotkey && n.hotkey === opts.ownHotkey) continue;
+    const pinIndex = pinned?.get(n.uid);
+    if (pinned && pinIndex === undefined) continue;
+    const override = pinIndex !== undefined ? opts.availableAddresses?.[pinIndex] : undefined;
+    if (override === undefined) {
+      if (!isServed(n)) continue;
+      if (opts.addressPolicy === "public" && !isPublicAddress(n.axon.ip)) continue;
+    }
+    if (opts.dedupeIp) {
+      if (seenIp.has(n.axon.ip)) continue;
+      seenIp.add(n.axon.ip);
+    }
+    if (opts.dedupeColdkey) {
+      if (seenColdkey.has(n.coldkey)) continue;
+      seenColdkey.add(n.coldkey);
+    }
+    out.push({ uid: n.uid, hotkey: n.hotkey, coldkey: n.coldkey, address: override ?? axonUrl(n) });
+  }
+  return out;
+}
+
+function shuffle<T>(items: readonly T[], rng: () => number): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}
+
+/** Uniform sample without replacement (size already clamped). */
+export function sampleRandom<T>(items: readonly T[], size: number, rng: () => number): T[] {
+  return shuffle(items, rng).slice(0, Math.min(size, items.length));
+}
+
+const key = (m: MinerInfo) => `${m.uid}:${m.hotkey}`;
+
+/**
+ * The sequential "epoch" deque shared by generator and discriminator sampling: every candidate is visited once
+ * per epoch. Refills with a fresh shuffle when empty (mid-sample if needed), never repeating a miner within one
+ * sample, and drops entries that are no longer candidates.
+ */
+export class EpochDeque {
+  private deque: MinerInfo[] = [];
+
+  take(candidates: readonly MinerInfo[], size: number, rng: () => number): MinerInfo[] {
+    const n = Math.min(size, candidates.length);
+    const valid = new Map(candidates.map((c) => [key(c), c]));
+    const picked: MinerInfo[] = [];
+    const chosen = new Set<string>();
+    const deferred: MinerInfo[] = [];
+    let refills = 0;
+    while (picked.length < n) {
+      if (this.deque.length === 0) {
+        if (refills++ > 2) break; // cannot happen with n ≤ candidates; guards against a bad input loop
+        this.deque = shuffle(candidates, rng);
+      }
+      const next = this.deque.shift()!;
+      const current = valid.get(key(next));
+      if (!current) continue;
+      if (chosen.has(key(current))) {
+        deferred.push(current);
+        continue;
+      }
+      chosen.add(key(current));
+      picked.push(current);
+    }
+    // Miners skipped because they were already in this sample go first next time.
+    this.deque.unshift(...deferred);
+    return picked;
+  }
+
+  get remaining(): number {
+    return this.deque.length;
+  }
+}
+
+export interface MinerSource {
+  /** Current candidates' raw material; null means a fixed list (test mode). */
+  metagraph(): Promise<Metagraph>;
+}
+
+export interface MinerSamplerOptions extends CandidateOptions {
+  mode: SampleMode;
+  candidateTtlMs: number;
+  metagraphTtlMs: number;
+}
+
+export class MinerSampler {
+  private readonly epoch = new EpochDeque();
+  private candidatesCache: { at: number; value: MinerInfo[] } | null = null;
+  private metagraphCache: { at: number; value: Metagraph } | null = null;
+
+  constructor(
+    private readonly source: MinerSource | { fixed: MinerInfo[] },
+    private readonly opts: MinerSamplerOptions,
+    private readonly clock: Clock,
+    private readonly rng: () => number,
+  ) {}
+
+  async metagraph(): Promise<Metagraph | null> {
+    if ("fixed" in this.source) return null;
+    const now = this.clock.now();
+    if (this.metagraphCache && now - this.metagraphCache.at < this.opts.metagraphTtlMs)
+      return this.metagraphCache.value;
+    const value = await this.source.metagraph();
+    this.metagraphCache = { at: now, value };
+    return value;
+  }
+
+  async candidates(): Promise<MinerInfo[]> {
+    if ("fixed" in this.source) return this.source.fixed;
+    const now = this.clock.now();
+    if (this.candidatesCache && now - this.candidatesCache.at < this.opts.candidateTtlMs)
+      return this.candidatesCache.value;
+    const mg = await this.metagraph();
+    const value = mg ? selectCandidates(mg, this.opts) : [];
+    this.candidatesCache = { at: now, value };
+    return value;
+  }
+
+  /** Sample size is clamped to the candidates (upstream only warned). */
+  async sample(size: number): Promise<MinerInfo[]> {
+    const candidates = await this.candidates();
+    if (this.opts.mode === "random") return sampleRandom(candidates, size, this.rng);
+    return this.epoch.take(candidates, size, this.rng);
+  }
+
+  invalidate(): void {
+    this.candidatesCache = null;
+    this.metagraphCache = null;
+  }
+}

@@ -1,0 +1,131 @@
+// The validator's HTTP face: /health, /metrics (Prometheus), /api/status (the dashboard's JSON) and, when the
+// weight syncer's send switch is on, POST /v1/get_rewards for peer validators.
+
+import type { RoundRecord } from "@apex/db";
+import { ReplayCache, verifyEpistula } from "@apex/protocol";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import { GET_REWARDS_ROUTE, isPeerValidator } from "./syncer.js";
+import type { Validator, ValidatorStatus } from "./validator.js";
+
+/** The /api/status JSON (documented in docs/validator.md; the localnet dashboard reads it). */
+export interface StatusJson {
+  version: 1;
+  hotkey: string;
+  network: string;
+  netuid: number;
+  noChain: boolean;
+  /** Chain head (null without a chain). */
+  block: number | null;
+  tempo: number | null;
+  running: boolean;
+  counts: ValidatorStatus["roundsThisRun"] & { stored: number };
+  windowHours: number;
+  windowTotals: Record<string, number>;
+  lastWeightSubmission: ValidatorStatus["lastWeightSubmission"];
+  lastWeightOutcome: ValidatorStatus["lastWeightOutcome"];
+  /** Newest first; texts clipped to 2000 (query) and 4000 (shownText) characters. */
+  recentRounds: RoundRecord[];
+  neurons: ValidatorStatus["neurons"];
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+export function toStatusJson(s: ValidatorStatus): StatusJson {
+  return {
+    version: 1,
+    hotkey: s.hotkey,
+    network: s.network,
+    netuid: s.netuid,
+    noChain: s.noChain,
+    block: s.chainHead,
+    tempo: s.tempo,
+    running: s.running,
+    counts: { ...s.roundsThisRun, stored: s.roundsStored },
+    windowHours: s.windowHours,
+    windowTotals: s.windowTotals,
+    lastWeightSubmission: s.lastWeightSubmission,
+    lastWeightOutcome: s.lastWeightOutcome,
+    recentRounds: s.recentRounds.map((r) => ({
+      ...r,
+      query: clip(r.query, 2000),
+      shownText: clip(r.shownText, 4000),
+    })),
+    neurons: s.neurons,
+  };
+}
+
+export interface StatusServerOptions {
+  /** Recent rounds in /api/status (default 20; `?limit=` may ask for up to 200). */
+  recent?: number;
+  logger?: boolean;
+}
+
+export function buildStatusServer(validator: Validator, opts: StatusServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Keep the raw bytes: Epistula hashes exactly what was sent.
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  app.get(
+    "/health",
+    { schema: { response: { 200: Type.Object({ ok: Type.Boolean(), running: Type.Boolean() }) } } },
+    async () => {
+      const s = await validator.status(0);
+      return { ok: true, running: s.running };
+    },
+  );
+
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", validator.metrics.registry.contentType);
+    return validator.metrics.registry.metrics();
+  });
+
+  app.get(
+    "/api/status",
+    {
+      schema: {
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 200 })) }),
+      },
+    },
+    async (req) => toStatusJson(await validator.status(req.query.limit ?? opts.recent ?? 20)),
+  );
+
+  const ws = validator.config.weight_syncer;
+  const replay = new ReplayCache();
+  app.post(GET_REWARDS_ROUTE, async (req, reply) => {
+    if (!ws.enable_send) return reply.code(405).send({ error: "this validator does not share its rewards" });
+    const raw = typeof req.body === "string" ? req.body : "";
+    try {
+      JSON.parse(raw);
+    } catch {
+      return reply.code(400).send({ error: "body must be JSON" });
+    }
+    const mg = await validator.sampler.metagraph().catch(() => null);
+    const check = verifyEpistula(req.headers, raw, validator.hotkey, validator.now(), {
+      replayCache: replay,
+      isSignerAllowed: (h) =>
+        mg
+          ? isPeerValidator(h, mg, {
+              minAlphaStake: ws.min_alpha_stake,
+              verifiedHotkeys: ws.verified_hotkeys,
+            })
+          : false,
+    });
+    if (!check.ok)
+      return reply.code(check.reason === "signer_not_allowed" ? 401 : 400).send({ error: check.message });
+    const latest = validator.latestRewards();
+    const now = validator.now();
+    if (!latest || now - latest.at > ws.expiry * 1000)
+      return reply.code(503).send({ error: "no fresh rewards yet" });
+    return latest.rewards;
+  });
+
+  return app;
+}
