@@ -24,7 +24,7 @@ export interface LexEntry {
   lemma: string;
   /** The definition part of the gloss. */
   gloss: string;
-  /** Quoted usage examples from the gloss, if any. */
+  /** The gloss's first quoted usage example, if any. */
   examples: string[];
 }
 
@@ -55,24 +55,30 @@ export function lexicon(): Lexicon {
   while (start < text.length) {
     let end = text.indexOf("\n", start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+    const lineStart = start;
     start = end + 1;
-    if (line.startsWith("  ")) continue; // licence header
-    const bar = line.indexOf(" | ");
-    if (bar < 0) continue;
-    // Fields: offset lex_filenum ss_type w_cnt(hex) word lex_id ...
-    const head = line.slice(0, bar).split(" ");
-    const word = head[4];
-    if (!word || /[^A-Za-z_-]/.test(word)) continue;
-    const lemma = word.replace(/_/g, " ");
-    const body = line.slice(bar + 3).trim();
-    const parts = body.split(";").map((p) => p.trim());
-    const gloss = parts.filter((p) => !p.startsWith('"')).join("; ");
-    const examples = parts.filter((p) => p.startsWith('"')).map((p) => p.replace(/^"|"$/g, ""));
+    if (text.charCodeAt(lineStart) === 32) continue; // licence header lines start with spaces
+    // Fields: offset lex_filenum ss_type w_cnt word lex_id … " | " gloss. Walk to the 5th field by hand:
+    // this loop runs 82k times at first use, so it avoids split() and regexes.
+    let p = lineStart;
+    for (let f = 0; f < 4 && p >= 0; f++) p = text.indexOf(" ", p) + 1;
+    const wordEnd = text.indexOf(" ", p);
+    const bar = text.indexOf(" | ", wordEnd);
+    if (p <= 0 || wordEnd < 0 || bar < 0 || bar > end) continue;
+    const word = text.slice(p, wordEnd);
+    if (!/^[A-Za-z][A-Za-z_-]*$/.test(word)) continue;
+    const body = text.slice(bar + 3, end).trim();
+    const quote = body.indexOf('"');
+    const gloss = (quote < 0 ? body : body.slice(0, quote)).replace(/[;\s]+$/, "");
     if (gloss.length < 12) continue;
-    const entry: LexEntry = { lemma, gloss, examples };
+    const examples: string[] = [];
+    if (quote >= 0) {
+      const close = body.indexOf('"', quote + 1);
+      if (close > quote + 1) examples.push(body.slice(quote + 1, close));
+    }
+    const entry: LexEntry = { lemma: word.replace(/_/g, " "), gloss, examples };
     nouns.push(entry);
-    const key = lemma.toLowerCase();
+    const key = entry.lemma.toLowerCase();
     if (!byLemma.has(key)) byLemma.set(key, entry);
   }
   lexiconCache = { nouns, byLemma };
