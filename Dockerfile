@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# The monorepo as one image with three commands: apex-miner, apex-validator, apex-localnet.
+#   docker build -t apex-ts:local .      (docker-compose.yml builds it for you)
+
+# ---- build: install everything, compile every workspace, then drop dev dependencies -------------------------
+FROM node:20-bookworm-slim AS build
+# better-sqlite3 compiles from source with node-gyp.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
+ENV CI=true TURBO_TELEMETRY_DISABLED=1 TURBO_NO_UPDATE_NOTIFIER=1
+WORKDIR /app
+
+# Manifests first, so the dependency layer is cached until a package.json or the lockfile changes.
+# (apps/localnet/test/compose.test.ts checks this list against the workspaces on disk.)
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY apps/localnet/package.json apps/localnet/
+COPY apps/miner/package.json apps/miner/
+COPY apps/validator/package.json apps/validator/
+COPY packages/chain/package.json packages/chain/
+COPY packages/db/package.json packages/db/
+COPY packages/llm/package.json packages/llm/
+COPY packages/protocol/package.json packages/protocol/
+COPY packages/wallet/package.json packages/wallet/
+COPY packages/yuma/package.json packages/yuma/
+RUN npx -y pnpm@10.34.9 install --frozen-lockfile
+
+COPY . .
+# Build, then reinstall from the local store without devDependencies (no network, no recompile), drop tests.
+RUN npx -y pnpm@10.34.9 exec turbo run build \
+  && npx -y pnpm@10.34.9 install --prod --frozen-lockfile --offline --config.confirmModulesPurge=false \
+  && rm -rf apps/*/test packages/*/test bench .turbo apps/*/.turbo packages/*/.turbo
+
+# ---- runtime: Node and the built workspaces only ----------------------------------------------------------
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production BT_WALLET_PATH=/wallets
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+RUN for cmd in miner validator localnet; do \
+      printf '#!/bin/sh\nexec node /app/apps/%s/dist/cli.js "$@"\n' "$cmd" > "/usr/local/bin/apex-$cmd"; \
+      chmod 755 "/usr/local/bin/apex-$cmd"; \
+    done \
+  && mkdir -p /wallets /data \
+  && chown node:node /wallets /data
+USER node
+VOLUME ["/wallets", "/data"]
+# 8091 miner, 8001 validator status, 8787 dashboard.
+EXPOSE 8091 8001 8787
+CMD ["apex-localnet", "--help"]
