@@ -1,3 +1,4 @@
 export * from "./client.js";
 export * from "./codec.js";
+export * from "./launcher.js";
 export * from "./tlock.js";

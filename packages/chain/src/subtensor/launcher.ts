@@ -1,0 +1,185 @@
+// Runs a real subtensor runtime locally, offline, inside @acala-network/chopsticks, from a chain spec the user
+// supplies (subtensor-reference §B2–B7). Three fixes make the stock chopsticks work with subtensor:
+//  1. plain specs → raw genesis through the runtime's own GenesisBuilder (chopsticks only reads raw specs);
+//  2. the Aura slot-duration probe fails (missing bls12_381 host functions), so we run it ourselves with
+//     unresolved imports allowed and seed chopsticks' memo;
+//  3. Timestamp.Now is seeded slot-aligned so block #1 cannot straddle a slot boundary.
+// chopsticks is an optional dependency (it declares node >= 22, so pnpm on node 20 skips it): loaded lazily.
+import { readFile } from "node:fs/promises";
+import { type Clock, systemClock } from "@apex/protocol";
+import { ChainError } from "../types.js";
+
+/** twox128("Timestamp") ++ twox128("Now"). */
+const TIMESTAMP_NOW_KEY = "0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb";
+const CODE_KEY = "0x3a636f6465";
+
+export interface SubtensorLocalOptions {
+  /** Path of a chain spec (plain with runtimeGenesis {code, patch}, or raw). Never commit one. */
+  specPath: string;
+  /** WebSocket port (default 9944). */
+  port?: number;
+  host?: string;
+  /** Time source for the slot-aligned genesis timestamp (default: system clock). */
+  clock?: Clock;
+}
+
+export interface SubtensorLocal {
+  url: string;
+  /** spec_version-independent facts worth logging. */
+  slotDurationMs: number;
+  close(): Promise<void>;
+}
+
+type Top = Record<string, string>;
+interface RawSpec {
+  genesis: { raw: { top: Top; childrenDefault: Record<string, unknown> } };
+  [k: string]: unknown;
+}
+type TaskResult =
+  | { Call: { result: string; storageDiff: Array<[string, string | null]> } }
+  | { Error: string };
+interface ChopsticksModule {
+  runTask(task: Record<string, unknown>, handler?: Record<string, unknown>): Promise<TaskResult>;
+  emptyTaskHandler: Record<string, unknown>;
+  getAuraSlotDuration: { cache: { set(key: unknown, value: unknown): void } };
+  setupWithServer(argv: Record<string, unknown>): Promise<{ addr: string; close(): Promise<void> }>;
+}
+
+async function loadChopsticks(): Promise<ChopsticksModule> {
+  const name = "@acala-network/chopsticks";
+  try {
+    return (await import(/* @vite-ignore */ name)) as ChopsticksModule;
+  } catch (error) {
+    throw new ChainError(
+      "ChopsticksMissing",
+      `${name} is not installed (${error instanceof Error ? error.message : String(error)}). It is an optional ` +
+        `dependency that declares node >= 22, so pnpm skips it on node 20: install it with ` +
+        `\`pnpm --filter @apex/chain add -O ${name}@1.5.1 --config.engine-strict=false\` or run on node 22.`,
+      "transport",
+    );
+  }
+}
+
+function scaleBytes(bytes: Uint8Array): string {
+  const n = bytes.length;
+  let prefix: Uint8Array;
+  if (n < 1 << 6) prefix = Uint8Array.of(n << 2);
+  else if (n < 1 << 14) prefix = Uint8Array.of(((n << 2) | 1) & 0xff, n >> 6);
+  else {
+    prefix = new Uint8Array(4);
+    new DataView(prefix.buffer).setUint32(0, ((n << 2) | 2) >>> 0, true);
+  }
+  return `0x${Buffer.from(prefix).toString("hex")}${Buffer.from(bytes).toString("hex")}`;
+}
+
+/** Decodes a SCALE `Option<Vec<u8>>` (hex). */
+function decodeOptionBytes(hex: string): Uint8Array | null {
+  const buf = Buffer.from(hex.replace(/^0x/, ""), "hex");
+  if (buf[0] === 0) return null;
+  const mode = buf[1]! & 3;
+  let len: number;
+  let at: number;
+  if (mode === 0) [len, at] = [buf[1]! >> 2, 2];
+  else if (mode === 1) [len, at] = [buf.readUInt16LE(1) >> 2, 3];
+  else if (mode === 2) [len, at] = [buf.readUInt32LE(1) >>> 2, 5];
+  else throw new Error("genesis preset too large");
+  return buf.subarray(at, at + len);
+}
+
+function deepMerge(base: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    base && typeof base === "object" && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v);
+  return out;
+}
+
+function storageHandler(cs: ChopsticksModule, top: Top) {
+  const keys = Object.keys(top).sort();
+  return {
+    ...cs.emptyTaskHandler,
+    getStorage: async (key: string) => top[key],
+    getNextKey: async (prefix: string, key: string) => keys.find((k) => k > key && k.startsWith(prefix)),
+  };
+}
+
+async function call(cs: ChopsticksModule, wasm: string, method: string, arg: string, top: Top = {}) {
+  const result = await cs.runTask(
+    {
+      wasm,
+      calls: [[method, [arg]]],
+      mockSignatureHost: false,
+      allowUnresolvedImports: true,
+      runtimeLogLevel: 0,
+    },
+    storageHandler(cs, top),
+  );
+  if ("Error" in result) throw new ChainError("RuntimeCallFailed", `${method}: ${result.Error}`, "rpc");
+  return result.Call;
+}
+
+/** Plain chain spec → raw spec, by running the runtime's GenesisBuilder (get_preset(None) ⊕ patch → build_state). */
+export async function plainSpecToRaw(spec: Record<string, unknown>): Promise<RawSpec> {
+  const genesis = spec["genesis"] as Record<string, unknown> | undefined;
+  if ((genesis?.["raw"] as { top?: Top } | undefined)?.top) return spec as unknown as RawSpec;
+  const rg = genesis?.["runtimeGenesis"] as { code?: string; patch?: unknown; config?: unknown } | undefined;
+  if (!rg?.code) {
+    throw new ChainError(
+      "BadChainSpec",
+      "the chain spec has neither genesis.raw.top nor genesis.runtimeGenesis.code; pass a subtensor chain spec",
+      "rpc",
+    );
+  }
+  const cs = await loadChopsticks();
+  const preset = await call(cs, rg.code, "GenesisBuilder_get_preset", "0x00");
+  const presetJson = decodeOptionBytes(preset.result);
+  const base: unknown = presetJson ? JSON.parse(Buffer.from(presetJson).toString("utf8")) : {};
+  const merged = rg.config ?? deepMerge(base, rg.patch ?? {});
+  const built = await call(
+    cs,
+    rg.code,
+    "GenesisBuilder_build_state",
+    scaleBytes(new TextEncoder().encode(JSON.stringify(merged))),
+  );
+  const top: Top = {};
+  for (const [k, v] of built.storageDiff) if (v !== null) top[k] = v;
+  top[CODE_KEY] = rg.code;
+  return { ...spec, genesis: { raw: { top, childrenDefault: {} } } };
+}
+
+/** Starts chopsticks on the spec; resolves when the WebSocket endpoint answers. */
+export async function runSubtensorLocal(options: SubtensorLocalOptions): Promise<SubtensorLocal> {
+  let text: string;
+  try {
+    text = await readFile(options.specPath, "utf8");
+  } catch (error) {
+    throw new ChainError(
+      "BadChainSpec",
+      `cannot read chain spec ${options.specPath}: ${String(error)}`,
+      "transport",
+    );
+  }
+  const raw = await plainSpecToRaw(JSON.parse(text) as Record<string, unknown>);
+  const cs = await loadChopsticks();
+  const top = raw.genesis.raw.top;
+  const code = top[CODE_KEY];
+  if (!code) throw new ChainError("BadChainSpec", "the raw genesis has no :code", "rpc");
+  const slot = await call(cs, code, "AuraApi_slot_duration", "0x", top);
+  const slotMs = Number(Buffer.from(slot.result.replace(/^0x/, ""), "hex").readBigUInt64LE(0));
+  cs.getAuraSlotDuration.cache.set(code, Promise.resolve(slotMs));
+  if (!top[TIMESTAMP_NOW_KEY]) {
+    const now = (options.clock ?? systemClock).now();
+    const le = Buffer.alloc(8);
+    le.writeBigUInt64LE(BigInt(Math.floor(now / slotMs) * slotMs));
+    top[TIMESTAMP_NOW_KEY] = `0x${le.toString("hex")}`;
+  }
+  const server = await cs.setupWithServer({
+    genesis: raw,
+    port: options.port ?? 9944,
+    host: options.host ?? "127.0.0.1",
+    "build-block-mode": "Instant",
+    "allow-unresolved-imports": true,
+    "runtime-log-level": 0,
+  });
+  return { url: `ws://${server.addr}`, slotDurationMs: slotMs, close: () => server.close() };
+}
