@@ -82,6 +82,13 @@ export function openResultsStore(path: string, opts: OpenResultsStoreOptions = {
   }
 }
 
+function checkTime(what: string, ms: number): void {
+  if (typeof ms !== "number" || Number.isNaN(ms))
+    throw new Error(
+      `${what}: expected a time in ms since the epoch (e.g. clock.now() - windowMs), got ${ms}`,
+    );
+}
+
 class Store implements SqliteResultsStore {
   private readonly writeRound: ((r: RoundRecord) => void) | null;
   private readonly insertMany: ((rs: readonly RoundRecord[]) => void) | null;
@@ -125,18 +132,22 @@ class Store implements SqliteResultsStore {
   }
 
   windowTotals(sinceMs: number): Map<string, number> {
+    checkTime("windowTotals", sinceMs);
     return windowTotals(this.db, sinceMs);
   }
 
   windowStats(sinceMs: number): HotkeyWindowStats[] {
+    checkTime("windowStats", sinceMs);
     return windowStats(this.db, sinceMs);
   }
 
   windowSummary(sinceMs: number): WindowSummary {
+    checkTime("windowSummary", sinceMs);
     return windowSummary(this.db, sinceMs);
   }
 
   pruneBefore(beforeMs: number, batchSize: number = this.defaultBatch): number {
+    checkTime("pruneBefore", beforeMs);
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
       throw new Error(`pruneBefore: batchSize must be an integer in 1..10000, got ${batchSize}`);
     this.writable();
@@ -164,6 +175,7 @@ class Store implements SqliteResultsStore {
   }
 
   exportRounds(sinceMs: number): Generator<RoundRecord> {
+    checkTime("exportRounds", sinceMs);
     return roundQueries.exportRounds(this.db, sinceMs);
   }
 

@@ -39,6 +39,7 @@ describe("openResultsStore", () => {
 
   it("rejects an empty path with a message that says what to pass", () => {
     expect(() => openResultsStore("")).toThrow(/path must be a file path/);
+    expect(() => store.windowTotals(Number.NaN)).toThrow(/windowTotals: expected a time in ms/);
   });
 
   it("round-trips a round with its discriminators in play order", () => {
