@@ -313,3 +313,15 @@ describe("apex-localnet dashboard command", () => {
     expect(out.join("\n")).toContain("--validator-status URL");
   });
 });
+
+describe("dashboard command io", () => {
+  it("also takes stream writers (stdout/stderr) and ends each line itself", async () => {
+    let text = "";
+    expect(await dashboardCommand(["--help"], { stdout: (s) => (text += s) })).toBe(0);
+    expect(text.startsWith("Usage: apex-localnet dashboard")).toBe(true);
+    expect(text.endsWith("\n")).toBe(true);
+    let errText = "";
+    expect(await dashboardCommand(["--bogus"], { stderr: (s) => (errText += s) })).toBe(2);
+    expect(errText).toMatch(/^apex-localnet dashboard: unknown option "--bogus"\n/);
+  });
+});

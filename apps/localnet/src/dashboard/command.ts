@@ -1,9 +1,12 @@
 import { serveDashboard } from "./server.js";
 import { type FetchLike, validatorStatusSource } from "./validator-source.js";
 
+/** Either line writers (`out`/`err`, one line per call) or stream writers (`stdout`/`stderr`, text as is). */
 export interface DashboardCommandIo {
-  out(line: string): void;
-  err(line: string): void;
+  out?(line: string): void;
+  err?(line: string): void;
+  stdout?(text: string): void;
+  stderr?(text: string): void;
   /** Aborting it stops the server (the CLI wires SIGINT/SIGTERM to it). Without one it runs until killed. */
   signal?: AbortSignal;
   fetch?: FetchLike;
@@ -20,14 +23,14 @@ export const DASHBOARD_USAGE = `Usage: apex-localnet dashboard --validator-statu
 
 Serves the dashboard for one running apex-validator, read from its status server.
   --validator-status URL  the validator's status endpoint, e.g. http://127.0.0.1:8000/api/status
-  --port P                dashboard port (default 8090; 0 picks a free one)
+  --port P                dashboard port (default 8787; 0 picks a free one)
   --host H                address to listen on (default 127.0.0.1)
   --poll-ms MS            how often to poll the status (default 2000)`;
 
 /** Parses the arguments after `dashboard`. Throws an Error whose message says what to fix. */
 export function parseDashboardArgs(argv: readonly string[]): DashboardArgs {
   const args = argv[0] === "dashboard" ? argv.slice(1) : [...argv];
-  const out: DashboardArgs = { validatorStatus: "", port: 8090, host: "127.0.0.1", pollMs: 2000 };
+  const out: DashboardArgs = { validatorStatus: "", port: 8787, host: "127.0.0.1", pollMs: 2000 };
   for (let i = 0; i < args.length; i++) {
     const raw = args[i]!;
     const eq = raw.indexOf("=");
@@ -69,7 +72,15 @@ export function parseDashboardArgs(argv: readonly string[]): DashboardArgs {
  * `apex-localnet dashboard …`: returns the process exit code (0 after a clean stop, 2 for bad arguments,
  * 1 when the server cannot start).
  */
-export async function dashboardCommand(argv: readonly string[], io: DashboardCommandIo): Promise<number> {
+export async function dashboardCommand(
+  argv: readonly string[],
+  streams: DashboardCommandIo,
+): Promise<number> {
+  const io = {
+    ...streams,
+    out: (line: string) => (streams.out ? streams.out(line) : streams.stdout?.(`${line}\n`)),
+    err: (line: string) => (streams.err ? streams.err(line) : streams.stderr?.(`${line}\n`)),
+  };
   if (argv.includes("--help") || argv.includes("-h")) {
     io.out(DASHBOARD_USAGE);
     return 0;
