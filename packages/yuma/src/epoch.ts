@@ -45,7 +45,7 @@ export interface EpochInput {
   maxAllowedValidators: number;
   /** Weights matrix n×n, raw u16 values (rows are normalised inside). */
   weights: Matrix;
-  /** Stored bonds n×n from the previous epoch, any scale (columns are normalised inside). */
+  /** Stored bonds n×n from the previous epoch as the chain keeps them: u16 values 0..65535. */
   bonds: Matrix;
   /** Consensus majority, default 0.5 (subtensor stores kappa as u16: 32767/65535). */
   kappa?: number;
@@ -70,7 +70,11 @@ export interface EpochOutput {
   /** Normalised ranks; subtensor stores incentive = ranks. */
   incentive: number[];
   dividends: number[];
-  /** Bonds to store for the next epoch (column max-upscaled, rows of validators that lost their permit cleared). */
+  /**
+   * Bonds to store for the next epoch as u16 values (truncated like fixed_proportion_to_u16): original Yuma stores
+   * them column max-upscaled; Yuma3 as proportions. Rows of validators that lost their permit are cleared, rows of
+   * neurons that never had one are passed through.
+   */
   bonds: Matrix;
   /** Per uid: alpha for servers (incentive share) and validators (dividend share) out of `emission`. */
   serverEmission: number[];
@@ -153,8 +157,10 @@ export function runEpoch(input: EpochInput): EpochOutput {
   const alpha = 1 - bma / 1_000_000;
   if (input.yuma3) {
     // Yuma3: bonds kept as proportions, EMA toward the (penalised) weights; dividends by stake-weighted bond value.
-    const bonds = maskCols(recentlyRegistered, input.bonds);
-    emaBonds = matEma(weightsForBonds, bonds, alpha);
+    const bonds = maskCols(recentlyRegistered, input.bonds).map((row) => row.map((x) => x / 65_535));
+    emaBonds = matEma(weightsForBonds, bonds, alpha).map((row) =>
+      row.map((x) => Math.min(1, Math.max(0, x))),
+    );
     const normed = colNormalize(emaBonds);
     const perValidator = normed.map((row) => row.reduce((acc, b, j) => acc + b * (incentive[j] ?? 0), 0));
     dividends = normalize(perValidator.map((v, i) => v * activeStake[i]!));
@@ -183,7 +189,11 @@ export function runEpoch(input: EpochInput): EpochOutput {
 
   // Stored bonds: kept for rows that keep a permit, cleared for rows that lose one.
   const storedBonds = zerosMatrix(n, n).map((row, i) =>
-    newPermits[i] ? [...emaBonds[i]!] : input.validatorPermits[i] ? row : [...(input.bonds[i] ?? row)],
+    newPermits[i]
+      ? emaBonds[i]!.map((x) => Math.min(65_535, Math.floor(x * 65_535)))
+      : input.validatorPermits[i]
+        ? row
+        : [...input.bonds[i]!],
   );
 
   return {

@@ -404,11 +404,7 @@ export class SimChain implements ChainClient {
       nr.emission = BigInt(Math.floor(out.combinedEmission[i]!));
       nr.pruningScore = maxCombined > 0 ? Math.floor((out.combinedEmission[i]! / maxCombined) * U16_MAX) : 0;
       const bondRow = out.bonds[i]!;
-      if (bondRow.some((x) => x > 0))
-        sn.bonds.set(
-          nr.uid,
-          bondRow.map((x) => Math.floor(x * U16_MAX)),
-        );
+      if (bondRow.some((x) => x > 0)) sn.bonds.set(nr.uid, [...bondRow]);
       else sn.bonds.delete(nr.uid);
       const earned =
         BigInt(Math.floor(out.serverEmission[i]!)) + BigInt(Math.floor(out.validatorEmission[i]!));
