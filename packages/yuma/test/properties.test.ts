@@ -97,11 +97,10 @@ describe("Yuma epoch properties", () => {
       const b = runEpoch(permuted);
       for (const k of vectorKeys) {
         const want = p(a[k]);
-        b[k].forEach((x, i) =>
-          expect(Math.abs(x - want[i]!), `${k}[${i}] seed ${seed}`).toBeLessThanOrEqual(
-            1e-9 * Math.max(1, Math.abs(want[i]!)),
-          ),
-        );
+        for (const [i, x] of b[k].entries()) {
+          const tolerance = 1e-9 * Math.max(1, Math.abs(want[i]!));
+          expect(Math.abs(x - want[i]!), `${k}[${i}] seed ${seed}`).toBeLessThanOrEqual(tolerance);
+        }
       }
       expect(b.validatorPermits).toEqual(p(a.validatorPermits));
     }
