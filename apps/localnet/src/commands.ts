@@ -1,0 +1,124 @@
+// The chain-facing commands of apex-localnet: chain, bootstrap, scenario, subtensor.
+import {
+  bootstrapSubnet,
+  type ChainClient,
+  DEFAULT_SIM_ENDPOINT,
+  runScenario,
+  runSubtensorLocal,
+  SimChain,
+  SimChainClient,
+  SubtensorClient,
+  serveSimChain,
+} from "@apex/chain";
+import { devKeypair, loadColdkey, loadHotkeyAddress, resolveWalletRoot } from "@apex/wallet";
+import type { BootstrapOptions, ChainOptions, ScenarioOptions, SubtensorOptions } from "./args.js";
+import type { CliIo } from "./cli.js";
+
+const RAO_PER_TAO = 1_000_000_000n;
+
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((done) => {
+    if (!signal) return; // runs until the process is killed
+    if (signal.aborted) return done();
+    signal.addEventListener("abort", () => done(), { once: true });
+  });
+}
+
+/** A chain by name: "sim" is a served SimChain at the default endpoint, http(s) another served one. */
+export async function connectChain(network: string): Promise<ChainClient> {
+  if (network === "sim") return new SimChainClient(DEFAULT_SIM_ENDPOINT);
+  if (/^https?:\/\//.test(network)) return new SimChainClient(network);
+  const client = new SubtensorClient({ endpoints: network });
+  await client.connect();
+  return client;
+}
+
+export async function runChainCommand(o: ChainOptions, io: CliIo): Promise<number> {
+  const sim = new SimChain({ blockTimeMs: o.blockTimeMs, tempo: o.tempo, autoBlocks: true });
+  const served = await serveSimChain(sim, { port: o.port, host: o.host });
+  io.stdout(
+    `SimChain served at ${served.url} (blocks every ${o.blockTimeMs} ms, tempo ${o.tempo}; sudo //Alice)\n`,
+  );
+  await untilAborted(io.signal);
+  await served.close();
+  await sim.close();
+  return 0;
+}
+
+export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promise<number> {
+  const chain = await connectChain(o.network);
+  try {
+    const root = resolveWalletRoot(o.walletPath ?? undefined, io.env);
+    const unlock = { env: io.env };
+    const load = async (w: { wallet: string; hotkey: string }) => ({
+      coldkey: await loadColdkey({ root, wallet: w.wallet, ...unlock }),
+      hotkey: { address: await loadHotkeyAddress({ root, wallet: w.wallet, hotkey: w.hotkey }) },
+    });
+    const sudo = await devKeypair(o.sudoUri);
+    const validators = await Promise.all(
+      o.validators.map(async (w) => ({
+        ...(await load(w)),
+        stakeRao: BigInt(Math.round(o.stakeTao)) * RAO_PER_TAO,
+      })),
+    );
+    const miners = await Promise.all(o.miners.map(load));
+    const owner = { coldkey: sudo, hotkey: await devKeypair(`${o.sudoUri}//apex-owner`) };
+    const result = await bootstrapSubnet(chain, {
+      sudo,
+      owner,
+      validators,
+      miners,
+      tempo: o.tempo,
+      commitReveal: o.commitReveal,
+      weightsRateLimit: 0,
+    });
+    if (o.json) io.stdout(`${JSON.stringify(result)}\n`);
+    else {
+      io.stdout(`subnet ${result.netuid} ready on ${chain.network}\n`);
+      for (const [hotkey, uid] of Object.entries(result.uids.byHotkey))
+        io.stdout(`  uid ${uid}: ${hotkey}\n`);
+    }
+    return 0;
+  } finally {
+    await chain.close();
+  }
+}
+
+export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise<number> {
+  // "sim" runs an in-process SimChain stepped block by block; anything else is a chain to connect to.
+  let chain: ChainClient;
+  let advanceBlocks: ((n: number) => void) | undefined;
+  if (o.network === "sim") {
+    const sim = new SimChain({});
+    chain = sim;
+    advanceBlocks = (n) => {
+      sim.produceBlocks(n);
+    };
+  } else {
+    chain = await connectChain(o.network);
+  }
+  try {
+    const report = await runScenario(o.name, chain, { advanceBlocks });
+    const { passed: _passed, ...rest } = report;
+    const printable = { ...rest, steps: report.steps.map(({ name, ok, error }) => ({ name, ok, error })) };
+    if (o.json) io.stdout(`${JSON.stringify(printable)}\n`);
+    else {
+      io.stdout(`scenario ${report.scenario} on ${report.network} (${report.runtime})\n`);
+      for (const s of report.steps) {
+        io.stdout(`  ${s.ok ? "ok  " : "fail"} ${s.name}${s.error ? `: ${s.error}` : ""}\n`);
+      }
+      io.stdout(`${JSON.stringify(report.result, null, 2)}\n`);
+    }
+    return report.passed ? 0 : 1;
+  } finally {
+    await chain.close();
+  }
+}
+
+export async function runSubtensorCommand(o: SubtensorOptions, io: CliIo): Promise<number> {
+  const node = await runSubtensorLocal({ specPath: o.spec, port: o.port });
+  io.stdout(`subtensor runtime at ${node.url} (slot ${node.slotDurationMs} ms); Ctrl-C to stop\n`);
+  await untilAborted(io.signal);
+  await node.close();
+  return 0;
+}

@@ -1,0 +1,577 @@
+// `apex-localnet run`: a whole subnet on one machine. A SimChain (served to other processes), miners as real
+// HTTP servers on loopback, validators that play the Apex game against them, epochs that pay incentive.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import {
+  bootstrapSubnet,
+  type ChainClient,
+  type Metagraph,
+  RAO_PER_ALPHA,
+  SimChain,
+  serveSimChain,
+} from "@apex/chain";
+import { openResultsStore, type SqliteResultsStore } from "@apex/db";
+import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
+import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
+import { type Clock, type Signer, systemClock, VirtualClock } from "@apex/protocol";
+import {
+  createValidator,
+  FAST_PRESET,
+  makeValidatorConfig,
+  mergeConfig,
+  seededRng,
+  type Validator,
+  type ValidatorConfig,
+} from "@apex/validator";
+import type { RunOptions } from "./args.js";
+import { devKey, localnetKeys, type NeuronKeys } from "./keys.js";
+import { type Relay, startRelay } from "./proxy.js";
+import {
+  type EpochReport,
+  type LocalnetReport,
+  type NeuronReport,
+  type Role,
+  renderEpochTable,
+  renderLineChartSvg,
+  renderMarkdown,
+  renderProgress,
+  renderRoundLine,
+} from "./report.js";
+import { LocalnetState } from "./state.js";
+import { strategyFor, strategyLabel } from "./strategies.js";
+
+export interface LocalnetIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Progress bar updates (rewritten in place on a TTY). */
+  progress?(line: string): void;
+  signal?: AbortSignal;
+}
+
+const LOOPBACK_ANNOUNCE = "127.0.0.2";
+const VALIDATOR_STAKE_ALPHA = 100_000n;
+
+export function isEpochBlock(block: number, netuid: number, tempo: number): boolean {
+  return (block + netuid + 1) % (tempo + 1) === tempo;
+}
+
+interface NeuronMeta {
+  role: Role;
+  strategy: string | null;
+}
+
+export interface LocalnetHandle {
+  chain: SimChain;
+  chainUrl: string | null;
+  netuid: number;
+  clock: Clock;
+  validators: Validator[];
+  stores: SqliteResultsStore[];
+  miners: RunningMiner[];
+  state: LocalnetState;
+  dashboardUrl: string | null;
+  close(): Promise<void>;
+}
+
+/** Builds the whole subnet and returns it running (real-time mode) or ready to step (virtual mode). */
+export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<LocalnetHandle> {
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "apex-localnet-"));
+  mkdirSync(dataDir, { recursive: true });
+  const clock: Clock = opts.virtual ? new VirtualClock(Date.UTC(2026, 0, 1)) : systemClock;
+  const chain = new SimChain({
+    clock,
+    blockTimeMs: opts.blockTimeMs,
+    tempo: opts.tempo,
+    commitReveal: opts.commitReveal,
+    startCallDelay: 0,
+  });
+  const closers: Array<() => Promise<void> | void> = [];
+  const meta = new Map<string, NeuronMeta>();
+
+  const keys = await localnetKeys(opts.validators, opts.miners);
+  const outside = await Promise.all([
+    ...opts.externalMiners.map(async (_, i) => ({
+      coldkey: await devKey("//apex//external"),
+      hotkey: await devKey(`//apex//external${i}//hot`),
+    })),
+  ]);
+  const cmdKeys = await Promise.all(
+    opts.minerCmds.map(async (_, i) => ({
+      coldkey: await devKey("//apex//cmd"),
+      hotkey: await devKey(`//apex//cmd${i}//hot`),
+    })),
+  );
+  const size = 1 + opts.validators + opts.miners + outside.length + cmdKeys.length;
+  if (size > 256) {
+    throw new Error(
+      `a localnet subnet holds at most 256 neurons; asked for ${size} (owner, validators and miners)`,
+    );
+  }
+  const { netuid } = await bootstrapSubnet(chain, {
+    sudo: keys.sudo,
+    owner: keys.owner,
+    validators: keys.validators.map((v) => ({ ...v, stakeRao: VALIDATOR_STAKE_ALPHA * RAO_PER_ALPHA })),
+    miners: [...keys.miners, ...outside, ...cmdKeys],
+    tempo: opts.tempo,
+    commitReveal: opts.commitReveal,
+    // Weights every few seconds in real time; every 22 virtual minutes (110 blocks) on the virtual clock.
+    weightsRateLimit: opts.virtual ? 100 : 0,
+    advanceBlocks: (n) => {
+      chain.produceBlocks(n);
+      if (clock instanceof VirtualClock) clock.advance(n * opts.blockTimeMs);
+    },
+  });
+  meta.set(keys.owner.hotkey.address, { role: "owner", strategy: null });
+  for (const [i, v] of keys.validators.entries())
+    meta.set(v.hotkey.address, { role: "validator", strategy: `validator ${i}` });
+
+  let chainUrl: string | null = null;
+  if (opts.chainPort !== null) {
+    const served = await serveSimChain(chain, { port: opts.chainPort, host: "127.0.0.1" });
+    chainUrl = served.url;
+    closers.push(() => served.close());
+  }
+
+  // Our miners: real HTTP servers announced at 127.0.0.2 (the chain refuses exactly 127.0.0.1).
+  const miners: RunningMiner[] = [];
+  for (const [i, m] of keys.miners.entries()) {
+    const strategy = strategyFor(i, opts.strategies);
+    meta.set(m.hotkey.address, { role: "miner", strategy: strategyLabel(strategy) });
+    const config = loadMinerConfig(
+      [
+        "--network",
+        "sim",
+        "--netuid",
+        String(netuid),
+        "--host",
+        LOOPBACK_ANNOUNCE,
+        "--port",
+        "0",
+        "--external-ip",
+        LOOPBACK_ANNOUNCE,
+        "--generator",
+        strategy.generator,
+        "--discriminator",
+        strategy.discriminator,
+        "--coldkey",
+        "localnet",
+        "--hotkey",
+        `miner${i}`,
+        "--log-level",
+        "silent",
+      ],
+      {},
+      () => {
+        throw new Error("no config file in a localnet");
+      },
+    );
+    const running = await startMiner(config, {
+      chain,
+      hotkey: m.hotkey,
+      coldkeyAddress: m.coldkey.address,
+      clock,
+      externalIp: LOOPBACK_ANNOUNCE,
+    });
+    miners.push(running);
+    closers.push(() => running.close());
+  }
+
+  // Outside miners: someone else's process at a URL; we register a hotkey for it and serve its axon.
+  for (const [i, ext] of opts.externalMiners.entries()) {
+    const { hotkey } = outside[i]!;
+    const url = new URL(ext.url);
+    const relay = await announceFor(url.hostname, Number(url.port));
+    if (relay.relay) closers.push(() => relay.relay!.close());
+    await chain.serveAxon(hotkey, axonParams(netuid, relay.host, relay.port));
+    meta.set(hotkey.address, { role: "external", strategy: ext.url });
+    io.out(`external miner ${ext.url} registered as ${hotkey.address} (axon ${relay.host}:${relay.port})`);
+  }
+
+  // --miner-cmd: start the user's miner process with its port, wallet and network in the environment.
+  const children: ChildProcess[] = [];
+  for (const [i, cmd] of opts.minerCmds.entries()) {
+    const { hotkey } = cmdKeys[i]!;
+    const port = await freePort();
+    const child = spawn(cmd, {
+      shell: true,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        APEX_MINER_PORT: String(port),
+        APEX_MINER_HOTKEY_URI: `//apex//cmd${i}//hot`,
+        APEX_MINER_HOTKEY_SS58: hotkey.address,
+        APEX_NETWORK: "sim",
+        APEX_CHAIN_ENDPOINT: chainUrl ?? "",
+        APEX_NETUID: String(netuid),
+      },
+    });
+    children.push(child);
+    closers.push(() => {
+      child.kill("SIGTERM");
+    });
+    await waitForPort("127.0.0.1", port, 15_000);
+    const relay = await announceFor("127.0.0.1", port);
+    if (relay.relay) closers.push(() => relay.relay!.close());
+    await chain.serveAxon(hotkey, axonParams(netuid, relay.host, relay.port));
+    meta.set(hotkey.address, { role: "external", strategy: `cmd: ${cmd}` });
+  }
+
+  // Validators, each with its own results DB.
+  const validators: Validator[] = [];
+  const stores: SqliteResultsStore[] = [];
+  for (const [i, v] of keys.validators.entries()) {
+    const store = openResultsStore(join(dataDir, `validator${i}.db`));
+    stores.push(store);
+    closers.push(() => store.close());
+    const config = validatorConfig(opts, netuid, join(dataDir, `validator${i}.db`), i);
+    const backend: TextBackend = opts.llmBaseUrl
+      ? new OpenAIBackend({ baseURL: opts.llmBaseUrl, model: opts.llmModel })
+      : new OfflineBackend({ seed: opts.seed + i });
+    const validator = createValidator(config, {
+      chain,
+      hotkey: v.hotkey,
+      store,
+      backend,
+      search: new OfflineWebSearch({ seed: opts.seed + i }),
+      clock,
+      rng: seededRng(opts.seed * 1000 + i),
+    });
+    validators.push(validator);
+    closers.push(() => validator.stop());
+  }
+
+  const state = new LocalnetState({ chain, netuid, tempo: opts.tempo, meta, validators, stores, clock });
+  state.attach();
+  closers.push(() => state.detach());
+
+  let dashboardUrl: string | null = null;
+  if (opts.dashboardPort !== null) {
+    const { serveDashboard } = await import("./dashboard/index.js");
+    const dash = await serveDashboard({ source: state, port: opts.dashboardPort, host: "127.0.0.1" });
+    dashboardUrl = dash.url;
+    closers.push(() => dash.close());
+  }
+
+  return {
+    chain,
+    chainUrl,
+    netuid,
+    clock,
+    validators,
+    stores,
+    miners,
+    state,
+    dashboardUrl,
+    close: async () => {
+      for (const c of closers.reverse()) {
+        try {
+          await c();
+        } catch (err) {
+          io.err(`localnet: while closing: ${(err as Error).message}`);
+        }
+      }
+      await chain.close();
+    },
+  };
+}
+
+function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index: number): ValidatorConfig {
+  const base = makeValidatorConfig({
+    chain: { network: "sim", netuid, coldkey: "localnet", hotkey: `validator${index}`, wallet_path: "" },
+    logger_db: { db_path: dbPath },
+    status: { enabled: false, host: "127.0.0.1", port: 0 },
+    logging: { level: "silent", json: false },
+    llm: opts.llmBaseUrl
+      ? { backend: "openai", base_url: opts.llmBaseUrl, model: opts.llmModel }
+      : { backend: "offline", base_url: "", model: "offline" },
+    websearch: { backend: "offline" },
+    pipeline: { seed: opts.seed * 1000 + index },
+    miner_sampler: { address_policy: "any" },
+  });
+  return opts.virtual ? base : mergeConfig(base, FAST_PRESET);
+}
+
+function axonParams(netuid: number, ip: string, port: number) {
+  return {
+    netuid,
+    version: 3_000_006,
+    ip,
+    port,
+    ipType: 4 as const,
+    protocol: 4,
+    placeholder1: 0,
+    placeholder2: 0,
+  };
+}
+
+/** Where to announce a miner listening at host:port, relaying from 127.0.0.2 when it is on 127.0.0.1 only. */
+async function announceFor(
+  host: string,
+  port: number,
+): Promise<{ host: string; port: number; relay?: Relay }> {
+  if (host !== "127.0.0.1" && host !== "localhost") return { host, port };
+  try {
+    const relay = await startRelay(LOOPBACK_ANNOUNCE, port, "127.0.0.1", port);
+    return { host: LOOPBACK_ANNOUNCE, port, relay };
+  } catch {
+    // Port already taken on 127.0.0.2: the miner listens on all interfaces and is reachable there directly.
+    return { host: LOOPBACK_ANNOUNCE, port };
+  }
+}
+
+async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((ok, fail) => {
+    const s = net.createServer();
+    s.once("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForPort(host: string, port: number, timeoutMs: number): Promise<void> {
+  const net = await import("node:net");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((done) => {
+      const s = net.connect(port, host);
+      s.once("connect", () => {
+        s.destroy();
+        done(true);
+      });
+      s.once("error", () => done(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(
+    `--miner-cmd: nothing listens on ${host}:${port} after ${timeoutMs / 1000}s (use $APEX_MINER_PORT)`,
+  );
+}
+
+/** Plays the run to its end (rounds, hours, or Ctrl-C) and returns the report. */
+export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<LocalnetReport> {
+  const wallStart = performance.now();
+  const net = await startLocalnet(opts, io);
+  const { chain, netuid, state } = net;
+  const simStart = net.clock.now();
+  io.out(
+    `localnet: subnet ${netuid} on ${chain.network}${net.chainUrl ? ` (served at ${net.chainUrl})` : ""}; ` +
+      `${net.miners.length} miners, ${net.validators.length} validator(s); ` +
+      `${opts.virtual ? `virtual clock, ${opts.hours ?? "∞"} h` : "real time"}`,
+  );
+  if (net.dashboardUrl) io.out(`dashboard: ${net.dashboardUrl}`);
+
+  let roundsDone = 0;
+  const target = opts.rounds;
+  const totalMs = opts.virtual && opts.hours !== null ? opts.hours * 3_600_000 : null;
+  const showProgress = () => {
+    if (!io.progress) return;
+    if (target !== null)
+      io.progress(renderProgress(roundsDone, target, 30, `${roundsDone}/${target} rounds`));
+    else if (totalMs !== null) {
+      const h = (net.clock.now() - simStart) / 3_600_000;
+      io.progress(renderProgress(net.clock.now() - simStart, totalMs, 30, `${h.toFixed(2)}/${opts.hours} h`));
+    }
+  };
+  for (const [vi, v] of net.validators.entries()) {
+    v.onRound((e) => {
+      roundsDone++;
+      const r = e.round;
+      if (!opts.quiet) {
+        const answered = r.discriminators.filter((d) => d.answer !== null).length;
+        const label = net.validators.length > 1 ? `[v${vi}] ` : "";
+        io.out(
+          renderRoundLine(
+            {
+              index: roundsDone,
+              kind: r.kind,
+              groundTruth: r.groundTruth,
+              generatorUid: r.generatorUid,
+              generatorScore: r.generatorScore,
+              answered,
+              correct: r.discriminators.filter((d) => d.correct).length,
+              sampled: r.discriminators.length,
+              referenceFailed: r.referenceFailed,
+            },
+            label,
+          ),
+        );
+      }
+      showProgress();
+    });
+  }
+  state.onEpoch(async (block) => {
+    if (opts.quiet) return;
+    io.out(renderEpochTable(block, await state.neuronReports()));
+  });
+
+  try {
+    if (opts.virtual) await playVirtual(net, opts, io, () => roundsDone, showProgress);
+    else await playRealTime(net, opts, io, () => roundsDone);
+    // Make the last results count: score, set weights, and run the chain to the next epoch.
+    await settle(net, opts);
+  } finally {
+    const report = await buildReport(net, opts, roundsDone, (performance.now() - wallStart) / 1000, simStart);
+    if (opts.report) writeReport(opts.report, report);
+    if (opts.plot) writePlots(opts.plot, report);
+    if (!opts.quiet) io.out(renderEpochTable(await chain.currentBlock(), report.neurons));
+    await net.close();
+    lastReport = report;
+  }
+  return lastReport!;
+}
+
+let lastReport: LocalnetReport | undefined;
+
+async function playRealTime(net: LocalnetHandle, opts: RunOptions, io: LocalnetIo, rounds: () => number) {
+  net.chain.start();
+  for (const v of net.validators) v.start();
+  await new Promise<void>((resolveDone) => {
+    const timer = setInterval(() => {
+      if ((opts.rounds !== null && rounds() >= opts.rounds) || io.signal?.aborted) {
+        clearInterval(timer);
+        resolveDone();
+      }
+    }, 50);
+  });
+  for (const v of net.validators) await v.stop();
+}
+
+/**
+ * Subnet time on a virtual clock: every cadence of the validators (rounds, scoring) and of the chain (blocks,
+ * epochs) happens in virtual time, as fast as the real HTTP round trips to the miners allow.
+ */
+async function playVirtual(
+  net: LocalnetHandle,
+  opts: RunOptions,
+  io: LocalnetIo,
+  rounds: () => number,
+  progress: () => void,
+) {
+  const clock = net.clock as VirtualClock;
+  const start = clock.now();
+  const end = opts.hours !== null ? start + opts.hours * 3_600_000 : Number.POSITIVE_INFINITY;
+  const roundEvery = net.validators.map((v) => v.config.pipeline.timeout_producer * 1000);
+  const scoreEvery = net.validators.map((v) => v.config.miner_scorer.interval * 1000);
+  // Stagger validators so they do not all act at the same instant.
+  const nextRound = net.validators.map(
+    (_, i) => start + ((i + 1) * roundEvery[i]!) / (net.validators.length + 1),
+  );
+  const nextScore = net.validators.map((_, i) => start + scoreEvery[i]!);
+  let lastProgress = 0;
+  while (!io.signal?.aborted) {
+    if (opts.rounds !== null && rounds() >= opts.rounds) break;
+    let t = Number.POSITIVE_INFINITY;
+    let action: (() => Promise<unknown>) | null = null;
+    for (let i = 0; i < net.validators.length; i++) {
+      const v = net.validators[i]!;
+      if (nextScore[i]! <= t) {
+        t = nextScore[i]!;
+        action = async () => {
+          await v.scoreAndSetWeights();
+          nextScore[i] = t + scoreEvery[i]!;
+        };
+      }
+      if (nextRound[i]! < t) {
+        t = nextRound[i]!;
+        action = async () => {
+          await v.runRound().catch((err: Error) => io.err(`round failed: ${err.message}`));
+          nextRound[i] = t + roundEvery[i]!;
+        };
+      }
+    }
+    if (t > end || !action) break;
+    clock.advanceTo(t);
+    net.chain.syncToClock();
+    await net.validators[0]?.revealIfDue();
+    await action();
+    if (performance.now() - lastProgress > 200) {
+      progress();
+      lastProgress = performance.now();
+    }
+  }
+  if (Number.isFinite(end) && clock.now() < end) {
+    clock.advanceTo(end);
+    net.chain.syncToClock();
+  }
+  progress();
+}
+
+async function settle(net: LocalnetHandle, opts: RunOptions) {
+  const { chain, netuid } = net;
+  for (const v of net.validators) {
+    await v.scoreAndSetWeights().catch(() => undefined);
+  }
+  // Run to the next epoch (and one more when commit-reveal needs a reveal epoch) so the weights become incentive.
+  const epochs = opts.commitReveal ? 3 : 1;
+  for (let e = 0; e < epochs; e++) {
+    let block = await chain.currentBlock();
+    do {
+      block = chain.produceBlocks(1);
+      if (net.clock instanceof VirtualClock) net.clock.advance(opts.blockTimeMs);
+    } while (!isEpochBlock(block, netuid, opts.tempo));
+    for (const v of net.validators) await v.revealIfDue().catch(() => null);
+  }
+  await net.state.flushEpochs();
+}
+
+async function buildReport(
+  net: LocalnetHandle,
+  opts: RunOptions,
+  rounds: number,
+  wallSeconds: number,
+  simStart: number,
+): Promise<LocalnetReport> {
+  const neurons = await net.state.neuronReports();
+  const summary = net.stores[0]?.windowSummary(0);
+  return {
+    version: 1,
+    seed: opts.seed,
+    clock: opts.virtual ? "virtual" : "real",
+    simulatedHours: (net.clock.now() - simStart) / 3_600_000,
+    wallSeconds,
+    netuid: net.netuid,
+    rounds,
+    roundsByKind: { reference: summary?.referenceRounds ?? 0, generator: summary?.generatorRounds ?? 0 },
+    referenceFailures: summary?.referenceFailures ?? 0,
+    epochs: net.state.epochs,
+    neurons,
+  };
+}
+
+function writeReport(path: string, report: LocalnetReport) {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  const md = path.endsWith(".json") ? `${path.slice(0, -5)}.md` : `${path}.md`;
+  writeFileSync(md, renderMarkdown(report));
+}
+
+function writePlots(dir: string, report: LocalnetReport) {
+  mkdirSync(dir, { recursive: true });
+  const label = (uid: number) => {
+    const n = report.neurons.find((x) => x.uid === uid);
+    return `uid ${uid}${n?.strategy ? ` ${n.strategy}` : ""}`;
+  };
+  const minerUids = report.neurons
+    .filter((n) => n.role === "miner" || n.role === "external")
+    .map((n) => n.uid);
+  const t0 = report.epochs[0]?.time ?? 0;
+  const hours = (t: number) => (t - t0) / 3_600_000;
+  const incentive = minerUids.map((uid) => ({
+    label: label(uid),
+    points: report.epochs.map((e): [number, number] => [hours(e.time), e.incentive[uid] ?? 0]),
+  }));
+  writeFileSync(join(dir, "incentive.svg"), renderLineChartSvg("Incentive per epoch", "hours", incentive));
+  const reward = minerUids.map((uid) => ({
+    label: label(uid),
+    points: report.epochs.map((e): [number, number] => [hours(e.time), e.rewards[uid] ?? 0]),
+  }));
+  writeFileSync(join(dir, "reward.svg"), renderLineChartSvg("Window reward per miner", "hours", reward));
+}
+
+export type { ChainClient, EpochReport, Metagraph, NeuronKeys, NeuronReport, Signer };
