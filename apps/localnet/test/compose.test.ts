@@ -53,13 +53,23 @@ interface Service {
   healthcheck?: { test: string[] };
   networks?: { apex?: { ipv4_address?: string } };
   restart?: string;
+  configs?: Array<{ source: string; target: string }>;
 }
-type Compose = { services: Record<string, Service> };
+type Compose = { services: Record<string, Service>; configs?: Record<string, { content?: string }> };
 
 const compose = parseYaml(readFileSync(composePath, "utf8"), { merge: true }) as Compose;
 const noFiles = (path: string): string => {
   throw new Error(`the compose commands must not need a config file (asked for ${path})`);
 };
+/** Reads only the files compose mounts into that service from inline `configs:`. */
+function serviceFiles(service: string) {
+  return (path: string): string => {
+    const mount = compose.services[service]?.configs?.find((c) => c.target === path);
+    const content = mount ? compose.configs?.[mount.source]?.content : undefined;
+    if (content === undefined) throw new Error(`${service} has no file ${path} mounted from configs:`);
+    return content;
+  };
+}
 /** Splits ["apex-miner", ...flags] and checks the binary name. */
 function command(service: string, bin: string): string[] {
   const cmd = compose.services[service]?.command;
@@ -145,7 +155,11 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
     const miners = ["miner1", "miner2"].map((name) =>
       loadMinerConfig(command(name, "apex-miner"), {}, noFiles),
     );
-    const validator = loadValidatorConfig(command("validator", "apex-validator"), {}, noFiles);
+    const validator = loadValidatorConfig(
+      command("validator", "apex-validator"),
+      {},
+      serviceFiles("validator"),
+    );
     expect(o.miners).toEqual(miners.map((m) => ({ wallet: m.coldkey, hotkey: m.hotkey })));
     expect(o.validators).toEqual([{ wallet: validator.chain.coldkey, hotkey: validator.chain.hotkey }]);
   });
@@ -167,11 +181,13 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
   });
 
   it("the validator parses with loadValidatorConfig; its status port is the one its healthcheck polls", () => {
-    const cfg = loadValidatorConfig(command("validator", "apex-validator"), {}, noFiles);
+    const cfg = loadValidatorConfig(command("validator", "apex-validator"), {}, serviceFiles("validator"));
     expect(cfg.chain.network).toBe(chain);
     expect(cfg.chain.netuid).toBe(2);
     expect(cfg.chain.wallet_path).toBe("/wallets");
     expect(cfg.status.port).toBe(healthPort("validator"));
+    // Reachable from the dashboard container, not only on the validator's own loopback.
+    expect(cfg.status.host).toBe("0.0.0.0");
     expect(cfg.logger_db.db_path).toBe("/data/results.db");
   });
 
@@ -181,8 +197,11 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
     const args = parseDashboardArgs(parsed.argv);
     expect(args.port).toBe(healthPort("dashboard"));
     expect(args.host).toBe("0.0.0.0");
-    const validatorPort = loadValidatorConfig(command("validator", "apex-validator"), {}, noFiles).status
-      .port;
+    const validatorPort = loadValidatorConfig(
+      command("validator", "apex-validator"),
+      {},
+      serviceFiles("validator"),
+    ).status.port;
     expect(args.validatorStatus).toBe(`http://validator:${validatorPort}/api/status`);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { VirtualClock } from "@apex/protocol";
+import type { StatusJson } from "@apex/validator";
 import { describe, expect, it } from "vitest";
 import {
   buildDashboardApp,
@@ -148,13 +149,21 @@ describe("dashboard SSE", () => {
   });
 });
 
-const STATUS = {
+// Typed as apex-validator's own StatusJson, so a change to its shape breaks this test at compile time.
+const STATUS: StatusJson = {
+  version: 1,
   network: "ws://subtensor:9944",
   netuid: 2,
+  noChain: false,
   block: 105,
   tempo: 10,
+  running: true,
   hotkey: "5Val",
-  rounds: [
+  counts: { reference: 1, generator: 1, referenceFailed: 0, errors: 0, stored: 2 },
+  windowHours: 22,
+  lastWeightOutcome: null,
+  neurons: null,
+  recentRounds: [
     {
       id: "a",
       createdAt: 1000,
@@ -164,16 +173,41 @@ const STATUS = {
       shownText: HOSTILE,
       generatorHotkey: "5MinerA",
       generatorUid: 3,
+      generatorLatencyMs: 800,
+      referenceFailed: false,
       generatorScore: 0.5,
       discriminators: [
         { hotkey: "5MinerA", uid: 3, answer: "1", correct: true, score: 0.5, latencyMs: 12 },
         { hotkey: "5MinerB", uid: 4, answer: null, correct: false, score: 0, latencyMs: 20000 },
       ],
     },
-    { id: "b", createdAt: 2000, kind: "reference", groundTruth: 0, query: "q2", shownText: "ref" },
+    {
+      id: "b",
+      createdAt: 2000,
+      kind: "reference",
+      groundTruth: 0,
+      query: "q2",
+      shownText: "ref",
+      generatorHotkey: "Validator",
+      generatorUid: null,
+      generatorLatencyMs: null,
+      generatorScore: 0,
+      referenceFailed: false,
+      discriminators: [],
+    },
   ],
   windowTotals: { "5MinerA": 3.5, "5MinerB": 1, "5Unknown": 9 },
-  lastWeightSubmission: { uids: [3, 4], weights: [65535, 21845] },
+  lastWeightSubmission: {
+    createdAt: 1500,
+    block: 100,
+    netuid: 2,
+    uids: [3, 4],
+    weights: [65535, 21845],
+    versionKey: 1,
+    mode: "set",
+    outcome: "ok",
+    error: null,
+  },
 };
 
 describe("validator /api/status as a source", () => {
@@ -200,7 +234,15 @@ describe("validator /api/status as a source", () => {
       ...STATUS,
       neurons: [
         { uid: 1, hotkey: "5Val", stake: "1000", validatorPermit: true, incentive: 0, dividends: 1 },
-        { uid: 3, hotkey: "5MinerA", incentive: 0.6, emission: 12, axon: { ip: "172.20.0.5", port: 8091 } },
+        {
+          uid: 3,
+          hotkey: "5MinerA",
+          validatorPermit: true,
+          stake: 0,
+          incentive: 0.6,
+          emission: 12,
+          axon: { ip: "172.20.0.5", port: 8091 },
+        },
         { uid: "x", hotkey: 7 },
       ],
     };
@@ -242,7 +284,7 @@ describe("validator /api/status as a source", () => {
     expect((await source.snapshot()).history.map((p) => p.block)).toEqual([100]); // same block: no new point
     block = 101;
     expect((await source.snapshot()).history.map((p) => p.block)).toEqual([100, 101]);
-    expect(calls[0]).toBe("http://127.0.0.1:8001/api/status");
+    expect(calls[0]).toBe("http://127.0.0.1:8001/api/status?limit=50");
 
     // subscribe: the poll loop runs on the injected clock and pushes only changes.
     const events: DashboardEvent[] = [];

@@ -133,9 +133,11 @@ export function snapshotFromValidatorStatus(
     const uid = num(n["uid"], -1);
     if (uid < 0) continue;
     const hotkey = str(n["hotkey"]);
+    // On a small subnet every neuron holds a validator permit, so a permit alone does not make a validator:
+    // it takes stake too (miners hold none on a localnet), or being the validator we are watching.
     const role = ROLES.includes(n["role"] as NeuronRole)
       ? (n["role"] as NeuronRole)
-      : n["validatorPermit"] === true || hotkey === ownHotkey
+      : hotkey === ownHotkey || (n["validatorPermit"] === true && num(n["stake"]) > 0)
         ? "validator"
         : "miner";
     const strategy = typeof n["strategy"] === "string" ? n["strategy"] : undefined;
@@ -226,6 +228,8 @@ export function validatorStatusSource(
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
     throw new Error(`--validator-status must be an http(s) URL, got ${parsed.protocol}`);
+  // apex-validator sends 20 recent rounds unless asked; the page keeps up to MAX_DASHBOARD_ROUNDS.
+  if (!parsed.searchParams.has("limit")) parsed.searchParams.set("limit", String(MAX_DASHBOARD_ROUNDS));
   const url = parsed.toString();
   const clock = options.clock ?? systemClock;
   const pollMs = options.pollMs ?? 2_000;
