@@ -230,6 +230,7 @@ function envName(o: Option): string | null {
 
 function coerce(o: Option, raw: unknown, where: string): unknown {
   if (raw === undefined || raw === null) return undefined;
+  const name = where === "flag" ? `--${o.flag}` : `${where}: ${o.key}`;
   switch (o.kind) {
     case "string":
       return String(raw);
@@ -237,9 +238,7 @@ function coerce(o: Option, raw: unknown, where: string): unknown {
     case "number": {
       const n = typeof raw === "number" ? raw : Number(String(raw).trim());
       if (String(raw).trim() === "" || !Number.isFinite(n) || (o.kind === "int" && !Number.isInteger(n))) {
-        throw new Error(
-          `${where}: ${o.flag} must be ${o.kind === "int" ? "an integer" : "a number"}, got "${raw}"`,
-        );
+        throw new Error(`${name} must be ${o.kind === "int" ? "an integer" : "a number"}, got "${raw}"`);
       }
       return n;
     }
@@ -248,7 +247,7 @@ function coerce(o: Option, raw: unknown, where: string): unknown {
       const s = String(raw).trim().toLowerCase();
       if (["1", "true", "yes", "on"].includes(s)) return true;
       if (["0", "false", "no", "off", ""].includes(s)) return false;
-      throw new Error(`${where}: ${o.flag} must be true or false, got "${raw}"`);
+      throw new Error(`${name} must be true or false, got "${raw}"`);
     }
     case "list":
       if (Array.isArray(raw)) return raw.map(String);
@@ -409,4 +408,9 @@ export function helpText(): string {
     "Routes: POST /v1/chat/completions, GET /health, GET /metrics (Prometheus).",
   );
   return lines.join("\n");
+}
+
+/** The process environment, read here and nowhere else in the app. */
+export function processEnv(): Record<string, string | undefined> {
+  return process.env;
 }

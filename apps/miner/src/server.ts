@@ -7,7 +7,7 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { buildMinerApp } from "./app.js";
 import type { MinerConfig } from "./config.js";
 import { announceIpProblem, discoverExternalIp, type FetchLike } from "./external-ip.js";
-import { openAIBackend, referenceSource } from "./llm-bridge.js";
+import { llmStrategyDeps, openAIBackend } from "./llm-bridge.js";
 import { MetagraphPolicy, trustedSetPolicy, type VerifyPolicy } from "./policy.js";
 import { resolveDiscriminator, resolveGenerator, type StrategyDeps } from "./strategies/index.js";
 import type { Discriminator, Generator } from "./strategies/types.js";
@@ -97,15 +97,21 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
   await epistulaReady();
   const strategyDeps: StrategyDeps = {
     readFile: (p) => readFileSync(p, "utf8"),
-    reference: referenceSourceOrUndefined(),
+    ...llmStrategyDeps(config.seed ?? 0),
     llmBackend:
       config.llmBaseUrl && config.llmModel
         ? () =>
-            openAIBackend({ baseUrl: config.llmBaseUrl!, model: config.llmModel!, apiKey: config.llmApiKey })
+            openAIBackend({
+              baseUrl: config.llmBaseUrl!,
+              model: config.llmModel!,
+              apiKey: config.llmApiKey,
+              timeoutMs: config.budgetMs,
+            })
         : undefined,
     ...deps.strategyDeps,
   };
   const generator = deps.generator ?? (await resolveGenerator(config, strategyDeps));
+  if (generator.name === "offline") strategyDeps.glossary?.("warm-up"); // load the glossary before requests arrive
   const discriminator = deps.discriminator ?? (await resolveDiscriminator(config, strategyDeps));
   const ourHotkey = deps.hotkey.address;
 
@@ -232,12 +238,4 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     "miner listening",
   );
   return { url, port, app, netuid, uid, axon, close: closeAll };
-}
-
-function referenceSourceOrUndefined() {
-  try {
-    return referenceSource();
-  } catch {
-    return undefined;
-  }
 }

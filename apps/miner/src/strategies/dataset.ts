@@ -1,11 +1,15 @@
 // Labelled examples the miner makes itself: texts in the validator's form (label 0) and texts that miner
 // generator strategies produce (label 1). Used to train and to evaluate the learned discriminator.
-import { DUMMY_GENERATION, keyTerms, offlineGeneration } from "./generators.js";
+import { DUMMY_GENERATION, type Glossary, keyTerms, offlineGeneration } from "./generators.js";
 import type { Example } from "./learned.js";
 import { mulberry32 } from "./types.js";
 
 /** Produces the validator's reference report for a query (the offline reference pipeline). */
-export type ReferenceSource = (query: string, seed: number) => string;
+export type ReferenceSource = (query: string, seed: number) => string | Promise<string>;
+/** Produces a miner's text for a query (label 1). */
+export type MinerSource = (query: string, seed: number) => string | Promise<string>;
+/** Produces a validator-style question; the default mixes these with built-in synthetic questions. */
+export type QuerySource = (rnd: () => number) => string | Promise<string>;
 
 const TOPICS = [
   "soil microbiome diversity",
@@ -114,18 +118,21 @@ export interface DatasetOptions {
   seed: number;
   reference: ReferenceSource;
   /** Extra label-1 producers, e.g. an llm generator's offline output. */
-  minerSources?: Array<(query: string, seed: number) => string>;
+  minerSources?: MinerSource[];
+  /** Questions like the validator's; used for half of the examples when given. */
+  queries?: QuerySource;
+  glossary?: Glossary;
 }
 
 /**
  * Half references (label 0), half miner texts (label 1). Miner texts rotate through dummy, this miner's
  * offline generator (under different seeds), Markdown, plain, list and uncited variants.
  */
-export function makeDataset(opts: DatasetOptions): Example[] {
+export async function makeDataset(opts: DatasetOptions): Promise<Example[]> {
   const rnd = mulberry32(opts.seed);
-  const miners: Array<(query: string, seed: number) => string> = [
-    (q, s) => offlineGeneration(q, s),
-    (q, s) => offlineGeneration(q, s),
+  const miners: MinerSource[] = [
+    (q, s) => offlineGeneration(q, s, opts.glossary),
+    (q, s) => offlineGeneration(q, s, opts.glossary),
     () => DUMMY_GENERATION,
     (q) => markdownReport(q, rnd),
     (q) => plainAnswer(q, rnd),
@@ -135,12 +142,12 @@ export function makeDataset(opts: DatasetOptions): Example[] {
   ];
   const out: Example[] = [];
   for (let i = 0; i < opts.examples; i++) {
-    const query = syntheticQuery(rnd);
+    const query = opts.queries && rnd() < 0.5 ? await opts.queries(rnd) : syntheticQuery(rnd);
     const seed = Math.floor(rnd() * 2 ** 31);
-    if (i % 2 === 0) out.push({ query, generation: opts.reference(query, seed), label: 0 });
+    if (i % 2 === 0) out.push({ query, generation: await opts.reference(query, seed), label: 0 });
     else {
       const make = miners[Math.floor(rnd() * miners.length)]!;
-      out.push({ query, generation: make(query, seed), label: 1 });
+      out.push({ query, generation: await make(query, seed), label: 1 });
     }
   }
   return out;

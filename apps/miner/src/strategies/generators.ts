@@ -1,6 +1,6 @@
 // Built-in generators: dummy (the upstream base miner's sentence), offline (a deterministic imitation of the
 // validator's research report, no network) and llm (any OpenAI-compatible endpoint).
-import type { TextBackend } from "@apex/llm";
+import { lexicon, type TextBackend } from "@apex/llm";
 import { type Generator, hashString, mulberry32 } from "./types.js";
 
 /** The upstream base miner's fixed answer (macrocosm-os/apex miner.py). */
@@ -10,10 +10,20 @@ export function dummyGenerator(): Generator {
   return { name: "dummy", generate: () => DUMMY_GENERATION };
 }
 
+// Function words, plus the scaffolding words validator questions are built from ("Suppose a team is studying…").
 const STOP = new Set(
-  "what which when where does should could would about between their there these those this that with from into over under have has been being will your them they than then also such much many more most some only very just the and for are was were how why who whom its our out can may might must each other".split(
-    " ",
-  ),
+  (
+    "what which when where does should could would about between their there these those this that with from " +
+    "into over under have has been being will your them they than then also such much many more most some only " +
+    "very just the and for are was were how why who whom its our out can may might must each other consider " +
+    "explain given question write reply report answer sentence sentences step reader context imagine suppose " +
+    "region team studying understood analyst committee group small research asked assess pressing concern " +
+    "skeptical overview evidence history mechanism criticism comparison case study factor factors link data " +
+    "sources source described meaning notice seems change behaves time sparse weigh competing explanations " +
+    "conclusion turns indirect answer changes predict happens removed assumptions prediction rest sequence " +
+    "checks separate cause coincidence order weakest test early observations suggest plays role nobody agrees " +
+    "large budget limits measured carefully become here there"
+  ).split(" "),
 );
 
 /** The content words of a query, in order of appearance, without repeats. */
@@ -27,130 +37,190 @@ export function keyTerms(query: string, max = 6): string[] {
   return out.length > 0 ? out : ["the question"];
 }
 
-// Phrase banks written for this generator. Each slot gets a term of the query; the variety keeps bigram
-// statistics close to a research report without copying any reference text.
+// Phrase banks written for this generator. Each slot gets a term of the query; the variety keeps the text
+// close to a research report in form without copying any reference text.
 const OPENERS = [
-  "This report examines how {a} relates to {b}, drawing on the available literature and recent analyses",
-  "The question concerns {a} and its interaction with {b}; the evidence reviewed here points to a qualified answer",
-  "Available studies of {a} suggest that {b} plays a measurable but context-dependent role",
-  "Taken together, current research on {a} indicates that {b} matters most under specific conditions",
+  "This overview considers how {a} bears on {b}, drawing on {n} sources",
+  "The question turns on {a} and its interaction with {b}; {n} sources were reviewed",
+  "Available material on {a} suggests that {b} plays a measurable but context-dependent role",
+  "Taken together, the {n} sources reviewed indicate that {a} matters most through {b}",
 ];
 const FINDINGS = [
-  "{a} shows a consistent association with {b} across independent datasets",
-  "the effect of {a} on {b} is strongest when baseline conditions are stable",
-  "several reviews report that {a} can be explained only partly by {b}",
-  "measurements of {a} vary widely, which limits direct comparison with {b}",
-  "policy and practice around {a} have shifted as evidence on {b} accumulated",
-  "models that include {a} predict {b} better than models that omit it",
-  "the relationship between {a} and {b} appears nonlinear at higher levels",
-  "long-term observations of {a} differ from short-term experimental results on {b}",
+  "{A} shows a consistent association with {b} across the material reviewed",
+  "The influence of {a} on {b} is strongest when other conditions are stable",
+  "Several sources explain {a} only partly in terms of {b}",
+  "Descriptions of {a} vary, which limits direct comparison with {b}",
+  "Accounts of {a} have shifted as more was learned about {b}",
+  "Explanations that include {a} account for {b} better than those that omit it",
+  "The relationship between {a} and {b} appears indirect rather than causal",
+  "Long-run accounts of {a} differ from short-run observations of {b}",
 ];
 const EVIDENCE = [
-  "A systematic review covering several decades of work on {a} found moderate agreement among studies",
-  "Field data collected in multiple regions indicate that {b} changes when {a} is introduced",
-  "Controlled experiments isolate part of the mechanism linking {a} with {b}",
-  "Comparative analyses highlight differences in how {a} is defined and measured",
-  "Survey evidence suggests practitioners weigh {b} heavily when assessing {a}",
-  "Historical records provide context for current debates about {a}",
-  "Quantitative estimates of the effect of {a} on {b} cluster within a relatively narrow range",
+  "{T} [{i}] characterises {a} as {g}",
+  "In [{i}], {a} is presented as {g}, with consequences for {b}",
+  "The material in [{i}] describes {a} as {g} and relates it to {b}",
+  "[{i}] ({T}) gives {a} the sense of {g}",
+  "A further account [{i}] links {a} with {b} without settling the direction of the effect",
+  "Work summarised in [{i}] compares how {a} and {b} are described in practice",
 ];
 const LIMITS = [
-  "Many studies of {a} rely on observational data, so causal claims remain tentative",
-  "Definitions of {b} are inconsistent across sources, which complicates synthesis",
-  "Publication bias may overstate the strength of findings on {a}",
-  "Few sources address how {a} behaves outside the settings studied most often",
+  "Most of the material is descriptive, so causal claims about {a} remain tentative",
+  "Definitions of {b} are not consistent across sources, which complicates synthesis",
+  "Few sources measure {a} directly; much of the argument rests on definitions",
+  "The sources rarely address how {a} behaves outside the settings they describe",
 ];
 const CONCLUSIONS = [
-  "On balance, the evidence supports a meaningful link between {a} and {b}, although its size depends on context",
-  "The most defensible answer is that {a} shapes {b} in part, and further research should clarify the mechanisms",
-  "Current knowledge favours a cautious conclusion: {a} influences {b}, but not uniformly",
+  "On balance, {a} and {b} are best treated together, although the size of the link depends on context",
+  "The most defensible answer is that {a} shapes {b} in part, and the mechanism still needs direct study",
+  "Current material favours a cautious conclusion: {a} influences {b}, but not uniformly",
 ];
-const SITES = [
-  "journals.example.org",
-  "research.example.net",
-  "data.example.com",
-  "review.example.edu",
-  "archive.example.org",
-  "policy.example.int",
+const SITES = ["library.example.org", "papers.example.net", "notes.example.com", "archive.example.edu"];
+const KINDS = [
+  "an introduction",
+  "a survey",
+  "key questions",
+  "a working definition",
+  "field notes",
+  "an assessment",
 ];
-const KINDS = ["Review", "Study", "Report", "Analysis", "Survey", "Overview"];
 
 function pick<T>(xs: readonly T[], rnd: () => number): T {
   return xs[Math.floor(rnd() * xs.length)]!;
-}
-
-function fill(template: string, terms: string[], rnd: () => number): string {
-  return template.replace(/\{([ab])\}/g, (_, slot: string) =>
-    slot === "a" ? terms[0]! : (terms[1 + Math.floor(rnd() * Math.max(1, terms.length - 1))] ?? terms[0]!),
-  );
 }
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+export interface Term {
+  lemma: string;
+  gloss?: string;
+}
+
+/** A dictionary for terms: the shipped WordNet glosses of @apex/llm (loaded once, offline). */
+export type Glossary = (word: string) => string | undefined;
+
+let glossaryCache: Glossary | undefined;
+export function defaultGlossary(): Glossary {
+  if (!glossaryCache) {
+    const { byLemma } = lexicon();
+    glossaryCache = (w) =>
+      (byLemma.get(w) ?? (w.endsWith("s") ? byLemma.get(w.slice(0, -1)) : undefined))?.gloss;
+  }
+  return glossaryCache;
+}
+
+/** Key terms of a query, preferring words the glossary knows (the report defines them). */
+export function queryTerms(query: string, glossary?: Glossary, max = 4): Term[] {
+  const words = keyTerms(query, 30);
+  const known: Term[] = [];
+  const unknown: Term[] = [];
+  for (const w of words) {
+    const gloss = glossary?.(w);
+    if (gloss) known.push({ lemma: w, gloss: gloss.split(";")[0]!.trim() });
+    else unknown.push({ lemma: w });
+  }
+  const out = [...known, ...unknown].slice(0, max);
+  return out.length > 0 ? out : [{ lemma: "the question" }];
+}
+
+function hex8(rnd: () => number): string {
+  return Math.floor(rnd() * 0xffffffff)
+    .toString(16)
+    .padStart(8, "0");
+}
+
 /**
- * Deterministic report in the validator's form: the five sections, inline [n] citations and a Sources list.
- * Deliberately imperfect (its own phrasing, citation pattern and source list shape), so discriminators that
- * look only at the form are fooled while a trained model can still catch some of it.
+ * Deterministic report in the validator's form: the five sections, inline [n] citations and a Sources list,
+ * with definitions of the query's terms. Deliberately imperfect: its own phrasing, and layout traits (spacing,
+ * list style, number of sources, citation order) that vary per query, so form-only checks are fooled while a
+ * trained model still catches part of it.
  */
-export function offlineGeneration(query: string, seed = 0): string {
+export function offlineGeneration(query: string, seed = 0, glossary?: Glossary): string {
   const rnd = mulberry32(hashString(query) ^ seed);
-  const terms = keyTerms(query);
-  const nSources = 3 + Math.floor(rnd() * 5);
-  const cite = () => `[${1 + Math.floor(rnd() * nSources)}]`;
-  const sentence = (t: string) => `${cap(fill(t, terms, rnd))} ${cite()}.`;
+  const terms = queryTerms(query, glossary);
+  // Half the time a careful layout (many sources, each cited in turn), else a looser one.
+  const careful = rnd() < 0.5;
+  const nSources = careful ? 10 + Math.floor(rnd() * 11) : 3 + Math.floor(rnd() * 6);
+  const blank = !careful && rnd() < 0.6;
+  const numbered = careful || rnd() < 0.5;
+  const dash = careful || rnd() < 0.3 ? " \u2014 " : " - ";
+  const sequential = careful || rnd() < 0.3;
+  let next = 0;
+  const cite = () => (sequential ? (next++ % nSources) + 1 : 1 + Math.floor(rnd() * nSources));
+  const other = () => terms[1 + Math.floor(rnd() * Math.max(1, terms.length - 1))] ?? terms[0]!;
+  const a = terms[0]!;
+  const title = (t: Term) => `${cap(t.lemma)}: ${pick(KINDS, rnd)}`;
+  const fill = (tpl: string, extra: Record<string, string> = {}) => {
+    const b = other();
+    return tpl.replace(/\{(\w)\}/g, (_, k: string) => {
+      if (k === "a") return a.lemma;
+      if (k === "A") return cap(a.lemma);
+      if (k === "b") return b.lemma;
+      if (k === "n") return String(nSources);
+      return extra[k] ?? "";
+    });
+  };
+  const sentence = (tpl: string) => `${cap(fill(tpl))} [${cite()}].`;
   const shuffled = <T>(xs: readonly T[]) =>
     xs
       .map((x) => [rnd(), x] as const)
       .sort((p, q) => p[0] - q[0])
       .map(([, x]) => x);
 
-  const out: string[] = [];
-  out.push("Executive Summary");
-  out.push(
-    `${cap(fill(pick(OPENERS, rnd), terms, rnd))} ${cite()}. ${sentence(pick(CONCLUSIONS, rnd)).replace(/\.$/, ".")}`,
-  );
-  out.push("");
-  out.push("Key Findings");
+  const sections: Array<[string, string[]]> = [];
+  const summary = [sentence(pick(OPENERS, rnd))];
+  if (a.gloss) summary.unshift(`${cap(a.lemma)} is commonly described as ${a.gloss} [${cite()}].`);
+  summary.push(sentence(pick(CONCLUSIONS, rnd)));
+  sections.push(["Executive Summary", [summary.join(" ")]]);
   const nFind = 3 + Math.floor(rnd() * 3);
-  shuffled(FINDINGS)
-    .slice(0, nFind)
-    .forEach((f, i) => {
-      out.push(rnd() < 0.5 ? `- ${sentence(f)}` : `${i + 1}. ${sentence(f)}`);
-    });
-  out.push("");
-  out.push("Evidence");
-  const nEv = 2 + Math.floor(rnd() * 3);
-  out.push(
-    shuffled(EVIDENCE)
-      .slice(0, nEv)
-      .map((e) => sentence(e))
-      .join(" "),
-  );
-  out.push("");
-  out.push("Limitations");
-  out.push(
-    shuffled(LIMITS)
-      .slice(0, 2)
-      .map((l) => sentence(l))
-      .join(" "),
-  );
-  out.push("");
-  out.push("Conclusion");
-  out.push(sentence(pick(CONCLUSIONS, rnd)));
-  out.push("");
-  out.push("Sources");
+  sections.push([
+    "Key Findings",
+    shuffled(FINDINGS)
+      .slice(0, nFind)
+      .map((f, i) => `${numbered ? `${i + 1}.` : "-"} ${sentence(f)}`),
+  ]);
+  const evidence: string[] = [];
+  const nEv = careful ? nSources : Math.min(nSources, 3 + Math.floor(rnd() * 4));
+  for (let k = 0; k < nEv; k++) {
+    const t = terms[k % terms.length]!;
+    const i = sequential ? k + 1 : 1 + Math.floor(rnd() * nSources);
+    const tpl = t.gloss ? pick(EVIDENCE, rnd) : pick(EVIDENCE.slice(4), rnd);
+    evidence.push(
+      `${cap(
+        tpl
+          .replace("{T}", title(t))
+          .replace("{i}", String(i))
+          .replace("{g}", t.gloss ?? "")
+          .replace("{a}", t.lemma)
+          .replace("{b}", other().lemma),
+      )}.`,
+    );
+  }
+  sections.push(["Evidence", [evidence.join(" ")]]);
+  sections.push([
+    "Limitations",
+    [
+      shuffled(LIMITS)
+        .slice(0, 2)
+        .map((l, j) => (j === 0 ? sentence(l) : `${cap(fill(l))}.`))
+        .join(" "),
+    ],
+  ]);
+  sections.push(["Conclusion", [sentence(pick(CONCLUSIONS, rnd))]]);
+  const sources: string[] = [];
   for (let i = 1; i <= nSources; i++) {
     const t = terms[(i - 1) % terms.length]!;
-    const site = pick(SITES, rnd);
-    out.push(`[${i}] ${cap(t)} ${pick(KINDS, rnd)} - https://${site}/${t.replace(/\s+/g, "-")}-${i}`);
+    sources.push(
+      `[${i}] ${title(t)}${dash}https://${pick(SITES, rnd)}/${t.lemma.replace(/\s+/g, "-")}/${hex8(rnd)}`,
+    );
   }
-  return out.join("\n");
+  sections.push(["Sources", sources]);
+  return sections.map(([h, lines]) => [h, ...lines].join("\n")).join(blank ? "\n\n" : "\n");
 }
 
-export function offlineGenerator(seed = 0): Generator {
-  return { name: "offline", generate: (query) => offlineGeneration(query, seed) };
+export function offlineGenerator(seed = 0, glossary: Glossary | undefined = defaultGlossary()): Generator {
+  return { name: "offline", generate: (query) => offlineGeneration(query, seed, glossary) };
 }
 
 /** The prompt asks for the reference report form (apex-v3-reference §2.6) in plain text. */

@@ -1,13 +1,19 @@
 // Turns the configured names into strategy objects.
 import type { TextBackend } from "@apex/llm";
-import { makeDataset, type ReferenceSource } from "./dataset.js";
+import { type MinerSource, makeDataset, type QuerySource, type ReferenceSource } from "./dataset.js";
 import {
   constantDiscriminator,
   heuristicDiscriminator,
   learnedDiscriminator,
   randomDiscriminator,
 } from "./discriminators.js";
-import { DUMMY_GENERATION, dummyGenerator, llmGenerator, offlineGenerator } from "./generators.js";
+import {
+  DUMMY_GENERATION,
+  dummyGenerator,
+  type Glossary,
+  llmGenerator,
+  offlineGenerator,
+} from "./generators.js";
 import { type LearnedModel, parseModel, trainLogistic } from "./learned.js";
 import {
   BUILTIN_DISCRIMINATORS,
@@ -41,23 +47,32 @@ export interface StrategyDeps {
   /** The validator's reference text, for training the default learned model. */
   reference?: ReferenceSource;
   /** Extra label-1 texts for the default learned model (e.g. an offline LLM's report). */
-  minerSources?: Array<(query: string, seed: number) => string>;
+  minerSources?: MinerSource[];
+  /** Validator-like questions for training. */
+  queries?: QuerySource;
+  /** Term definitions for the offline generator. */
+  glossary?: Glossary;
   cwd?: string;
 }
 
-export const DEFAULT_TRAINING = { examples: 400, seed: 20_250_808 } as const;
+export const DEFAULT_TRAINING = { examples: 300, seed: 20_250_808 } as const;
 
 /** The default learned model, trained on the miner's own examples (well under a second). */
-export function trainDefaultModel(
+export async function trainDefaultModel(
   reference: ReferenceSource,
-  opts: { examples?: number; seed?: number; minerSources?: StrategyDeps["minerSources"] } = {},
-): LearnedModel {
+  opts: Pick<StrategyDeps, "minerSources" | "queries" | "glossary"> & {
+    examples?: number;
+    seed?: number;
+  } = {},
+): Promise<LearnedModel> {
   const seed = opts.seed ?? DEFAULT_TRAINING.seed;
-  const data = makeDataset({
+  const data = await makeDataset({
     examples: opts.examples ?? DEFAULT_TRAINING.examples,
     seed,
     reference,
     minerSources: opts.minerSources,
+    queries: opts.queries,
+    glossary: opts.glossary,
   });
   return trainLogistic(data, { seed });
 }
@@ -69,7 +84,7 @@ export async function resolveGenerator(cfg: StrategyConfig, deps: StrategyDeps =
     case "dummy":
       return dummyGenerator();
     case "offline":
-      return offlineGenerator(cfg.seed ?? 0);
+      return offlineGenerator(cfg.seed ?? 0, deps.glossary);
     case "llm":
       if (!deps.llmBackend) throw new Error("--generator llm needs --llm-base-url and --llm-model");
       return llmGenerator({ backend: deps.llmBackend() });
@@ -112,9 +127,7 @@ export async function resolveDiscriminator(
           "the learned discriminator needs --discriminator-model FILE or a reference source to train on",
         );
       }
-      return learnedDiscriminator(
-        trainDefaultModel(deps.reference, { seed: cfg.seed, minerSources: deps.minerSources }),
-      );
+      return learnedDiscriminator(await trainDefaultModel(deps.reference, { ...deps, seed: cfg.seed }));
     }
   }
   throw new Error(

@@ -71,7 +71,8 @@ export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Lea
   const epochs = opts.epochs ?? 300;
   const lr = opts.learningRate ?? 0.5;
   const l2 = opts.l2 ?? 1e-3;
-  const hashDims = opts.hashDims ?? 256;
+  // Dense features only by default: hashed bigrams memorise template phrasing and over-fit to our own texts.
+  const hashDims = opts.hashDims ?? 0;
   const xs = examples.map((e) => encode(e.query, e.generation, hashDims));
   const d = FEATURE_NAMES.length;
   const n = xs.length;

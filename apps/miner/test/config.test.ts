@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { helpText, loadMinerConfig, OPTIONS, redactConfig } from "../src/config.js";
+
+const noFile = (p: string): string => {
+  throw new Error(`ENOENT: ${p}`);
+};
+
+describe("loadMinerConfig", () => {
+  it("has defaults like the upstream miner (test network, port 8080) and netuid by network", () => {
+    const c = loadMinerConfig([], {}, noFile);
+    expect(c).toMatchObject({ network: "test", port: 8080, netuid: 61, verify: true, budgetMs: 15_000 });
+    expect(loadMinerConfig(["--network", "finney"], {}, noFile).netuid).toBe(1);
+    expect(loadMinerConfig(["--network", "sim"], {}, noFile).netuid).toBeUndefined();
+    expect(loadMinerConfig(["--network", "sim", "--netuid", "2"], {}, noFile).netuid).toBe(2);
+  });
+
+  it("takes flags over env over YAML over defaults", () => {
+    const yaml = "port: 9000\ngenerator: dummy\ndiscriminator: heuristic\nminValidatorStake: 100\n";
+    const files = { "m.yaml": yaml };
+    const read = (p: string) => files[p as keyof typeof files] ?? noFile(p);
+    const env = { APEX_MINER_PORT: "9100", APEX_MINER_GENERATOR: "offline" };
+    const c = loadMinerConfig(["--config", "m.yaml", "--port", "9200"], env, read);
+    expect(c.port).toBe(9200);
+    expect(c.generator).toBe("offline");
+    expect(c.discriminator).toBe("heuristic");
+    expect(c.minValidatorStake).toBe(100);
+    expect(loadMinerConfig(["--config", "m.yaml"], env, read).port).toBe(9100);
+    expect(loadMinerConfig(["--config", "m.yaml"], {}, read).port).toBe(9000);
+  });
+
+  it("reads the LLM key only from APEX_LLM_API_KEY and redacts it", () => {
+    const c = loadMinerConfig(
+      ["--generator", "llm", "--llm-base-url", "http://127.0.0.1:8000/v1", "--llm-model", "m"],
+      { APEX_LLM_API_KEY: "sk-secret" },
+      noFile,
+    );
+    expect(c.llmApiKey).toBe("sk-secret");
+    expect(JSON.stringify(redactConfig(c))).not.toContain("sk-secret");
+    expect(() => loadMinerConfig(["--config", "k.yaml"], {}, () => "llmApiKey: x\n")).toThrow(/unknown key/);
+  });
+
+  it("--no-chain needs --trusted-validators unless --no-verify", () => {
+    expect(() => loadMinerConfig(["--no-chain"], {}, noFile)).toThrow(/--trusted-validators/);
+    const c = loadMinerConfig(["--no-chain", "--trusted-validators", "5A, 5B"], {}, noFile);
+    expect(c.trustedValidators).toEqual(["5A", "5B"]);
+    expect(loadMinerConfig(["--no-chain", "--no-verify"], {}, noFile).verify).toBe(false);
+  });
+
+  it("gives clear errors for bad input", () => {
+    expect(() => loadMinerConfig(["--port", "eighty"], {}, noFile)).toThrow(/--?port must be an integer/);
+    expect(() => loadMinerConfig(["--port", "70000"], {}, noFile)).toThrow(
+      /invalid miner configuration: port/,
+    );
+    expect(() => loadMinerConfig(["--bogus"], {}, noFile)).toThrow(/--help/);
+    expect(() => loadMinerConfig(["--network", "mars"], {}, noFile)).toThrow(/--network must be/);
+    expect(() => loadMinerConfig(["--generator", "llm"], {}, noFile)).toThrow(/--llm-base-url/);
+    expect(() => loadMinerConfig(["--config", "x.yaml"], {}, noFile)).toThrow(
+      /cannot read config file x.yaml/,
+    );
+    expect(() => loadMinerConfig(["--config", "x.yaml"], {}, () => "port: [1\n")).toThrow(/not valid YAML/);
+    expect(() => loadMinerConfig(["--config", "x.yaml"], {}, () => "- a\n")).toThrow(/mapping/);
+  });
+
+  it("--help documents every option", () => {
+    const h = helpText();
+    for (const o of OPTIONS) expect(h).toContain(`--${o.flag}`);
+    expect(h).toContain("train-discriminator");
+    expect(h).toContain("eval-discriminator");
+    expect(h).toContain("APEX_LLM_API_KEY");
+  });
+});
