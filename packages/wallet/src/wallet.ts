@@ -276,7 +276,9 @@ export async function loadHotkeyAddress(ref: {
 
 const enc = new TextEncoder();
 
+/** Creates missing folders with mode 0700; existing folders keep the mode their owner gave them. */
 async function ensureDir(dir: string): Promise<void> {
+  if (await exists(dir)) return;
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
 }
