@@ -1,0 +1,440 @@
+// Every SimChain check and error name (subtensor-reference §A1; subtensor weights.rs / serving.rs / registration.rs).
+import type { Signer } from "@apex/protocol";
+import { Keyring } from "@polkadot/keyring";
+import type { KeyringPair } from "@polkadot/keyring/types";
+import { cryptoWaitReady } from "@polkadot/util-crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  bootstrapSubnet,
+  ChainError,
+  commitHash,
+  SimChain,
+  type SimChainOptions,
+  signCall,
+} from "../src/index.js";
+
+let kr: Keyring;
+let alice: KeyringPair;
+beforeAll(async () => {
+  await cryptoWaitReady();
+  kr = new Keyring({ type: "sr25519", ss58Format: 42 });
+  alice = kr.addFromUri("//Alice");
+});
+
+const key = (name: string) => kr.addFromUri(`//${name}`);
+
+async function errorOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof ChainError) return err.chainError;
+    throw err;
+  }
+  return "ok";
+}
+
+/** A subnet with owner (uid 0), one permitted validator (uid 1) and `miners` miners. */
+async function subnet(
+  opts: SimChainOptions & { miners?: number; commitReveal?: boolean; rateLimit?: number } = {},
+) {
+  const chain = new SimChain(opts);
+  const owner = { coldkey: key("OwnerC"), hotkey: key("OwnerH") };
+  const validator = { coldkey: key("ValC"), hotkey: key("ValH"), stakeRao: 1_000_000_000_000n };
+  const miners = Array.from({ length: opts.miners ?? 2 }, (_, i) => ({
+    coldkey: key(`MinerC${i}`),
+    hotkey: key(`MinerH${i}`),
+  }));
+  const { netuid } = await bootstrapSubnet(chain, {
+    sudo: alice,
+    owner,
+    validators: [validator],
+    miners,
+    commitReveal: opts.commitReveal ?? false,
+    weightsRateLimit: opts.rateLimit ?? 0,
+    advanceBlocks: (n) => void chain.produceBlocks(n),
+  });
+  return { chain, netuid, owner, validator, miners };
+}
+
+const axon = {
+  version: 1,
+  ip: "10.0.0.2",
+  port: 8091,
+  ipType: 4 as const,
+  protocol: 4,
+  placeholder1: 0,
+  placeholder2: 0,
+};
+
+describe("register_network / start_call", () => {
+  it("first netuid is 2, owner hotkey is uid 0, start_call only by the owner coldkey after the delay", async () => {
+    const chain = new SimChain();
+    const owner = key("O1");
+    const { netuid } = await chain.registerNetwork(owner, key("O1H").address);
+    expect(netuid).toBe(2);
+    expect((await chain.registerNetwork(key("O2"), key("O2H").address)).netuid).toBe(3);
+    expect((await chain.metagraph(2)).neurons[0]!.hotkey).toBe(key("O1H").address);
+    expect(await errorOf(chain.startCall(owner, netuid))).toBe("NeedWaitingMoreBlocksToStarCall");
+    chain.produceBlocks(10);
+    expect(await errorOf(chain.startCall(key("O2"), netuid))).toBe("BadOrigin");
+    expect(await errorOf(chain.startCall(owner, netuid))).toBe("ok");
+    expect(await errorOf(chain.startCall(owner, netuid))).toBe("FirstEmissionBlockNumberAlreadySet");
+    expect(await errorOf(chain.startCall(owner, 9))).toBe("SubNetworkDoesNotExist");
+  });
+
+  it("network registration rate limit", async () => {
+    const chain = new SimChain({ networkRateLimit: 5 });
+    await chain.registerNetwork(key("A1"), key("A1H").address);
+    expect(await errorOf(chain.registerNetwork(key("A2"), key("A2H").address))).toBe(
+      "NetworkTxRateLimitExceeded",
+    );
+    chain.produceBlocks(5);
+    expect(await errorOf(chain.registerNetwork(key("A2"), key("A2H").address))).toBe("ok");
+  });
+});
+
+describe("burned_register", () => {
+  it("gives uids in order, refuses duplicates and someone else's hotkey, and enforces the registration limits", async () => {
+    const chain = new SimChain();
+    const owner = key("RegO");
+    const { netuid } = await chain.registerNetwork(owner, key("RegOH").address);
+    expect((await chain.burnedRegister(key("C1"), netuid, key("H1").address)).uid).toBe(1);
+    expect(await errorOf(chain.burnedRegister(key("C2"), netuid, key("H2").address))).toBe(
+      "TooManyRegistrationsThisBlock",
+    );
+    chain.produceBlocks(1);
+    expect(await errorOf(chain.burnedRegister(key("C1"), netuid, key("H1").address))).toBe(
+      "HotKeyAlreadyRegisteredInSubNet",
+    );
+    expect(await errorOf(chain.burnedRegister(key("C2"), netuid, key("H1").address))).toBe(
+      "HotKeyAlreadyRegisteredInSubNet",
+    );
+    const other = (await chain.registerNetwork(key("RegO2"), key("RegO2H").address)).netuid;
+    expect(await errorOf(chain.burnedRegister(key("C2"), other, key("H1").address))).toBe(
+      "NonAssociatedColdKey",
+    );
+    for (let i = 2; i <= 6; i++) {
+      expect((await chain.burnedRegister(key(`C${i}`), netuid, key(`H${i}`).address)).uid).toBe(i);
+      chain.produceBlocks(1);
+    }
+    // 6 = 3 × target (2) per interval.
+    expect(await errorOf(chain.burnedRegister(key("C7"), netuid, key("H7").address))).toBe(
+      "TooManyRegistrationsThisInterval",
+    );
+    chain.produceBlocks(100);
+    expect(await errorOf(chain.burnedRegister(key("C7"), netuid, key("H7").address))).toBe("ok");
+    await chain.sudo(alice, { call: "max_registrations_per_block", netuid, value: 0 });
+    expect(await errorOf(chain.burnedRegister(key("C8"), netuid, key("H8").address))).toBe(
+      "TooManyRegistrationsThisBlock",
+    );
+  });
+
+  it("when full, replaces the lowest pruning score past the immunity period (never the owner)", async () => {
+    const chain = new SimChain();
+    const { netuid } = await chain.registerNetwork(key("FO"), key("FOH").address);
+    await chain.sudo(alice, { call: "max_allowed_uids", netuid, value: 3 });
+    await chain.sudo(alice, { call: "immunity_period", netuid, value: 5 });
+    await chain.burnedRegister(key("F1"), netuid, key("F1H").address);
+    chain.produceBlocks(1);
+    await chain.burnedRegister(key("F2"), netuid, key("F2H").address);
+    chain.produceBlocks(1);
+    // Everyone immune and equal: the earliest registered non-owner goes first.
+    const r = await chain.burnedRegister(key("F3"), netuid, key("F3H").address);
+    expect(r.uid).toBe(1);
+    const mg = await chain.metagraph(netuid);
+    expect(mg.neurons.map((n) => n.hotkey)).toEqual([
+      key("FOH").address,
+      key("F3H").address,
+      key("F2H").address,
+    ]);
+    expect(mg.neurons[1]!.registeredAt).toBe(2);
+    chain.produceBlocks(6);
+    // Past immunity, uid 2 (registered earlier than uid 1) goes.
+    expect((await chain.burnedRegister(key("F4"), netuid, key("F4H").address)).uid).toBe(2);
+  });
+
+  it("refuses a subnet with registration off and the root subnet", async () => {
+    const chain = new SimChain();
+    expect(await errorOf(chain.burnedRegister(key("X"), 0, key("XH").address))).toBe(
+      "RegistrationNotPermittedOnRootSubnet",
+    );
+    expect(await errorOf(chain.burnedRegister(key("X"), 5, key("XH").address))).toBe(
+      "SubNetworkDoesNotExist",
+    );
+  });
+});
+
+describe("serve_axon", () => {
+  it("applies the IP rules, the port rule and the serving rate limit", async () => {
+    const { chain, netuid, miners } = await subnet();
+    const m = miners[0]!.hotkey;
+    await chain.sudo(alice, { call: "serving_rate_limit", netuid, value: 50 });
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "127.0.0.1" }))).toBe("InvalidIpAddress");
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "::1", ipType: 6 }))).toBe(
+      "InvalidIpAddress",
+    );
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "255.255.255.255" }))).toBe(
+      "InvalidIpAddress",
+    );
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ipType: 5 as 4 }))).toBe("InvalidIpType");
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, port: 0 }))).toBe("InvalidPort");
+    expect(await errorOf(chain.serveAxon(key("Nobody"), { ...axon, netuid }))).toBe(
+      "HotKeyNotRegisteredInNetwork",
+    );
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "127.0.0.2" }))).toBe("ok");
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "10.0.0.3" }))).toBe(
+      "ServingRateLimitExceeded",
+    );
+    chain.produceBlocks(50);
+    expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "2001:db8::1", ipType: 6 }))).toBe("ok");
+    expect(await errorOf(chain.serveAxon(miners[1]!.hotkey, { ...axon, netuid, ip: "0.0.0.0" }))).toBe("ok");
+    const mg = await chain.metagraph(netuid);
+    expect(mg.neurons.find((n) => n.hotkey === m.address)!.axon).toMatchObject({
+      ip: "2001:db8::1",
+      ipType: 6,
+      port: 8091,
+    });
+  });
+});
+
+describe("set_weights: checks in subtensor's order", () => {
+  const w = (netuid: number, uids: number[], weights: number[], versionKey = 0) => ({
+    netuid,
+    uids,
+    weights,
+    versionKey,
+  });
+
+  it("names each failure like subtensor", async () => {
+    const { chain, netuid, validator, miners } = await subnet({ miners: 3 });
+    const v = validator.hotkey;
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1])))).toBe("WeightVecNotEqualSize");
+    expect(await errorOf(chain.setWeights(v, w(netuid, [0, 1, 2, 3, 4, 5], [1, 1, 1, 1, 1, 1])))).toBe(
+      "UidsLengthExceedUidsInSubNet",
+    );
+    expect(await errorOf(chain.setWeights(key("Stranger"), w(netuid, [2], [1])))).toBe(
+      "HotKeyNotRegisteredInSubNet",
+    );
+    await chain.sudo(alice, { call: "stake_threshold", value: 2_000_000_000_000 });
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("NotEnoughStakeToSetWeights");
+    await chain.sudo(alice, { call: "stake_threshold", value: 0 });
+    await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 2)))).toBe("IncorrectWeightVersionKey");
+    expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [3], [1], 3)))).toBe(
+      "NeuronNoValidatorPermit",
+    );
+    // A miner may set a self-weight without a permit.
+    expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [2], [1], 3)))).toBe("ok");
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 2], [1, 1], 3)))).toBe("DuplicateUids");
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 9], [1, 1], 3)))).toBe("UidVecContainInvalidOne");
+    await chain.sudo(alice, { call: "min_allowed_weights", netuid, value: 3 });
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1, 1], 3)))).toBe("WeightVecLengthIsLow");
+    await chain.sudo(alice, { call: "min_allowed_weights", netuid, value: 1 });
+    await chain.sudo(alice, { call: "max_weight_limit", netuid, value: 40_000 });
+    // [1, 1] upscales to [65535, 65535] > 40000.
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1, 1], 3)))).toBe("MaxWeightExceeded");
+    await chain.sudo(alice, { call: "max_weight_limit", netuid, value: 65_535 });
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3, 4], [1, 2, 4], 3)))).toBe("ok");
+    // u16 max-upscaling, as subtensor's vec_u16_max_upscale_to_u16.
+    expect(chain.weightsOf(netuid, 1)).toEqual([
+      [2, 16_383],
+      [3, 32_767],
+      [4, 65_535],
+    ]);
+  });
+
+  it("the order matters: version key is checked before the rate limit, permit after it", async () => {
+    const { chain, netuid, validator, miners } = await subnet({ rateLimit: 100 });
+    const v = validator.hotkey;
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("ok");
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
+    await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 1)))).toBe("IncorrectWeightVersionKey");
+    // Duplicate uids but rate limited: the rate limit wins.
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 2], [1, 1], 3)))).toBe("SettingWeightsTooFast");
+    // No permit and duplicates: the permit check comes first.
+    expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [3, 3], [1, 1], 3)))).toBe(
+      "NeuronNoValidatorPermit",
+    );
+    chain.produceBlocks(100);
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 3)))).toBe("ok");
+  });
+
+  it("the subnet owner may set weights without a permit; commit-reveal on refuses set_weights", async () => {
+    const { chain, netuid, owner } = await subnet();
+    expect(await errorOf(chain.setWeights(owner.hotkey, w(netuid, [2], [1])))).toBe("ok");
+    await chain.sudo(alice, { call: "commit_reveal_weights_enabled", netuid, value: true });
+    expect(await errorOf(chain.setWeights(owner.hotkey, w(netuid, [2], [1])))).toBe("CommitRevealEnabled");
+  });
+});
+
+describe("hash commit-reveal", () => {
+  it("commit, too early, reveal in the next epoch, wrong hash, expiry", async () => {
+    const { chain, netuid, validator } = await subnet({ commitReveal: true });
+    const v = validator.hotkey;
+    const reveal = { netuid, uids: [2], values: [65_535], salt: [1, 2, 3], versionKey: 0 };
+    const hash = commitHash(v.publicKey, netuid, reveal.uids, reveal.values, reveal.salt, 0);
+    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("NoWeightsCommitFound");
+    await chain.commitWeights(v, netuid, hash);
+    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("RevealTooEarly");
+    const tempo = 10;
+    chain.produceBlocks(SimChain.blocksUntilNextEpoch(netuid, tempo, chain.blockNumber) + 1);
+    expect(await errorOf(chain.revealWeights(v, { ...reveal, salt: [9] }))).toBe(
+      "InvalidRevealCommitHashNotMatch",
+    );
+    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("ok");
+    expect(chain.weightsOf(netuid, 1)).toEqual([[2, 65_535]]);
+    // A commit left for two epochs expires.
+    await chain.commitWeights(v, netuid, hash);
+    chain.produceBlocks(2 * (tempo + 1));
+    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("ExpiredWeightCommit");
+  });
+
+  it("commit needs commit-reveal on and a registered hotkey", async () => {
+    const { chain, netuid, validator } = await subnet();
+    const h = commitHash(validator.hotkey.address, netuid, [2], [1], [1], 0);
+    expect(await errorOf(chain.commitWeights(validator.hotkey, netuid, h))).toBe("CommitRevealDisabled");
+    await chain.sudo(alice, { call: "commit_reveal_weights_enabled", netuid, value: true });
+    expect(await errorOf(chain.commitWeights(key("Nobody"), netuid, h))).toBe("HotKeyNotRegisteredInSubNet");
+  });
+
+  it("commitHash is blake2_256 over the SCALE tuple (hotkey, netuid, uids, values, salt, version_key)", () => {
+    // Independent check of the layout: 32-byte key ‖ u16 LE ‖ compact len + u16s (×3) ‖ u64 LE.
+    const pk = new Uint8Array(32).fill(1);
+    const a = commitHash(pk, 2, [1, 2], [3, 4], [5], 7);
+    expect(a).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(commitHash(pk, 2, [1, 2], [3, 4], [5], 7n)).toBe(a);
+    expect(commitHash(pk, 3, [1, 2], [3, 4], [5], 7)).not.toBe(a);
+    expect(commitHash(pk, 2, [1, 2], [3, 4], [5], 8)).not.toBe(a);
+    expect(() => commitHash(pk, 70_000, [], [], [], 0)).toThrow(/u16/);
+  });
+});
+
+describe("signatures", () => {
+  it("refuses forged, replayed and wrongly-keyed calls", async () => {
+    const { chain, netuid, validator, miners } = await subnet();
+    const v = validator.hotkey;
+    const call = signCall(
+      v,
+      "set_weights",
+      { netuid, uids: [2], weights: [1], versionKey: 0 },
+      chain.accountNonce(v.address),
+    );
+    // Tampered args.
+    await expect(chain.submit({ ...call, args: { ...call.args, uids: [3] } })).rejects.toMatchObject({
+      chainError: "BadProof",
+    });
+    // Claimed by another account.
+    await expect(chain.submit({ ...call, signer: miners[0]!.hotkey.address })).rejects.toMatchObject({
+      chainError: "BadProof",
+    });
+    await chain.submit(call);
+    // Replay.
+    await expect(chain.submit(call)).rejects.toMatchObject({ chainError: "Stale" });
+    await expect(
+      chain.submit(signCall(v, "set_weights", call.args, chain.accountNonce(v.address) + 5)),
+    ).rejects.toMatchObject({
+      chainError: "Future",
+    });
+    // Nobody can serve someone else's axon: the origin is whoever signed.
+    const mallory = key("Mallory");
+    expect(await errorOf(chain.serveAxon(mallory, { ...axon, netuid }))).toBe("HotKeyNotRegisteredInNetwork");
+    // Sudo needs the sudo key.
+    const sudoByMallory = chain.sudo(mallory, { call: "tempo", netuid, value: 3 });
+    await expect(sudoByMallory).rejects.toMatchObject({ chainError: "RequireSudo", kind: "sudo" });
+  });
+
+  it("a Signer that signs with the wrong key is refused", async () => {
+    const chain = new SimChain();
+    const real = key("Real");
+    const liar: Signer = {
+      address: real.address,
+      publicKey: real.publicKey,
+      sign: (m) => key("Other").sign(m),
+    };
+    await expect(chain.registerNetwork(liar, real.address)).rejects.toMatchObject({
+      chainError: "BadProof",
+      kind: "pool",
+    });
+  });
+});
+
+describe("blocks, epochs and emission", () => {
+  it("runs epochs on (block + netuid + 1) % (tempo + 1) == tempo and pays 18% to the owner", async () => {
+    // netuid 2, tempo 10: (b + 3) % 11 == 10 at b = 7, 18, 29, …
+    expect(SimChain.isEpochBlock(2, 10, 7)).toBe(true);
+    expect(SimChain.isEpochBlock(2, 10, 18)).toBe(true);
+    expect(SimChain.isEpochBlock(2, 10, 8)).toBe(false);
+    expect(SimChain.blocksUntilNextEpoch(2, 10, 8)).toBe(10);
+    const { chain, netuid, owner, validator, miners } = await subnet();
+    await chain.setWeights(validator.hotkey, { netuid, uids: [2], weights: [65_535], versionKey: 0 });
+    const before = {
+      owner: chain.stakeOf(owner.hotkey.address, netuid),
+      val: chain.stakeOf(validator.hotkey.address, netuid),
+      miner: chain.stakeOf(miners[0]!.hotkey.address, netuid),
+    };
+    // Move to just after an epoch, then exactly one more tempo.
+    chain.produceBlocks(1);
+    chain.produceBlocks(SimChain.blocksUntilNextEpoch(netuid, 10, chain.blockNumber));
+    const s0 = {
+      owner: chain.stakeOf(owner.hotkey.address, netuid),
+      val: chain.stakeOf(validator.hotkey.address, netuid),
+      miner: chain.stakeOf(miners[0]!.hotkey.address, netuid),
+    };
+    expect(s0.miner).toBeGreaterThan(before.miner);
+    chain.produceBlocks(11);
+    const perTempo = 11n * 1_000_000_000n;
+    const ownerCut = (perTempo * 11_796n) / 65_535n;
+    expect(chain.stakeOf(owner.hotkey.address, netuid) - s0.owner).toBe(ownerCut);
+    const minerGain = chain.stakeOf(miners[0]!.hotkey.address, netuid) - s0.miner;
+    const valGain = chain.stakeOf(validator.hotkey.address, netuid) - s0.val;
+    const half = Number(perTempo - ownerCut) / 2;
+    expect(Math.abs(Number(minerGain) - half)).toBeLessThan(2);
+    expect(Math.abs(Number(valGain) - half)).toBeLessThan(2);
+  });
+
+  it("activity cutoff: a validator that stops setting weights goes inactive and its weights stop counting", async () => {
+    const { chain, netuid, validator } = await subnet();
+    await chain.sudo(alice, { call: "activity_cutoff", netuid, value: 15 });
+    await chain.setWeights(validator.hotkey, { netuid, uids: [2], weights: [65_535], versionKey: 0 });
+    chain.produceBlocks(11);
+    let mg = await chain.metagraph(netuid);
+    expect(mg.neurons[1]!.active).toBe(true);
+    expect(mg.neurons[2]!.incentive).toBeCloseTo(1, 4);
+    chain.produceBlocks(22);
+    mg = await chain.metagraph(netuid);
+    expect(mg.neurons[1]!.active).toBe(false);
+    expect(mg.neurons[2]!.incentive).toBe(0);
+  });
+
+  it("validator permits go to the top max_allowed_validators by stake", async () => {
+    const { chain, netuid, miners } = await subnet({ miners: 3 });
+    await chain.addStake(miners[0]!.coldkey, miners[0]!.hotkey.address, netuid, 5_000_000_000_000n);
+    await chain.sudo(alice, { call: "max_allowed_validators", netuid, value: 1 });
+    chain.produceBlocks(11);
+    const mg = await chain.metagraph(netuid);
+    expect(mg.neurons.filter((n) => n.validatorPermit).map((n) => n.uid)).toEqual([2]);
+  });
+
+  it("syncToClock produces exactly the blocks whose time has come; start/close drive it on the clock", async () => {
+    const { VirtualClock } = await import("@apex/protocol");
+    const clock = new VirtualClock(0);
+    const chain = new SimChain({ clock, blockTimeMs: 250 });
+    clock.advance(1_000);
+    expect(chain.syncToClock()).toBe(4);
+    clock.advance(249);
+    expect(chain.syncToClock()).toBe(4);
+    const seen: number[] = [];
+    chain.onBlock((b) => seen.push(b));
+    chain.start();
+    clock.advance(1);
+    await new Promise((r) => setTimeout(r, 0));
+    clock.advance(250);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([5, 6]);
+    await chain.close();
+    clock.advance(1_000);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(seen).toEqual([5, 6]);
+  });
+});
