@@ -176,6 +176,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const SIG_RE = /^0x[0-9a-fA-F]{128}$/;
 
 function publicKeyOf(address: string): Uint8Array | undefined {
+  // decodeAddress also takes raw hex keys; a hotkey header must be ss58 so metagraph lookups can match it.
+  if (address.startsWith("0x")) return undefined;
   try {
     const pk = decodeAddress(address);
     return pk.length === 32 ? pk : undefined;

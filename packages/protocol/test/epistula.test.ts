@@ -178,6 +178,11 @@ describe("receiver side", () => {
       ["timestamp not a number", () => ({ "Epistula-Timestamp": "12a" }), "stale_timestamp"],
       ["uuid not a uuid", () => ({ "Epistula-Uuid": "not-a-uuid" }), "missing_header"],
       ["signer not ss58", () => ({ "Epistula-Signed-By": "alice" }), "signer_not_allowed"],
+      [
+        "signer as a hex key",
+        () => ({ "Epistula-Signed-By": u8aToHex(alice.publicKey) }),
+        "signer_not_allowed",
+      ],
       ["signature too short", () => ({ "Epistula-Request-Signature": "0x1234" }), "malformed_signature"],
       [
         "signature bytes that are no sr25519 signature",
