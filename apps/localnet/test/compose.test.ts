@@ -1,11 +1,20 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadMinerConfig } from "@apex/miner";
 import { loadValidatorConfig } from "@apex/validator";
+import { walletCommand } from "@apex/wallet";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { parseLocalnetArgs } from "../src/args.js";
@@ -123,10 +132,15 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
       "miner2",
       "subtensor",
       "validator",
+      "wallets-init",
     ]);
     expect(s.subtensor!.image).toMatch(/^ghcr\.io\/opentensor\/subtensor-localnet:/);
-    expect(s.bootstrap!.depends_on).toEqual({ subtensor: { condition: "service_healthy" } });
+    expect(s.bootstrap!.depends_on).toEqual({
+      subtensor: { condition: "service_healthy" },
+      "wallets-init": { condition: "service_completed_successfully" },
+    });
     expect(s.bootstrap!.restart).toBe("no");
+    expect(s["wallets-init"]!.restart).toBe("no");
     for (const m of ["miner1", "miner2"])
       expect(s[m]!.depends_on).toEqual({ bootstrap: { condition: "service_completed_successfully" } });
     expect(s.validator!.depends_on).toEqual({
@@ -134,14 +148,11 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
       miner2: { condition: "service_healthy" },
     });
     expect(s.dashboard!.depends_on).toEqual({ validator: { condition: "service_healthy" } });
-    // One image for all our services, built once.
-    for (const name of ["bootstrap", "miner1", "miner2", "validator", "dashboard"])
+    // One image for all our services, built from this repository.
+    for (const name of ["bootstrap", "miner1", "miner2", "validator", "dashboard", "wallets-init"]) {
       expect(s[name]!.image).toBe("apex-ts:local");
-    expect(
-      Object.entries(s)
-        .filter(([, v]) => v.build)
-        .map(([k]) => k),
-    ).toEqual(["bootstrap"]);
+      expect(s[name]!.build).toEqual({ context: ".", dockerfile: "Dockerfile" });
+    }
   });
 
   it("bootstrap parses with parseLocalnetArgs and registers exactly the wallets the others use", () => {
@@ -163,6 +174,52 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
     expect(o.miners).toEqual(miners.map((m) => ({ wallet: m.coldkey, hotkey: m.hotkey })));
     expect(o.validators).toEqual([{ wallet: validator.chain.coldkey, hotkey: validator.chain.hotkey }]);
   });
+
+  it("wallets-init's script creates, with flags apex-localnet wallet accepts, the wallets bootstrap loads", async () => {
+    const cmd = compose.services["wallets-init"]!.command!;
+    expect(cmd.slice(0, 2)).toEqual(["sh", "-ec"]);
+    // Run the real script under sh with a stand-in apex-localnet that records its arguments; `$$` is compose's
+    // escape for a literal `$`.
+    const script = cmd[2]!.replaceAll("$$", "$");
+    const dir = mkdtempSync(join(tmpdir(), "apex-wallets-"));
+    try {
+      const record = join(dir, "calls.txt");
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      writeFileSync(
+        join(bin, "apex-localnet"),
+        `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> "${record}"\necho --end-- >> "${record}"\n`,
+        { mode: 0o755 },
+      );
+      await run("sh", ["-ec", script], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      const calls = readFileSync(record, "utf8")
+        .split("--end--\n")
+        .filter(Boolean)
+        .map((c) => c.trimEnd().split("\n"));
+      expect(calls).toHaveLength(3);
+      // Feed each recorded call to the real wallet command, into a temp dir instead of /wallets.
+      const root = join(dir, "wallets");
+      for (const call of calls) {
+        expect(call.slice(0, 2)).toEqual(["wallet", "create"]);
+        const argv = call.map((a) => (a === "/wallets" ? root : a));
+        let err = "";
+        const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) }, env: {} };
+        expect(await walletCommand(argv, io), err).toBe(0);
+      }
+      const parsed = parseLocalnetArgs(["bootstrap", ...command("bootstrap", "apex-localnet")]);
+      if (parsed.command !== "bootstrap") throw new Error("expected bootstrap");
+      for (const w of [...parsed.options.validators, ...parsed.options.miners])
+        expect(existsSync(join(root, w.wallet, "hotkeys", w.hotkey)), `${w.wallet}/${w.hotkey}`).toBe(true);
+      // A second `up` finds them and creates nothing.
+      rmSync(record);
+      await run("sh", ["-ec", script.replaceAll("/wallets/", `${root}/`)], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      expect(existsSync(record)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
 
   it("each miner parses with loadMinerConfig: the chain, its wallet, its health port, its own network address", () => {
     const seen = new Set<string>();
@@ -245,7 +302,7 @@ describe("Dockerfile", () => {
       scripts: Record<string, string>;
     };
     const bins = new Set(Object.values(compose.services).flatMap((s) => (s.command ? [s.command[0]] : [])));
-    expect([...bins].sort()).toEqual(["apex-localnet", "apex-miner", "apex-validator"]);
+    expect([...bins].sort()).toEqual(["apex-localnet", "apex-miner", "apex-validator", "sh"]);
     expect(dockerfile).toContain(`exec node /app/apps/%s/dist/cli.js`);
     expect(dockerfile).toMatch(/for cmd in miner validator localnet;/);
     for (const app of ["miner", "validator", "localnet"])
