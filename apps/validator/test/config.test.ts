@@ -121,3 +121,15 @@ pipeline:
       expect(VALIDATOR_HELP).toContain(f);
   });
 });
+
+describe("config/validator-*.yaml examples", () => {
+  it("all load and validate", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { fileURLToPath } = await import("node:url");
+    for (const name of ["mainnet", "testnet", "localnet"]) {
+      const path = fileURLToPath(new URL(`../../../config/validator-${name}.yaml`, import.meta.url));
+      const c = loadValidatorConfig(["-c", path], {}, (p) => readFileSync(p, "utf8"));
+      expect(c.miner_scorer.window_hours, name).toBe(22);
+    }
+  });
+});
