@@ -18,7 +18,7 @@ import {
   startFleet,
 } from "./fleet.js";
 
-const TIMEOUT_S = 0.4;
+const TIMEOUT_S = 1;
 const BEHAVIOURS: Behaviour[] = [
   "perfect",
   "always0",
@@ -74,7 +74,7 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
   beforeAll(async () => {
     await epistulaReady();
     // SimChain refuses 127.0.0.1 as an axon (like subtensor); any other 127/8 address is loopback too.
-    fleet = await startFleet(BEHAVIOURS, { host: "127.0.0.2", slowMs: 1500, seed: 11 });
+    fleet = await startFleet(BEHAVIOURS, { host: "127.0.0.2", slowMs: 3000, seed: 11 });
     net = await simSubnet(fleet.miners);
     dir = mkdtempSync(join(tmpdir(), "apex-validator-fleet-"));
   });
@@ -113,7 +113,7 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
     validator.onRound((e) => events.push(e));
     const snapshot = () => new Map(fleet.miners.map((m) => [m, m.seen.length]));
     const boundaries = [snapshot()];
-    const ROUNDS = 8;
+    const ROUNDS = 6;
     for (let i = 0; i < ROUNDS; i++) {
       await validator.runRound();
       // Miners that were cut off may still be finishing their request log; give the event loop a tick.
@@ -121,7 +121,7 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
       boundaries.push(snapshot());
     }
     expect(events).toHaveLength(ROUNDS);
-    // Every round ends within its deadline: one generator request plus one discriminator fan-out, each ≤ 0.4 s.
+    // Every round ends within its deadline: one generator request plus one discriminator fan-out, each ≤ 1 s.
     for (const e of events) expect(e.durationMs).toBeLessThan(2 * TIMEOUT_S * 1000 + 600);
     // N is the sampled count: all 9 miners are candidates (stake < 24,000, served, not us).
     for (const e of events) expect(e.round.discriminators).toHaveLength(BEHAVIOURS.length);
