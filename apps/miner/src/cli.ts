@@ -2,8 +2,7 @@
 // apex-miner command line: run the miner, or train / evaluate the learned discriminator.
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { type ChainClient, DEFAULT_SIM_ENDPOINT, SimChainClient, SubtensorClient } from "@apex/chain";
-import { loadColdkeyPub, loadHotkey, resolveWalletRoot } from "@apex/wallet";
+import type { ChainClient } from "@apex/chain";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { helpText, loadMinerArgs, type MinerConfig, processEnv, redactConfig } from "./config.js";
 import { llmStrategyDeps } from "./llm-bridge.js";
@@ -39,6 +38,8 @@ const defaultIo = (): CliIo => ({
 
 /** Connects to the configured chain through ChainClient only. */
 export async function connectChain(config: MinerConfig): Promise<ChainClient> {
+  // Loaded on demand: @polkadot/api takes most of a second to import, and only the run command needs it.
+  const { DEFAULT_SIM_ENDPOINT, SimChainClient, SubtensorClient } = await import("@apex/chain");
   const endpoint = config.chainEndpoint;
   if (config.network === "sim") return new SimChainClient(endpoint ?? DEFAULT_SIM_ENDPOINT);
   if (/^https?:\/\//.test(config.network)) return new SimChainClient(endpoint ?? config.network);
@@ -56,9 +57,19 @@ function makeLogger(level: string): FastifyBaseLogger {
 async function runMiner(config: MinerConfig, io: CliIo): Promise<number> {
   const log = makeLogger(config.logLevel);
   log.info({ config: redactConfig(config) }, "apex-miner starting");
+  const { devKeypair, loadColdkeyPub, loadHotkey, resolveWalletRoot } = await import("@apex/wallet");
   const root = resolveWalletRoot(config.walletPath, io.env);
-  const hotkey = await loadHotkey({ root, wallet: config.coldkey, hotkey: config.hotkey, env: io.env });
-  const coldkeyAddress = config.noChain ? "" : await loadColdkeyPub({ root, wallet: config.coldkey });
+  let hotkey: Awaited<ReturnType<typeof loadHotkey>>;
+  let coldkeyAddress = "";
+  if (config.hotkeyUri) {
+    if (config.network === "finney" || config.network === "test") {
+      throw new Error("--hotkey-uri is for local chains; on finney/test use a wallet (--coldkey, --hotkey)");
+    }
+    hotkey = await devKeypair(config.hotkeyUri);
+  } else {
+    hotkey = await loadHotkey({ root, wallet: config.coldkey, hotkey: config.hotkey, env: io.env });
+    if (!config.noChain) coldkeyAddress = await loadColdkeyPub({ root, wallet: config.coldkey });
+  }
   const chain = config.noChain ? undefined : await connectChain(config);
   let miner: Awaited<ReturnType<typeof startMiner>>;
   try {

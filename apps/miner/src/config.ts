@@ -21,6 +21,10 @@ export const MinerConfigSchema = Type.Object({
   netuid: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   coldkey: Type.String({ minLength: 1 }),
   hotkey: Type.String({ minLength: 1 }),
+  /** A dev key URI (//Alice, //apex//cmd0//hot) instead of a wallet hotkey: local chains only. */
+  hotkeyUri: Type.Optional(Type.String({ minLength: 2 })),
+  /** Announce the axon at start-up (off when a localnet announces it for us). */
+  serveAxon: Type.Boolean(),
   walletPath: Type.Optional(Type.String({ minLength: 1 })),
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
@@ -66,6 +70,7 @@ export const DEFAULTS = {
   generator: "offline",
   discriminator: "learned",
   noChain: false,
+  serveAxon: true,
   trustedValidators: [] as string[],
   verify: true,
   minValidatorStake: 24_000,
@@ -83,6 +88,8 @@ interface Option {
   help: string;
   /** Environment variable; default APEX_MINER_<KEY>. */
   env?: string | null;
+  /** Further variables read when the main one is unset (the localnet's --miner-cmd convention). */
+  aliases?: string[];
   /** For booleans whose flag turns them off (--no-chain sets noChain true, --no-verify sets verify false). */
   invert?: boolean;
 }
@@ -92,22 +99,31 @@ export const OPTIONS: Option[] = [
     key: "network",
     flag: "network",
     kind: "string",
+    aliases: ["APEX_NETWORK"],
     help: "test | finney | local | sim | ws(s)://… URL (default test)",
   },
   {
     key: "chainEndpoint",
     flag: "chain-endpoint",
     kind: "string",
+    aliases: ["APEX_CHAIN_ENDPOINT"],
     help: "chain endpoint URL (served SimChain or subtensor node)",
   },
   {
     key: "netuid",
     flag: "netuid",
     kind: "int",
+    aliases: ["APEX_NETUID"],
     help: "subnet (default: finney 1, test 61; sim/local: required or found on chain)",
   },
   { key: "coldkey", flag: "coldkey", kind: "string", help: "wallet (coldkey) name (default: default)" },
   { key: "hotkey", flag: "hotkey", kind: "string", help: "hotkey name (default: default)" },
+  {
+    key: "hotkeyUri",
+    flag: "hotkey-uri",
+    kind: "string",
+    help: "dev key URI (e.g. //Alice) instead of a wallet hotkey; local chains only",
+  },
   {
     key: "walletPath",
     flag: "wallet-path",
@@ -171,6 +187,13 @@ export const OPTIONS: Option[] = [
     help: "OpenAI-compatible base URL for --generator llm",
   },
   { key: "llmModel", flag: "llm-model", kind: "string", help: "model name for --generator llm" },
+  {
+    key: "serveAxon",
+    flag: "no-serve-axon",
+    kind: "bool",
+    invert: true,
+    help: "do not announce the axon (the localnet or an operator does it)",
+  },
   {
     key: "noChain",
     flag: "no-chain",
@@ -328,9 +351,13 @@ export function loadMinerArgs(
     }
   }
   for (const o of OPTIONS) {
-    const name = envName(o);
-    const v = name ? env[name] : undefined;
-    if (v !== undefined && v !== "") merged[o.key] = coerce(o, v, `environment ${name}`);
+    for (const name of [envName(o), ...(o.aliases ?? [])]) {
+      const v = name ? env[name] : undefined;
+      if (v !== undefined && v !== "") {
+        merged[o.key] = coerce(o, v, `environment ${name}`);
+        break;
+      }
+    }
   }
   for (const o of OPTIONS) {
     const v = flags[o.flag];

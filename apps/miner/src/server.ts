@@ -136,7 +136,9 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     }
     uid = me.uid;
     announceIp = deps.externalIp ?? config.externalIp;
-    if (!announceIp) {
+    // A SimChain is a local chain: announce the loopback address the chain accepts unless told otherwise.
+    if (!announceIp && config.network === "sim") announceIp = "127.0.0.2";
+    if (!announceIp && config.serveAxon) {
       announceIp = await discoverExternalIp({
         services: config.checkIpServices,
         timeoutMs: config.checkIpTimeoutMs,
@@ -144,7 +146,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
         clock,
       });
     }
-    const problem = announceIpProblem(announceIp);
+    const problem = announceIp === undefined ? undefined : announceIpProblem(announceIp);
     if (problem) throw new Error(problem);
     if (config.verify) {
       metagraphPolicy = new MetagraphPolicy({
@@ -204,7 +206,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
   const url = `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 
   let axon: RunningMiner["axon"] = "none";
-  if (chain && netuid !== undefined && announceIp) {
+  if (chain && netuid !== undefined && announceIp && config.serveAxon) {
     const params: ServeAxonParams = {
       netuid,
       version: axonVersion(),
@@ -217,7 +219,9 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     };
     try {
       const mg = await chain.metagraph(netuid);
-      if (axonUnchanged(mg, ourHotkey, deps.coldkeyAddress, params)) {
+      // With a dev key (no wallet) the coldkey is not known here; the chain's record is the reference then.
+      const coldkey = deps.coldkeyAddress || mg.neurons.find((n) => n.hotkey === ourHotkey)?.coldkey || "";
+      if (axonUnchanged(mg, ourHotkey, coldkey, params)) {
         axon = "unchanged";
         log?.info(
           { ip: params.ip, port: params.port, netuid },
@@ -229,8 +233,16 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
         log?.info({ ip: params.ip, port: params.port, netuid }, "axon served");
       }
     } catch (err) {
-      await closeAll();
-      throw new Error(`serve_axon failed: ${(err as Error).message}`);
+      // Served moments ago (by us or by a localnet): the chain keeps that axon; carry on.
+      if ((err as { chainError?: string }).chainError === "ServingRateLimitExceeded") {
+        log?.warn(
+          { netuid },
+          "serve_axon rate-limited: the axon was served recently; keeping the chain's record",
+        );
+      } else {
+        await closeAll();
+        throw new Error(`serve_axon failed: ${(err as Error).message}`);
+      }
     }
   }
   log?.info(

@@ -39,6 +39,33 @@ describe("loadMinerConfig", () => {
     expect(() => loadMinerConfig(["--config", "k.yaml"], {}, () => "llmApiKey: x\n")).toThrow(/unknown key/);
   });
 
+  it("understands the localnet's --miner-cmd environment (APEX_NETWORK, APEX_CHAIN_ENDPOINT, APEX_NETUID)", () => {
+    const c = loadMinerConfig(
+      [],
+      {
+        APEX_MINER_PORT: "4321",
+        APEX_MINER_HOTKEY_URI: "//apex//cmd0//hot",
+        APEX_NETWORK: "sim",
+        APEX_CHAIN_ENDPOINT: "http://127.0.0.1:9955",
+        APEX_NETUID: "2",
+        APEX_MINER_SERVE_AXON: "false",
+      },
+      noFile,
+    );
+    expect(c).toMatchObject({
+      port: 4321,
+      hotkeyUri: "//apex//cmd0//hot",
+      network: "sim",
+      chainEndpoint: "http://127.0.0.1:9955",
+      netuid: 2,
+      serveAxon: false,
+    });
+    expect(loadMinerConfig(["--no-serve-axon"], {}, noFile).serveAxon).toBe(false);
+    expect(loadMinerConfig([], { APEX_NETWORK: "sim", APEX_MINER_NETWORK: "finney" }, noFile).network).toBe(
+      "finney",
+    );
+  });
+
   it("--no-chain needs --trusted-validators unless --no-verify", () => {
     expect(() => loadMinerConfig(["--no-chain"], {}, noFile)).toThrow(/--trusted-validators/);
     const c = loadMinerConfig(["--no-chain", "--trusted-validators", "5A, 5B"], {}, noFile);

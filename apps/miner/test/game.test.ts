@@ -49,9 +49,9 @@ describe("the game between the built-in strategies", () => {
       }
       const answers = await Promise.all(miners.map((m) => m.disc.classify(query, text, ctx)));
       const scores = scoreRound(isReference ? 0 : 1, answers);
-      miners.forEach((m, i) =>
-        discEarned.set(m.disc.name, (discEarned.get(m.disc.name) ?? 0) + scores.discriminatorScores[i]!),
-      );
+      miners.forEach((m, i) => {
+        discEarned.set(m.disc.name, (discEarned.get(m.disc.name) ?? 0) + scores.discriminatorScores[i]!);
+      });
       if (generator) {
         const e = genEarned.get(generator.gen.name) ?? { total: 0, rounds: 0 };
         genEarned.set(generator.gen.name, { total: e.total + scores.generatorScore, rounds: e.rounds + 1 });

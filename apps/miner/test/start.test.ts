@@ -217,6 +217,34 @@ describe("joining a SimChain", () => {
     expect(stranger.status).toBe(403);
   });
 
+  it("with --no-serve-axon leaves the axon to someone else (a localnet) and announces 127.0.0.2 by default on sim", async () => {
+    const { chain, netuid, minerCold } = await subnet();
+    await chain.burnedRegister(minerCold, netuid, keys.miner.address);
+    const deps = {
+      chain,
+      hotkey: keys.miner,
+      coldkeyAddress: "",
+      generator: fixedGenerator,
+      discriminator: constantDiscriminator("1"),
+    };
+    const cfg = loadMinerConfig(
+      ["--network", "sim", "--netuid", String(netuid), "--host", "127.0.0.1", "--port", "0"],
+      {},
+      noFile,
+    );
+    const quiet = await startMiner({ ...cfg, serveAxon: false }, deps);
+    running.push(quiet);
+    expect(quiet.axon).toBe("none");
+    expect(
+      (await chain.metagraph(netuid)).neurons.find((n) => n.hotkey === keys.miner.address)!.axon.ip,
+    ).toBe("0.0.0.0");
+    const loud = await startMiner(cfg, deps);
+    running.push(loud);
+    expect(loud.axon).toBe("served");
+    const axon = (await chain.metagraph(netuid)).neurons.find((n) => n.hotkey === keys.miner.address)!.axon;
+    expect(axon).toMatchObject({ ip: "127.0.0.2", port: loud.port });
+  });
+
   it("finds the netuid on the chain when none is given", async () => {
     const { chain, netuid, minerCold } = await subnet();
     await chain.burnedRegister(minerCold, netuid, keys.miner.address);

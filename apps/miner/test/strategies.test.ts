@@ -131,7 +131,7 @@ describe("resolving strategies", () => {
     const dir = mkdtempSync(join(tmpdir(), "apex-miner-"));
     writeFileSync(
       join(dir, "gen.mjs"),
-      "export default function generate(query) { return `mine: ${query}`; }\n",
+      'export default function generate(query) { return "mine: " + query; }\n',
     );
     writeFileSync(
       join(dir, "disc.mjs"),
