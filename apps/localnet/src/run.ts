@@ -290,7 +290,15 @@ function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index
     pipeline: { seed: opts.seed * 1000 + index },
     miner_sampler: { address_policy: "any" },
   });
-  return opts.virtual ? base : mergeConfig(base, FAST_PRESET);
+  if (opts.virtual) return base;
+  // Real time on a localnet: a round about every second and weights every couple of epochs, so a newcomer
+  // sees incentive move within a minute.
+  const epochSeconds = ((opts.tempo + 1) * opts.blockTimeMs) / 1000;
+  return mergeConfig(mergeConfig(base, FAST_PRESET), {
+    pipeline: { num_consumers: 2, timeout_producer: 1, timeout_consumer: 0.5 },
+    miner_scorer: { interval: Math.max(5, 2 * epochSeconds), retry_backoff: 1 },
+    miner_sampler: { candidate_ttl: epochSeconds, metagraph_ttl: epochSeconds },
+  });
 }
 
 function axonParams(netuid: number, ip: string, port: number) {
@@ -419,7 +427,7 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
     const report = await buildReport(net, opts, roundsDone, (performance.now() - wallStart) / 1000, simStart);
     if (opts.report) writeReport(opts.report, report);
     if (opts.plot) writePlots(opts.plot, report);
-    if (!opts.quiet) io.out(renderEpochTable(await chain.currentBlock(), report.neurons));
+    if (!opts.quiet) io.out(`final ${renderEpochTable(await chain.currentBlock(), report.neurons)}`);
     await net.close();
     lastReport = report;
   }
