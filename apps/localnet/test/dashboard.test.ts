@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { connect } from "node:net";
 import { VirtualClock } from "@apex/protocol";
 import type { StatusJson } from "@apex/validator";
 import { describe, expect, it } from "vitest";
@@ -115,10 +116,16 @@ describe("dashboard SSE", () => {
     const server = await serveDashboard({ source, port: 0 });
     const res = await fetch(`${server.url}api/events`);
     await readUntil(res.body!.getReader(), (t) => t.includes("event: snapshot"));
+    // Browsers keep spare sockets open that never send a request; close must not wait for them.
+    const port = Number(new URL(server.url).port);
+    const spare = connect(port, "127.0.0.1");
+    spare.on("error", () => {});
+    await new Promise((r) => spare.once("connect", r));
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(source.listeners.size).toBe(0);
+    spare.destroy();
   });
 
   it("polls a source without subscribe and pushes a snapshot only when it changed", async () => {

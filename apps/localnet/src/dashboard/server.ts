@@ -38,7 +38,13 @@ export function buildDashboardApp(options: Omit<DashboardServerOptions, "port" |
   const { source } = options;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   const pollMs = options.pollMs ?? 1_000;
-  const app = Fastify({ logger: false, connectionTimeout: 30_000, requestTimeout: 30_000 });
+  const app = Fastify({
+    logger: false,
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    // Browsers and fetch open spare sockets that never carry a request; "idle" closing would wait them out.
+    forceCloseConnections: true,
+  });
   const streams = new Set<Stream>();
   const page = dashboardPage();
 
@@ -90,10 +96,14 @@ export function buildDashboardApp(options: Omit<DashboardServerOptions, "port" |
         if (poll) clearInterval(poll);
         unsubscribe();
         streams.delete(stream);
+        // Close our side too: an SSE socket is never reused, and a lingering one keeps app.close() waiting.
+        if (!raw.writableEnded) raw.end();
+        raw.socket?.destroy();
       },
     };
     streams.add(stream);
     req.raw.on("close", stream.stop);
+    raw.on("close", stream.stop);
 
     // The first frame is always a full snapshot, so a (re)connecting page never shows stale state.
     let last = "";
@@ -127,10 +137,7 @@ export function buildDashboardApp(options: Omit<DashboardServerOptions, "port" |
 
   // Open SSE streams would otherwise keep `close()` waiting forever.
   app.addHook("preClose", async () => {
-    for (const stream of [...streams]) {
-      stream.stop();
-      stream.raw.end();
-    }
+    for (const stream of [...streams]) stream.stop();
   });
 
   return app;
