@@ -6,7 +6,7 @@ import {
   type EpistulaRejection,
   MINER_ROUTE,
   type MinerRequest,
-  parseMinerRequest,
+  parseMinerRequestBody,
   ReplayCache,
   systemClock,
   verifyEpistula,
@@ -154,14 +154,8 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
       }
     }
 
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(raw.toString("utf8"));
-    } catch {
-      metrics.requests.inc({ step: "unknown", outcome: "bad_json" });
-      return text(400, "body is not valid JSON");
-    }
-    const parsed = parseMinerRequest(decoded);
+    // One parser for every miner and validator: UTF-8, JSON, then the body's shape; each failure says why.
+    const parsed = parseMinerRequestBody(raw);
     if (!parsed.ok) {
       metrics.requests.inc({ step: "unknown", outcome: "bad_request" });
       return text(400, parsed.error);

@@ -62,7 +62,7 @@ async function runMiner(config: MinerConfig, io: CliIo): Promise<number> {
   let hotkey: Awaited<ReturnType<typeof loadHotkey>>;
   let coldkeyAddress = "";
   if (config.hotkeyUri) {
-    if (config.network === "finney" || config.network === "test") {
+    if (!config.noChain && (config.network === "finney" || config.network === "test")) {
       throw new Error("--hotkey-uri is for local chains; on finney/test use a wallet (--coldkey, --hotkey)");
     }
     hotkey = await devKeypair(config.hotkeyUri);

@@ -133,7 +133,19 @@ describe("POST /v1/chat/completions", () => {
     const { post } = setup();
     const res = await post("{not json");
     expect(res.statusCode).toBe(400);
-    expect(res.body).toBe("body is not valid JSON");
+    expect(res.body).toMatch(/^body is not valid JSON/);
+  });
+
+  it("rejects a body that is not UTF-8 with 400", async () => {
+    const { app } = setup({ verify: "off" });
+    const res = await app.inject({
+      method: "POST",
+      url: MINER_ROUTE,
+      payload: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toBe("body is not valid UTF-8");
   });
 
   it("rejects a body of the wrong shape with 400 and names the accepted steps", async () => {

@@ -96,3 +96,17 @@ describe("loadMinerConfig", () => {
     expect(h).toContain("APEX_LLM_API_KEY");
   });
 });
+
+describe("the example configs in config/miner-*.yaml", () => {
+  it("all load and validate", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const dir = join(import.meta.dirname, "../../../config");
+    const files = readdirSync(dir).filter((f) => /^miner-.*\.yaml$/.test(f));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      const c = loadMinerConfig(["--config", join(dir, f)], {}, (p) => readFileSync(p, "utf8"));
+      expect(c.generator, f).toBeTruthy();
+    }
+  });
+});
