@@ -155,7 +155,7 @@ async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     predict = async (e) => (predictProbability(model, e.query, e.generation) >= model.threshold ? 1 : 0);
     name = `learned (${extra.model})`;
   } else {
-    const deps = llmStrategyDeps(config.seed ?? 0);
+    const deps = llmStrategyDeps();
     const d = await resolveDiscriminator(config, { ...deps, readFile: io.readFile });
     const ctx = { signal: new AbortController().signal, budgetMs: config.budgetMs };
     predict = async (e) => ((await d.classify(e.query, e.generation, ctx)) === "1" ? 1 : 0);

@@ -236,7 +236,7 @@ export const OPTIONS: Option[] = [
     key: "seed",
     flag: "seed",
     kind: "int",
-    help: "seed for random strategies and the default learned model",
+    help: "seed for random strategies (default: derived from the hotkey)",
   },
   {
     key: "logLevel",

@@ -17,6 +17,7 @@ export {
 } from "./config.js";
 export { type BudgetOutcome, runWithBudget } from "./deadline.js";
 export { announceIpProblem, discoverExternalIp, type FetchLike } from "./external-ip.js";
+export { llmStrategyDeps, offlineLlmSource, referenceSource, validatorQueries } from "./llm-bridge.js";
 export { createMetrics, type MinerMetrics } from "./metrics.js";
 export {
   allowedFromMetagraph,

@@ -12,7 +12,7 @@ import {
 } from "@apex/llm";
 import type { MinerSource, QuerySource, ReferenceSource } from "./strategies/dataset.js";
 import { defaultGlossary, stripFences } from "./strategies/generators.js";
-import type { StrategyDeps } from "./strategies/index.js";
+import { DEFAULT_TRAINING, type StrategyDeps } from "./strategies/index.js";
 
 /** The text the validator's offline reference pipeline produces for a query (label 0). */
 export const referenceSource: ReferenceSource = (query, seed) => offlineReport(query, seed);
@@ -49,9 +49,10 @@ export function openAIBackend(opts: {
 
 /** Everything the strategies need from @apex/llm, for start-up and the train command. */
 export function llmStrategyDeps(
-  seed: number,
-): Pick<StrategyDeps, "reference" | "minerSources" | "queries" | "glossary"> {
+  seed: number = DEFAULT_TRAINING.seed,
+): Pick<StrategyDeps, "reference" | "minerSources" | "queries" | "glossary" | "modelCacheKey"> {
   return {
+    modelCacheKey: `offline-reference:${seed}`,
     reference: referenceSource,
     minerSources: [offlineLlmSource(seed)],
     queries: validatorQueries(seed),

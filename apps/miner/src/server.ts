@@ -10,7 +10,7 @@ import { announceIpProblem, discoverExternalIp, type FetchLike } from "./externa
 import { llmStrategyDeps, openAIBackend } from "./llm-bridge.js";
 import { MetagraphPolicy, trustedSetPolicy, type VerifyPolicy } from "./policy.js";
 import { resolveDiscriminator, resolveGenerator, type StrategyDeps } from "./strategies/index.js";
-import type { Discriminator, Generator } from "./strategies/types.js";
+import { type Discriminator, type Generator, hashString } from "./strategies/types.js";
 
 export interface StartMinerDeps {
   /** Required unless config.noChain. */
@@ -97,7 +97,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
   await epistulaReady();
   const strategyDeps: StrategyDeps = {
     readFile: (p) => readFileSync(p, "utf8"),
-    ...llmStrategyDeps(config.seed ?? 0),
+    ...llmStrategyDeps(),
     llmBackend:
       config.llmBaseUrl && config.llmModel
         ? () =>
@@ -110,9 +110,11 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
         : undefined,
     ...deps.strategyDeps,
   };
-  const generator = deps.generator ?? (await resolveGenerator(config, strategyDeps));
+  // Random strategies are seeded from --seed, else from our hotkey: reproducible runs, different per miner.
+  const strategyConfig = { ...config, seed: config.seed ?? hashString(deps.hotkey.address) };
+  const generator = deps.generator ?? (await resolveGenerator(strategyConfig, strategyDeps));
   if (generator.name === "offline") strategyDeps.glossary?.("warm-up"); // load the glossary before requests arrive
-  const discriminator = deps.discriminator ?? (await resolveDiscriminator(config, strategyDeps));
+  const discriminator = deps.discriminator ?? (await resolveDiscriminator(strategyConfig, strategyDeps));
   const ourHotkey = deps.hotkey.address;
 
   let netuid: number | undefined;

@@ -52,10 +52,17 @@ export interface StrategyDeps {
   queries?: QuerySource;
   /** Term definitions for the offline generator. */
   glossary?: Glossary;
+  /**
+   * When set, the default learned model is trained once per process for this key and shared: every embedded
+   * miner of a localnet then uses the same model without paying for training again.
+   */
+  modelCacheKey?: string;
   cwd?: string;
 }
 
 export const DEFAULT_TRAINING = { examples: 300, seed: 20_250_808 } as const;
+
+const modelCache = new Map<string, Promise<LearnedModel>>();
 
 /** The default learned model, trained on the miner's own examples (well under a second). */
 export async function trainDefaultModel(
@@ -127,7 +134,17 @@ export async function resolveDiscriminator(
           "the learned discriminator needs --discriminator-model FILE or a reference source to train on",
         );
       }
-      return learnedDiscriminator(await trainDefaultModel(deps.reference, { ...deps, seed: cfg.seed }));
+      // The default model does not depend on --seed (that seeds random strategies): same model everywhere.
+      const reference = deps.reference;
+      const train = () => trainDefaultModel(reference, deps);
+      if (!deps.modelCacheKey) return learnedDiscriminator(await train());
+      let cached = modelCache.get(deps.modelCacheKey);
+      if (!cached) {
+        cached = train();
+        modelCache.set(deps.modelCacheKey, cached);
+        cached.catch(() => modelCache.delete(deps.modelCacheKey!));
+      }
+      return learnedDiscriminator(await cached);
     }
   }
   throw new Error(
