@@ -203,7 +203,7 @@ describe("chain faults", () => {
     });
     try {
       const ok1 = await v.scoreAndSetWeights();
-      expect(ok1.ok, ok1.error).toBe(true);
+      expect(ok1.ok, ok1.error ?? undefined).toBe(true);
       await down();
       const during = await v.scoreAndSetWeights();
       expect(during.ok).toBe(false);
@@ -211,7 +211,7 @@ describe("chain faults", () => {
       await serve();
       sim.produceBlocks(1);
       const ok2 = await v.scoreAndSetWeights();
-      expect(ok2.ok, ok2.error).toBe(true);
+      expect(ok2.ok, ok2.error ?? undefined).toBe(true);
       expect(ok2.block!).toBeGreaterThan(ok1.block!);
       expect(store.lastWeightSubmission()?.outcome).toBe("ok");
     } finally {
