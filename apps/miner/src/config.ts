@@ -204,7 +204,7 @@ export const OPTIONS: Option[] = [
     key: "trustedValidators",
     flag: "trusted-validators",
     kind: "list",
-    help: "comma-separated ss58 hotkeys accepted with --no-chain",
+    help: "ss58 hotkeys always accepted (with --no-chain, the only ones)",
   },
   {
     key: "verify",
