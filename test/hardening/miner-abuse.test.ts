@@ -564,7 +564,7 @@ function problems(outcomes: Outcome[]): string[] {
 
 describe("miner under abuse (real HTTP, 127.0.0.1)", () => {
   it(`${REQUESTS} generated malformed, forged and replayed requests: the right 4xx each, no 5xx, memory flat`, {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // Warm-up: JIT, pools, sockets, fastify's caches; then the baseline.
     const warm = await pool(makeTasks(0xbeef, WARM_UP, new Map()), CONCURRENCY);
