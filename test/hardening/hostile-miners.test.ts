@@ -120,7 +120,8 @@ describe("hostile miners against the validator", () => {
         request_timeout: TIMEOUT_S,
         address_policy: "any",
         discriminator_sample_size: miners.length,
-        generator_sample_size: 1,
+        // Several generators per round, so hostile ones hold up the generator phase too.
+        generator_sample_size: 4,
       },
       pipeline: { seed: 5, reference_rate: 0.4, redundancy_rate: 0 },
       logger_db: { db_path: db },
@@ -177,8 +178,10 @@ describe("hostile miners against the validator", () => {
           else if (g !== "invalid-utf8") expect(round.shownText, `${g} as generator shows nothing`).toBe("");
         }
       }
-      // Both kinds of round were played.
+      // Both kinds of round were played, and in some generator round a hostile generator held its phase to the
+      // deadline (so the two-phase bound above was really exercised).
       expect(new Set(timed.map((t) => t.round.kind))).toEqual(new Set(["reference", "generator"]));
+      expect(timed.some((t) => t.round.kind === "generator" && t.ms > 2 * TIMEOUT_S * 1000 - 100)).toBe(true);
 
       // What is on disk, read by a separate read-only connection, matches.
       const reader = openResultsStore(db, { readonly: true });

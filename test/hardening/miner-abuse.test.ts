@@ -618,8 +618,9 @@ describe("miner under abuse (real HTTP, 127.0.0.1)", () => {
     expect(metrics.status).toBe(200);
     expect(metrics.body).not.toMatch(/outcome="http_5\d\d"/);
 
-    // Memory: the heap returns to its baseline (allowing for caches such as the replay set), and so does RSS
-    // within the allocator's slack; 1 MiB bodies would show up here many times over if any were retained.
+    // Memory: the heap and the buffers return to their baseline (allowing for caches such as the replay set);
+    // ~120 bodies of 1 MiB went through, so retaining them would show here many times over. RSS keeps the
+    // allocator's slack from those large buffers (about 85 MiB measured), so its bound only catches gross leaks.
     const heapGrowth = after.heapUsed - before.heapUsed;
     const bufferGrowth = after.arrayBuffers - before.arrayBuffers;
     const rssGrowth = after.rss - before.rss;
@@ -629,7 +630,7 @@ describe("miner under abuse (real HTTP, 127.0.0.1)", () => {
       bufferGrowth,
       `array buffers ${mib(before.arrayBuffers)} → ${mib(after.arrayBuffers)}`,
     ).toBeLessThan(bound);
-    expect(rssGrowth, `rss ${mib(before.rss)} → ${mib(after.rss)}`).toBeLessThan(4 * bound);
+    expect(rssGrowth, `rss ${mib(before.rss)} → ${mib(after.rss)}`).toBeLessThan(256 * MiB);
   });
 
   it("a per-signer rate limit answers 429 to a burst, not 5xx, and does not touch other signers", {
