@@ -205,6 +205,8 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
         APEX_NETWORK: "sim",
         APEX_CHAIN_ENDPOINT: chainUrl ?? "",
         APEX_NETUID: String(netuid),
+        // The localnet announces the axon for it (relayed from 127.0.0.2 when it listens on 127.0.0.1 only).
+        APEX_MINER_SERVE_AXON: "false",
       },
     });
     children.push(child);
@@ -290,7 +292,9 @@ function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index
     pipeline: { seed: opts.seed * 1000 + index },
     miner_sampler: { address_policy: "any" },
   });
-  if (opts.virtual) return base;
+  // On the virtual clock the localnet's own schedule is the retry: a weight setter that slept on that clock
+  // would wait for time that only moves between actions.
+  if (opts.virtual) return mergeConfig(base, { miner_scorer: { max_attempts: 1 } });
   // Real time on a localnet: a round about every second and weights every couple of epochs, so a newcomer
   // sees incentive move within a minute.
   const epochSeconds = ((opts.tempo + 1) * opts.blockTimeMs) / 1000;

@@ -1,10 +1,13 @@
 // Talks to miners: Epistula-signed POSTs with a TOTAL deadline, a response-size cap, bounded concurrency and
 // keep-alive connection reuse. Every failure (status, timeout, reset, oversize, redirect) is "no answer" (null).
+import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
 import {
   type Clock,
   encodeRequestBody,
+  epistulaReady,
+  fastSigner,
   MINER_ROUTE,
   type MinerRequest,
   type Signer,
@@ -70,6 +73,16 @@ export class Semaphore {
  * An AbortSignal that fires after `ms` of the injected clock OR `ms` of real time, whichever comes first,
  * or when `parent` aborts. `dispose` clears the timers.
  */
+// Strict like upstream's resp.text(): a reply that is not valid UTF-8 is no answer, never text with U+FFFD in it.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new Error("reply is not valid UTF-8");
+  }
+}
+
 export function deadlineSignal(
   clock: Clock,
   ms: number,
@@ -85,6 +98,8 @@ export function deadlineSignal(
     () => {},
   );
   const onParent = () => ac.abort(parent?.reason);
+  // One round's signal is the parent of every request in it (50+ listeners, each removed on dispose).
+  if (parent) setMaxListeners(0, parent);
   if (parent?.aborted) ac.abort(parent.reason);
   else parent?.addEventListener("abort", onParent, { once: true });
   return {
@@ -132,9 +147,19 @@ export class MinerClient {
     return this.send(target, { step: "discriminator", query, generation }, signal);
   }
 
+  private signer: Signer | undefined;
+
+  /** Four signatures go with every request: sign through the wasm build once it is loaded. */
+  private async fastSignerOnce(): Promise<Signer> {
+    await epistulaReady();
+    this.signer = fastSigner(this.hotkey);
+    return this.signer;
+  }
+
   /** One request; never throws. The deadline covers waiting for a slot, connecting, and reading the body. */
   async send(target: MinerTarget, request: MinerRequest, parent?: AbortSignal): Promise<MinerReply> {
     const started = this.monotonic();
+    const signer = this.signer ?? (await this.fastSignerOnce());
     const { signal, dispose } = deadlineSignal(this.clock, this.opts.timeoutMs, parent);
     let release: (() => void) | undefined;
     try {
@@ -142,7 +167,7 @@ export class MinerClient {
       const body = encodeRequestBody(request);
       // Sign the exact bytes sent, for this miner's hotkey.
       const headers = {
-        ...signEpistula(this.hotkey, body, { signedFor: target.hotkey, nowMs: this.clock.now() }),
+        ...signEpistula(signer, body, { signedFor: target.hotkey, nowMs: this.clock.now() }),
         "Content-Type": "application/json",
       };
       const url = `${target.address.replace(/\/+$/, "")}${MINER_ROUTE}`;
@@ -214,7 +239,13 @@ export class MinerClient {
             }
             chunks.push(chunk);
           });
-          res.on("end", () => resolve({ status, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () => {
+            try {
+              resolve({ status, text: decodeUtf8(Buffer.concat(chunks)) });
+            } catch (err) {
+              reject(err);
+            }
+          });
           res.on("error", reject);
           res.on("aborted", () => reject(new Error("connection reset")));
         },
@@ -250,7 +281,7 @@ export class MinerClient {
       }
       chunks.push(value);
     }
-    return { status: res.status, text: Buffer.concat(chunks).toString("utf8") };
+    return { status: res.status, text: decodeUtf8(Buffer.concat(chunks)) };
   }
 
   close(): void {

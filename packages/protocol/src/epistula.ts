@@ -1,11 +1,12 @@
 // Epistula v2: signed HTTP requests between validators and miners (apex-v3-reference §1.4,
 // subtensor-reference §A4). The receiver hashes the raw bytes it received, never a re-serialised object.
 import { createHash, randomUUID } from "node:crypto";
-import { hexToU8a, stringToU8a, u8aToHex, u8aWrapBytes } from "@polkadot/util";
-import { cryptoWaitReady, decodeAddress, sr25519Verify } from "@polkadot/util-crypto";
+import { hexToU8a, stringToU8a, u8aToHex } from "@polkadot/util";
+import { cryptoWaitReady, decodeAddress } from "@polkadot/util-crypto";
 import type { Clock } from "./clock.js";
 import { EPISTULA_ALLOWED_DELTA_MS } from "./constants.js";
 import type { Signer } from "./signer.js";
+import { isSr25519SignatureShape, sr25519Ready, sr25519VerifyAny } from "./sr25519.js";
 
 export const EPISTULA_HEADERS = {
   version: "Epistula-Version",
@@ -20,7 +21,10 @@ export const EPISTULA_HEADERS = {
 } as const;
 
 /** Must be awaited once before signing or verifying (loads the sr25519 wasm). */
-export const epistulaReady: () => Promise<boolean> = cryptoWaitReady;
+export async function epistulaReady(): Promise<boolean> {
+  const [a, b] = await Promise.all([cryptoWaitReady(), sr25519Ready()]);
+  return a && b;
+}
 
 function bodyBytes(body: Uint8Array | string): Uint8Array {
   return typeof body === "string" ? stringToU8a(body) : body;
@@ -244,7 +248,9 @@ export function verifyEpistula(
   const sig = hexToU8a(signature!);
   let valid = false;
   try {
-    valid = sr25519Verify(message, sig, publicKey) || sr25519Verify(u8aWrapBytes(message), sig, publicKey);
+    if (!isSr25519SignatureShape(sig))
+      return reject("malformed_signature", "bytes are not an sr25519 signature");
+    valid = sr25519VerifyAny(message, sig, publicKey);
   } catch {
     return reject("malformed_signature", "signature could not be decoded");
   }

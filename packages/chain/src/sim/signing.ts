@@ -1,9 +1,9 @@
 // Signed calls for SimChain: the caller signs canonical bytes (call name + args + a per-signer nonce) and the chain
 // verifies the sr25519 signature against the account the call requires. The served client sends exactly this object,
 // so secret keys never leave the process that owns them.
-import type { Signer } from "@apex/protocol";
+import { type Signer, sr25519Ready, sr25519VerifyAny } from "@apex/protocol";
 import { stringToU8a, u8aToHex } from "@polkadot/util";
-import { cryptoWaitReady, signatureVerify } from "@polkadot/util-crypto";
+import { cryptoWaitReady } from "@polkadot/util-crypto";
 
 /** JSON-safe call arguments: bigints are carried as decimal strings. */
 export type CallArgs = Record<string, unknown>;
@@ -53,11 +53,11 @@ let ready: Promise<boolean> | undefined;
 
 /** True when `call.signature` is a valid sr25519 (or ed25519) signature by `call.signer` over the call bytes. */
 export async function verifySignedCall(call: SignedCall): Promise<boolean> {
-  ready ??= cryptoWaitReady();
+  ready ??= Promise.all([cryptoWaitReady(), sr25519Ready()]).then(() => true);
   await ready;
   try {
     const payload = callPayload(call.method, call.args, call.signer, call.nonce);
-    return signatureVerify(payload, call.signature, call.signer).isValid;
+    return sr25519VerifyAny(payload, call.signature, call.signer);
   } catch {
     return false;
   }
