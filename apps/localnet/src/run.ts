@@ -171,7 +171,8 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       chain,
       hotkey: m.hotkey,
       coldkeyAddress: m.coldkey.address,
-      clock,
+      // Miners are real HTTP servers: request freshness and strategy budgets run on the wall clock.
+      clock: systemClock,
       externalIp: LOOPBACK_ANNOUNCE,
     });
     miners.push(running);
@@ -196,6 +197,8 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     const port = await freePort();
     const child = spawn(cmd, {
       shell: true,
+      // Its own process group, so closing ends the shell and the miner it started.
+      detached: true,
       stdio: ["ignore", "inherit", "inherit"],
       env: {
         ...process.env,
@@ -211,7 +214,11 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     });
     children.push(child);
     closers.push(() => {
-      child.kill("SIGTERM");
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
     });
     await waitForPort("127.0.0.1", port, 15_000);
     const relay = await announceFor("127.0.0.1", port);
@@ -238,6 +245,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       backend,
       search: new OfflineWebSearch({ seed: opts.seed + i }),
       clock,
+      stampClock: systemClock,
       rng: seededRng(opts.seed * 1000 + i),
     });
     validators.push(validator);

@@ -95,4 +95,42 @@ describe("localnet whole loop", () => {
       await net.close();
     }
   }, 60_000);
+
+  it("serves its state to the dashboard: metagraph, rounds with answers, epochs", async () => {
+    const opts = runOptions([
+      "--virtual",
+      "--miners",
+      "3",
+      "--dashboard-port",
+      "0",
+      "--no-serve-chain",
+      "--tempo",
+      "5",
+    ]);
+    const net = await startLocalnet(opts, silentIo);
+    try {
+      expect(net.dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+      await net.validators[0]!.runRound();
+      await net.validators[0]!.scoreAndSetWeights();
+      net.chain.produceBlocks(7);
+      await net.state.flushEpochs();
+      const snap = await (await fetch(new URL("/api/snapshot", net.dashboardUrl!))).json();
+      expect(snap.netuid).toBe(net.netuid);
+      expect(snap.neurons.map((n: { role: string }) => n.role)).toEqual([
+        "owner",
+        "validator",
+        "miner",
+        "miner",
+        "miner",
+      ]);
+      expect(snap.rounds).toHaveLength(1);
+      expect(snap.rounds[0].discriminators).toHaveLength(3);
+      expect(snap.history.length).toBeGreaterThan(0);
+      expect(snap.blocksUntilEpoch).toBeGreaterThanOrEqual(0);
+      const page = await (await fetch(net.dashboardUrl!)).text();
+      expect(page).toContain("<html");
+    } finally {
+      await net.close();
+    }
+  }, 60_000);
 });

@@ -36,6 +36,11 @@ export interface MinerClientOptions {
   /** Real-time source for latencies; the deadline also caps on real time so a virtual clock cannot hang a socket. */
   monotonic?: () => number;
   fetchImpl?: typeof fetch;
+  /**
+   * Clock for Epistula timestamps (default: the client's clock). Miners check them against their own wall clock,
+   * so a validator on a virtual clock still stamps requests with real time.
+   */
+  stampClock?: Clock;
 }
 
 /** A counting semaphore: at most `max` holders at a time, FIFO. */
@@ -167,7 +172,10 @@ export class MinerClient {
       const body = encodeRequestBody(request);
       // Sign the exact bytes sent, for this miner's hotkey.
       const headers = {
-        ...signEpistula(signer, body, { signedFor: target.hotkey, nowMs: this.clock.now() }),
+        ...signEpistula(signer, body, {
+          signedFor: target.hotkey,
+          nowMs: (this.opts.stampClock ?? this.clock).now(),
+        }),
         "Content-Type": "application/json",
       };
       const url = `${target.address.replace(/\/+$/, "")}${MINER_ROUTE}`;

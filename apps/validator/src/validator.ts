@@ -31,6 +31,8 @@ export interface ValidatorDeps {
   /** Overrides for the query and reference makers (default: built from backend + search). */
   makeQuery?: QueryMaker;
   research?: Researcher;
+  /** Clock for Epistula timestamps (default: `clock`); the localnet's virtual mode stamps with real time. */
+  stampClock?: Clock;
   /** Real-time source for latencies (default performance.now). */
   monotonic?: () => number;
 }
@@ -215,6 +217,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     maxConcurrency: sc.max_concurrency,
     monotonic: deps.monotonic,
     fetchImpl: deps.fetchImpl,
+    stampClock: deps.stampClock,
   });
 
   const makeQuery =

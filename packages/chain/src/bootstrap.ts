@@ -96,6 +96,9 @@ export async function bootstrapSubnet(chain: ChainClient, opts: BootstrapOptions
   await sudo({ call: "target_registrations_per_interval", netuid, value: Math.max(2, count) });
   await sudo({ call: "max_registrations_per_block", netuid, value: Math.max(1, count) });
   await sudo({ call: "serving_rate_limit", netuid, value: 0 });
+  // Room for everyone: past max_allowed_uids a registration would replace an earlier neuron.
+  const { maxAllowedUids } = await chain.hyperparameters(netuid);
+  if (count + 1 > maxAllowedUids) await sudo({ call: "max_allowed_uids", netuid, value: count + 1 });
   await retrying(chain, opts, ["NeedWaitingMoreBlocksToStarCall"], () =>
     chain.startCall(opts.owner.coldkey, netuid),
   );
