@@ -59,7 +59,9 @@ export interface Hyperparameters {
   servingRateLimit: number;
   /** Registration burn in rao. */
   burn: bigint;
+  /** In the chain's own units, as subtensor stores them: u16 (32767 ≈ 0.5). */
   kappa: number;
+  /** In the chain's own units: 1e6 = 1 (900000 = 0.9). */
   bondsMovingAverage: number;
   registrationAllowed: boolean;
   /** Block time in ms as this chain runs it. */
