@@ -59,6 +59,7 @@ export interface BootstrapOptions {
   validators: Array<{ wallet: string; hotkey: string }>;
   miners: Array<{ wallet: string; hotkey: string }>;
   stakeTao: number;
+  fundTao: number;
   sudoUri: string;
   json: boolean;
 }
@@ -205,6 +206,7 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
         validator: { type: "string", multiple: true },
         miner: { type: "string", multiple: true },
         "stake-tao": { type: "string" },
+        "fund-tao": { type: "string" },
         "sudo-uri": { type: "string" },
         json: { type: "boolean" },
       });
@@ -220,6 +222,7 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
           validators: walletPairs("validator", values.validator as string[] | undefined),
           miners: walletPairs("miner", values.miner as string[] | undefined),
           stakeTao: num("stake-tao", values["stake-tao"] as string | undefined, 0) ?? 100_000,
+          fundTao: num("fund-tao", values["fund-tao"] as string | undefined, 0) ?? 1_000,
           sudoUri: (values["sudo-uri"] as string | undefined) ?? "//Alice",
           json: Boolean(values.json),
         },

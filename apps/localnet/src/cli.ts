@@ -56,6 +56,8 @@ start_call, the given wallets registered and the validators staked.
   --miner WALLET:HOTKEY       (repeatable) register
   --wallet-path P             wallet root (default $BT_WALLET_PATH or ~/.bittensor/wallets)
   --stake-tao N               stake per validator (default 100000)
+  --fund-tao N                sent from sudo to each wallet's coldkey first, plus the validators' stake, on chains
+                              with balances (default 1000; 0 to skip)
   --tempo T                   (default 10)
   --commit-reveal             leave commit-reveal on
   --sudo-uri URI              sudo key (default //Alice)

@@ -71,6 +71,8 @@ export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promi
       tempo: o.tempo,
       commitReveal: o.commitReveal,
       weightsRateLimit: 0,
+      // Fresh wallets hold nothing on a dev chain: pay their registration burns and stake from sudo.
+      fundRao: BigInt(Math.round(o.fundTao)) * RAO_PER_TAO,
     });
     if (o.json) io.stdout(`${JSON.stringify(result)}\n`);
     else {

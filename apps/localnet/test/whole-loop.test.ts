@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
 import { describe, expect, it } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
+import type { DashboardSnapshot } from "../src/dashboard/types.js";
 import { runLocalnet, startLocalnet } from "../src/run.js";
 
 function runOptions(argv: string[]): RunOptions {
@@ -114,17 +115,13 @@ describe("localnet whole loop", () => {
       await net.validators[0]!.scoreAndSetWeights();
       net.chain.produceBlocks(7);
       await net.state.flushEpochs();
-      const snap = await (await fetch(new URL("/api/snapshot", net.dashboardUrl!))).json();
+      const snap = (await (
+        await fetch(new URL("/api/snapshot", net.dashboardUrl!))
+      ).json()) as DashboardSnapshot;
       expect(snap.netuid).toBe(net.netuid);
-      expect(snap.neurons.map((n: { role: string }) => n.role)).toEqual([
-        "owner",
-        "validator",
-        "miner",
-        "miner",
-        "miner",
-      ]);
+      expect(snap.neurons.map((n) => n.role)).toEqual(["owner", "validator", "miner", "miner", "miner"]);
       expect(snap.rounds).toHaveLength(1);
-      expect(snap.rounds[0].discriminators).toHaveLength(3);
+      expect(snap.rounds[0]?.discriminators).toHaveLength(3);
       expect(snap.history.length).toBeGreaterThan(0);
       expect(snap.blocksUntilEpoch).toBeGreaterThanOrEqual(0);
       const page = await (await fetch(net.dashboardUrl!)).text();

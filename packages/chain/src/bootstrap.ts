@@ -14,6 +14,11 @@ export interface BootstrapOptions {
   owner: { coldkey: Signer; hotkey: HasAddress };
   validators: Array<{ coldkey: Signer; hotkey: HasAddress; stakeRao: bigint }>;
   miners: Array<{ coldkey: Signer; hotkey: HasAddress }>;
+  /**
+   * Fund every validator and miner coldkey from the sudo account first (rao), on chains that model balances.
+   * Fresh wallets on a dev chain hold nothing and could not pay the registration burn or stake. Default 0.
+   */
+  fundRao?: bigint;
   /** Default 10. */
   tempo?: number;
   /** Default false. */
@@ -87,6 +92,15 @@ async function retrying<T>(
 
 export async function bootstrapSubnet(chain: ChainClient, opts: BootstrapOptions): Promise<BootstrapResult> {
   const count = opts.validators.length + opts.miners.length;
+  if (opts.fundRao && opts.fundRao > 0n && chain.transfer) {
+    const funded = new Set<string>([opts.sudo.address]);
+    for (const { coldkey } of [...opts.validators, ...opts.miners]) {
+      if (funded.has(coldkey.address)) continue;
+      funded.add(coldkey.address);
+      const extra = opts.validators.find((v) => v.coldkey.address === coldkey.address)?.stakeRao ?? 0n;
+      await chain.transfer(opts.sudo, coldkey.address, opts.fundRao + extra);
+    }
+  }
   await chain.sudo(opts.sudo, { call: "network_rate_limit", value: 0 });
   const { netuid } = await chain.registerNetwork(opts.owner.coldkey, opts.owner.hotkey.address);
   const sudo = (call: Parameters<ChainClient["sudo"]>[1]) => chain.sudo(opts.sudo, call);

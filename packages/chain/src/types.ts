@@ -162,5 +162,8 @@ export interface ChainClient {
   /** Signed by the chain's sudo key (//Alice on dev chains). */
   sudo(sudoKey: Signer, call: SudoCall): Promise<TxResult>;
 
+  /** Moves free balance (rao). Only chains that model balances have it (SimChain charges no fees or burns). */
+  transfer?(from: Signer, to: string, amountRao: bigint): Promise<TxResult>;
+
   close(): Promise<void>;
 }

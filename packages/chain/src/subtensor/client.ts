@@ -509,6 +509,11 @@ export class SubtensorClient implements ChainClient {
     return this.submit(coldkey, this.tx("subtensorModule", "addStake")(hotkey, netuid, amountRao));
   }
 
+  /** balances.transfer_keep_alive: funds a fresh coldkey on a dev chain (bootstrap). */
+  async transfer(from: Signer, to: string, amountRao: bigint): Promise<TxResult> {
+    return this.submit(from, this.tx("balances", "transferKeepAlive")(to, amountRao));
+  }
+
   async sudo(sudoKey: Signer, call: SudoCall): Promise<TxResult> {
     const { method, args } = adminCallFor(call);
     const inner = this.tx("adminUtils", method)(...args);
