@@ -145,7 +145,12 @@ describe("MinerSampler", () => {
   it("caches the metagraph (600 s) and the candidates (300 s) on the injected clock", async () => {
     const clock = new VirtualClock();
     let reads = 0;
-    const source = { metagraph: async () => (reads++, five) };
+    const source = {
+      metagraph: async () => {
+        reads++;
+        return five;
+      },
+    };
     const s = new MinerSampler(source, { ...opts, mode: "random" }, clock, seededRng(4));
     await s.sample(1);
     await s.sample(1);
