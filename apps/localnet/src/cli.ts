@@ -97,7 +97,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 0;
     case "run": {
       const { runLocalnet } = await import("./run.js");
-      const o = parsed.options;
+      const { resolveWalletRoot } = await import("@apex/wallet");
+      const o = {
+        ...parsed.options,
+        walletPath: resolveWalletRoot(parsed.options.walletPath ?? undefined, io.env),
+      };
       const out = o.json ? io.stderr : io.stdout;
       const report = await runLocalnet(o, {
         out: (l) => out(`${l}\n`),

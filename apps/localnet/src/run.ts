@@ -25,6 +25,7 @@ import {
   type Validator,
   type ValidatorConfig,
 } from "@apex/validator";
+import { loadHotkey, resolveWalletRoot } from "@apex/wallet";
 import type { RunOptions } from "./args.js";
 import { devKey, localnetKeys, type NeuronKeys } from "./keys.js";
 import { type Relay, startRelay } from "./proxy.js";
@@ -91,12 +92,20 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
   const meta = new Map<string, NeuronMeta>();
 
   const keys = await localnetKeys(opts.validators, opts.miners);
-  const outside = await Promise.all([
-    ...opts.externalMiners.map(async (_, i) => ({
-      coldkey: await devKey("//apex//external"),
-      hotkey: await devKey(`//apex//external${i}//hot`),
-    })),
-  ]);
+  // An outside miner gets a fresh dev hotkey, or the hotkey of the wallet it names (--external-miner URL=W:H),
+  // registered under the localnet's own coldkey (a SimChain charges no burn; the wallet's coldkey is not needed).
+  const outsideCold = await devKey("//apex//external");
+  const outside: NeuronKeys[] = [];
+  for (const [i, ext] of opts.externalMiners.entries()) {
+    const hotkey = ext.wallet
+      ? await loadHotkey({
+          root: resolveWalletRoot(opts.walletPath ?? undefined),
+          wallet: ext.wallet.name,
+          hotkey: ext.wallet.hotkey,
+        })
+      : await devKey(`//apex//external${i}//hot`);
+    outside.push({ coldkey: outsideCold, hotkey });
+  }
   const cmdKeys = await Promise.all(
     opts.minerCmds.map(async (_, i) => ({
       coldkey: await devKey("//apex//cmd"),

@@ -1,10 +1,12 @@
 // Miners someone else runs join a localnet: a tiny miner in another language (Python, no SDK) and a separately
 // started apex-miner process. Both are queried over real HTTP, scored, and paid at an epoch.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeDevWallet } from "@apex/wallet";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import { runLocalnet } from "../src/run.js";
@@ -49,6 +51,14 @@ describe("outside miners", () => {
         py.stdout!.once("data", () => ok());
         py.once("exit", (code) => fail(new Error(`tiny_miner.py exited with ${code}`)));
       });
+      // The Python miner is announced under a hotkey of the operator's own wallet (URL=WALLET:HOTKEY).
+      const walletRoot = mkdtempSync(join(tmpdir(), "apex-wallets-"));
+      const wallet = await writeDevWallet({
+        root: walletRoot,
+        wallet: "me",
+        hotkey: "tiny",
+        uri: "//tiny-miner",
+      });
       const lines: string[] = [];
       const cmd = `node ${minerCli} --generator offline --discriminator learned --log-level silent`;
       const report = await runLocalnet(
@@ -65,7 +75,9 @@ describe("outside miners", () => {
           "--chain-port",
           "0",
           "--external-miner",
-          `http://127.0.0.1:${port}`,
+          `http://127.0.0.1:${port}=me:tiny`,
+          "--wallet-path",
+          walletRoot,
           "--miner-cmd",
           cmd,
         ]),
@@ -82,6 +94,7 @@ describe("outside miners", () => {
       const apexMiner = outside.find((n) => n.strategy?.startsWith("cmd:"))!;
       // The Python miner always says "1": right on generator rounds only. The apex-miner's learned model does better.
       expect(python.discriminatorAccuracy).toBeLessThan(0.7);
+      expect(python.hotkey).toBe(wallet.hotkeyAddress);
       expect(apexMiner.discriminatorAccuracy).toBeGreaterThan(0.8);
       expect(lines.some((l) => l.includes(`external miner http://127.0.0.1:${port} registered`))).toBe(true);
     },
