@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { spawnSync } from "node:child_process";
 // `npm test`: build, type-check and lint every workspace, run every test, and end with one plain line:
 // "N passed, N failed[, N skipped]" (CI reads that line, not vitest's own summary).
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -42,6 +41,7 @@ let skipped = 0;
 try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed = json.numPassedTests ?? 0;
+  // A suite that fails to load has no tests to count: count the suite once. Failed tests are counted as they are.
   failed = (json.numFailedTests ?? 0) + (json.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(json);
   skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
 } catch (err) {
@@ -52,10 +52,8 @@ failed += failedSteps;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
 
-// A suite that fails to load reports no tests; count it once. Suites whose tests failed are already counted.
 function countSuitesWithFailedTests(json) {
   return (json.testResults ?? []).filter(
     (s) => s.status === "failed" && (s.assertionResults ?? []).some((a) => a.status === "failed"),
   ).length;
 }
-void spawnSync;
