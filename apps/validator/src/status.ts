@@ -1,12 +1,13 @@
 // The validator's HTTP face: /health, /metrics (Prometheus), /api/status (the dashboard's JSON) and, when the
 // weight syncer's send switch is on, POST /v1/get_rewards for peer validators.
 
+import type { Metagraph } from "@apex/chain";
 import type { RoundRecord } from "@apex/db";
 import { ReplayCache, verifyEpistula } from "@apex/protocol";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { GET_REWARDS_ROUTE, isPeerValidator } from "./syncer.js";
+import { GET_REWARDS_ROUTE, mayRequestRewards } from "./syncer.js";
 import type { Validator, ValidatorStatus } from "./validator.js";
 
 /** The /api/status JSON (documented in docs/validator.md; the localnet dashboard reads it). */
@@ -70,8 +71,8 @@ export function buildStatusServer(validator: Validator, opts: StatusServerOption
     bodyLimit: 64 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  // Keep the raw bytes: Epistula hashes exactly what was sent.
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => done(null, body));
+  // Keep the raw bytes: Epistula hashes exactly what was sent (a string would repair invalid UTF-8 first).
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.get(
     "/health",
@@ -97,35 +98,55 @@ export function buildStatusServer(validator: Validator, opts: StatusServerOption
     async (req) => toStatusJson(await validator.status(req.query.limit ?? opts.recent ?? 20)),
   );
 
-  const ws = validator.config.weight_syncer;
-  const replay = new ReplayCache();
-  app.post(GET_REWARDS_ROUTE, async (req, reply) => {
-    if (!ws.enable_send) return reply.code(405).send({ error: "this validator does not share its rewards" });
-    const raw = typeof req.body === "string" ? req.body : "";
-    try {
-      JSON.parse(raw);
-    } catch {
-      return reply.code(400).send({ error: "body must be JSON" });
-    }
-    const mg = await validator.sampler.metagraph().catch(() => null);
-    const check = verifyEpistula(req.headers, raw, validator.hotkey, validator.now(), {
-      replayCache: replay,
-      isSignerAllowed: (h) =>
-        mg
-          ? isPeerValidator(h, mg, {
-              minAlphaStake: ws.min_alpha_stake,
-              verifiedHotkeys: ws.verified_hotkeys,
-            })
-          : false,
-    });
-    if (!check.ok)
-      return reply.code(check.reason === "signer_not_allowed" ? 401 : 400).send({ error: check.message });
-    const latest = validator.latestRewards();
-    const now = validator.now();
-    if (!latest || now - latest.at > ws.expiry * 1000)
-      return reply.code(503).send({ error: "no fresh rewards yet" });
-    return latest.rewards;
-  });
+  app.post(GET_REWARDS_ROUTE, rewardsHandler(validator));
 
   return app;
+}
+
+/**
+ * POST /v1/get_rewards (apex-v3-reference §3.4): our raw totals of the latest scoring cycle, for peer validators.
+ * 405 when sending is off; Epistula over the raw body, signed for our hotkey, within the ms window, never replayed:
+ * 400 on failure; a signer below `min_alpha_stake` and not verified: 401; a body that is not JSON: 400; no totals
+ * yet or older than `expiry`: 503.
+ */
+function rewardsHandler(validator: Validator) {
+  const ws = validator.config.weight_syncer;
+  const replay = new ReplayCache();
+  const policy = { minAlphaStake: ws.min_alpha_stake, verifiedHotkeys: ws.verified_hotkeys };
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!ws.enable_send) return reply.code(405).send({ error: "this validator does not share its rewards" });
+    const raw = Buffer.isBuffer(req.body) ? req.body : typeof req.body === "string" ? req.body : "";
+    // The stake check reads the sampler's cached metagraph (no chain call per request).
+    let mg: Metagraph | null = null;
+    let mgError = false;
+    try {
+      mg = await validator.sampler.metagraph();
+    } catch {
+      mgError = true;
+    }
+    const check = verifyEpistula(req.headers, raw, validator.hotkey, validator.now(), {
+      replayCache: replay,
+      isSignerAllowed: (h) => mayRequestRewards(h, mg, policy),
+    });
+    if (!check.ok) {
+      if (check.reason === "signer_not_allowed" && mgError)
+        return reply
+          .code(503)
+          .send({ error: "cannot read the metagraph to check the signer's stake; retry later" });
+      return reply.code(check.reason === "signer_not_allowed" ? 401 : 400).send({ error: check.message });
+    }
+    try {
+      JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
+    } catch {
+      return reply.code(400).send({ error: "body must be JSON (send {})" });
+    }
+    const latest = validator.latestRewards();
+    if (!latest) return reply.code(503).send({ error: "no scoring cycle has run yet" });
+    const age = validator.now() - latest.at;
+    if (age > ws.expiry * 1000)
+      return reply
+        .code(503)
+        .send({ error: `rewards are ${Math.round(age / 1000)} s old, older than the ${ws.expiry} s expiry` });
+    return reply.code(200).send(latest.rewards);
+  };
 }

@@ -1,12 +1,17 @@
 // Weight syncer (apex-v3-reference §3.4): validators share their raw window totals over an Epistula-signed
 // POST /v1/get_rewards, and each merges what it got, weighted by stake.
-import type { ChainClient, Metagraph } from "@apex/chain";
+import { isIP } from "node:net";
+import type { ChainClient, Metagraph, NeuronInfo, ServeAxonParams } from "@apex/chain";
 import type { Clock, Signer } from "@apex/protocol";
-import { signEpistula } from "@apex/protocol";
+import { axonVersion, fastSigner, signEpistula } from "@apex/protocol";
 import type { Logger } from "./logger.js";
-import { Semaphore } from "./miner-client.js";
+import { deadlineSignal, Semaphore } from "./miner-client.js";
+import { isPublicAddress } from "./sampler.js";
 
 export const GET_REWARDS_ROUTE = "/v1/get_rewards";
+
+/** Upstream's REWARD_EXPIRATION_SEC: totals older than this are not served (503). */
+export const REWARD_EXPIRY_SECONDS = 3600;
 
 export interface PeerRewards {
   hotkey: string;
@@ -14,23 +19,33 @@ export interface PeerRewards {
   rewards: Record<string, number>;
 }
 
+export interface VerifiedHotkey {
+  hotkey: string;
+  /** host:port (or a full http URL) to ask instead of the metagraph axon. */
+  address?: string;
+}
+
 /**
  * r(h) = (r_self(h)·S_self + Σ_v r_v(h)·S_v) / (S_self + Σ_v S_v); missing entries count as 0 and hotkeys seen
- * only by peers are included. With zero total stake our own totals are returned unchanged.
+ * only by peers are included. `ownStake` null means our hotkey is not in the metagraph: like upstream, our own
+ * totals are then returned unchanged, as they are when the total stake is 0.
  */
 export function mergeRewards(
   own: ReadonlyMap<string, number>,
-  ownStake: number,
+  ownStake: number | null,
   peers: readonly PeerRewards[],
 ): Map<string, number> {
+  if (ownStake === null || !Number.isFinite(ownStake)) return new Map(own);
+  const self = Math.max(0, ownStake);
+  // A peer with no stake adds nothing to either sum; dropping it keeps NaN and negatives out.
   const valid = peers.filter((p) => Number.isFinite(p.stake) && p.stake > 0);
-  const total = Math.max(0, ownStake) + valid.reduce((a, p) => a + p.stake, 0);
-  if (total <= 0 || (ownStake <= 0 && valid.length === 0)) return new Map(own);
+  const total = self + valid.reduce((a, p) => a + p.stake, 0);
+  if (total <= 0) return new Map(own);
   const keys = new Set<string>(own.keys());
   for (const p of valid) for (const h of Object.keys(p.rewards)) keys.add(h);
   const out = new Map<string, number>();
   for (const h of keys) {
-    let sum = (own.get(h) ?? 0) * Math.max(0, ownStake);
+    let sum = (own.get(h) ?? 0) * self;
     for (const p of valid) {
       const v = p.rewards[h];
       if (typeof v === "number" && Number.isFinite(v)) sum += v * p.stake;
@@ -45,7 +60,7 @@ export function sanitizeRewards(body: unknown): Record<string, number> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
-    const n = typeof v === "string" ? Number(v) : v;
+    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
     if (typeof n === "number" && Number.isFinite(n) && n >= 0) out[k] = n;
   }
   return out;
@@ -54,52 +69,112 @@ export function sanitizeRewards(body: unknown): Record<string, number> {
 export interface SyncerOptions {
   netuid: number;
   minAlphaStake: number;
-  verifiedHotkeys: ReadonlyArray<{ hotkey: string; address?: string }>;
+  verifiedHotkeys: readonly VerifiedHotkey[];
+  /** Total deadline per peer request (connect, wait, read). */
   timeoutMs: number;
-  fetchImpl: typeof fetch;
+  fetchImpl?: typeof fetch;
+  /** Largest reply read from a peer (default 4 MiB); a longer one is ignored. */
   maxResponseBytes?: number;
+  /** "public": skip metagraph axons on private/loopback/unroutable addresses (finney, test). Default "any". */
+  addressPolicy?: "public" | "any";
+  /** Parallel peer requests (default 8). */
+  maxConcurrency?: number;
 }
 
-/** Who may ask us for rewards, and whom we ask: stake ≥ threshold with a validator permit, or a verified hotkey. */
-export function isPeerValidator(
-  hotkey: string,
-  metagraph: Metagraph,
-  opts: Pick<SyncerOptions, "minAlphaStake" | "verifiedHotkeys">,
-): boolean {
+type PeerPolicy = Pick<SyncerOptions, "minAlphaStake" | "verifiedHotkeys">;
+
+/** Whom we ask (upstream's client): a verified hotkey, or stake ≥ threshold together with a validator permit. */
+export function isPeerValidator(hotkey: string, metagraph: Metagraph, opts: PeerPolicy): boolean {
   if (opts.verifiedHotkeys.some((v) => v.hotkey === hotkey)) return true;
   const n = metagraph.neurons.find((x) => x.hotkey === hotkey);
   return !!n && n.validatorPermit && n.stake >= opts.minAlphaStake;
 }
 
+/**
+ * Who may ask us (upstream's server check): a verified hotkey, or a hotkey in the metagraph with stake ≥ the
+ * threshold (no permit needed). Without a metagraph (no-chain mode) only verified hotkeys pass.
+ */
+export function mayRequestRewards(hotkey: string, metagraph: Metagraph | null, opts: PeerPolicy): boolean {
+  if (opts.verifiedHotkeys.some((v) => v.hotkey === hotkey)) return true;
+  const n = metagraph?.neurons.find((x) => x.hotkey === hotkey);
+  return !!n && n.stake >= opts.minAlphaStake;
+}
+
+/** The base URL to ask a peer at: its verified address if configured, else its served axon; null when none. */
+export function peerBaseUrl(
+  n: Pick<NeuronInfo, "axon">,
+  verified: VerifiedHotkey | undefined,
+  policy: "public" | "any" = "any",
+): string | null {
+  if (verified?.address) {
+    const a = verified.address.replace(/\/+$/, "");
+    return /^https?:\/\//.test(a) ? a : `http://${a}`;
+  }
+  const { ip, port } = n.axon;
+  const kind = isIP(ip);
+  if (kind === 0 || port <= 0 || ip === "0.0.0.0" || ip === "::") return null;
+  if (policy === "public" && !isPublicAddress(ip)) return null;
+  return `http://${kind === 6 ? `[${ip}]` : ip}:${port}`;
+}
+
+export interface SyncResult {
+  /** The totals to set weights from: merged, or our own when the merge does not apply. */
+  totals: Map<string, number>;
+  /** Null when our hotkey is not in the metagraph (then `totals` are our own). */
+  ownStake: number | null;
+  /** Peers that answered with a non-empty map. */
+  peers: PeerRewards[];
+  /** Peers we asked. */
+  asked: number;
+}
+
 export class WeightSyncer {
+  private readonly signer: Signer;
+
   constructor(
     private readonly chain: ChainClient,
-    private readonly hotkey: Signer,
+    hotkey: Signer,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly opts: SyncerOptions,
-  ) {}
+  ) {
+    // Four signatures per request: sign through the wasm build when it is loaded (falls back to the pair).
+    this.signer = fastSigner(hotkey);
+  }
 
-  async ownStake(): Promise<number> {
+  /** Reads the metagraph once, asks every peer validator, and merges by stake (our own totals included). */
+  async sync(own: ReadonlyMap<string, number>): Promise<SyncResult> {
     const mg = await this.chain.metagraph(this.opts.netuid);
-    return mg.neurons.find((n) => n.hotkey === this.hotkey.address)?.stake ?? 0;
+    const me = mg.neurons.find((n) => n.hotkey === this.signer.address);
+    const ownStake = me ? me.stake : null;
+    const { peers, asked } = await this.collectFrom(mg);
+    return { totals: mergeRewards(own, ownStake, peers), ownStake, peers, asked };
   }
 
   /** Asks every peer validator for its totals; failures and empty replies are ignored. */
   async collect(): Promise<PeerRewards[]> {
+    return (await this.collectFrom(await this.chain.metagraph(this.opts.netuid))).peers;
+  }
+
+  async ownStake(): Promise<number | null> {
     const mg = await this.chain.metagraph(this.opts.netuid);
-    const sem = new Semaphore(8);
-    const peers = mg.neurons.filter(
-      (n) => n.hotkey !== this.hotkey.address && isPeerValidator(n.hotkey, mg, this.opts),
-    );
+    return mg.neurons.find((n) => n.hotkey === this.signer.address)?.stake ?? null;
+  }
+
+  private async collectFrom(mg: Metagraph): Promise<{ peers: PeerRewards[]; asked: number }> {
+    const sem = new Semaphore(this.opts.maxConcurrency ?? 8);
+    const targets: Array<{ n: NeuronInfo; url: string }> = [];
+    for (const n of mg.neurons) {
+      if (n.hotkey === this.signer.address || !isPeerValidator(n.hotkey, mg, this.opts)) continue;
+      const verified = this.opts.verifiedHotkeys.find((v) => v.hotkey === n.hotkey);
+      const url = peerBaseUrl(n, verified, this.opts.addressPolicy);
+      if (url) targets.push({ n, url });
+    }
     const results = await Promise.all(
-      peers.map(async (n) => {
-        const verified = this.opts.verifiedHotkeys.find((v) => v.hotkey === n.hotkey);
-        const address = verified?.address ?? (n.axon.port ? `${n.axon.ip}:${n.axon.port}` : null);
-        if (!address) return null;
+      targets.map(async ({ n, url }) => {
         const release = await sem.acquire();
         try {
-          const rewards = await this.ask(address, n.hotkey);
+          const rewards = await this.ask(url, n.hotkey);
           return rewards && Object.keys(rewards).length > 0
             ? { hotkey: n.hotkey, stake: n.stake, rewards }
             : null;
@@ -108,31 +183,84 @@ export class WeightSyncer {
         }
       }),
     );
-    return results.filter((r): r is PeerRewards => r !== null);
+    const peers = results.filter((r): r is PeerRewards => r !== null);
+    this.logger.info(
+      { asked: targets.length, answered: peers.length },
+      "weight syncer collected peer rewards",
+    );
+    return { peers, asked: targets.length };
   }
 
-  private async ask(address: string, hotkey: string): Promise<Record<string, number> | null> {
+  /** One peer request: `{}` signed for the peer's hotkey; null on any failure. */
+  async ask(baseUrl: string, hotkey: string): Promise<Record<string, number> | null> {
     const body = "{}";
     const headers = {
-      ...signEpistula(this.hotkey, body, { signedFor: hotkey, nowMs: this.clock.now() }),
+      ...signEpistula(this.signer, body, { signedFor: hotkey, nowMs: this.clock.now() }),
       "Content-Type": "application/json",
     };
-    const url = `${address.startsWith("http") ? address : `http://${address}`}${GET_REWARDS_ROUTE}`;
+    const url = `${baseUrl.replace(/\/+$/, "")}${GET_REWARDS_ROUTE}`;
+    const { signal, dispose } = deadlineSignal(this.clock, this.opts.timeoutMs);
     try {
-      const res = await this.opts.fetchImpl(url, {
+      const res = await (this.opts.fetchImpl ?? fetch)(url, {
         method: "POST",
         body,
         headers,
         redirect: "manual",
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        signal,
       });
-      if (!res.ok) return null;
-      const text = await res.text();
-      if (text.length > (this.opts.maxResponseBytes ?? 4 * 1024 * 1024)) return null;
+      if (res.status !== 200) {
+        await res.body?.cancel().catch(() => {});
+        this.logger.debug({ url, status: res.status }, "peer refused to share rewards");
+        return null;
+      }
+      const text = await readCapped(res, this.opts.maxResponseBytes ?? 4 * 1024 * 1024);
       return sanitizeRewards(JSON.parse(text));
     } catch (err) {
-      this.logger.debug({ err, address }, "peer did not share rewards");
+      this.logger.debug({ err, url }, "peer did not share rewards");
       return null;
+    } finally {
+      dispose();
     }
   }
+}
+
+/** Reads a fetch body as strict UTF-8, giving up once it passes `max` bytes. */
+async function readCapped(res: Response, max: number): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new Error(`reply larger than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+}
+
+/**
+ * Upstream announces the validator's syncer endpoint as its axon (protocol 4) so peers find it in the
+ * metagraph. `port` is the port that serves GET_REWARDS_ROUTE (our status server).
+ */
+export function syncerAxonParams(netuid: number, ip: string, port: number): ServeAxonParams {
+  const kind = isIP(ip);
+  if (kind === 0)
+    throw new Error(`syncer axon: "${ip}" is not an IP address; give the validator's external IP`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`syncer axon: port ${port} must be 1..65535 (the status server's port)`);
+  return {
+    netuid,
+    version: axonVersion(),
+    ip,
+    port,
+    ipType: kind === 6 ? 6 : 4,
+    protocol: 4,
+    placeholder1: 0,
+    placeholder2: 0,
+  };
 }

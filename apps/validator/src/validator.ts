@@ -12,7 +12,7 @@ import { MinerClient } from "./miner-client.js";
 import { playRound, type RoundContext, type RoundEvent } from "./round.js";
 import { type MinerInfo, MinerSampler } from "./sampler.js";
 import { apexTotals, goldStandardTotals, rewardsToVector, vectorToU16 } from "./scorer.js";
-import { mergeRewards, type PeerRewards, WeightSyncer } from "./syncer.js";
+import { WeightSyncer } from "./syncer.js";
 import { type WeightOutcome, WeightSetter } from "./weight-setter.js";
 
 export interface ValidatorDeps {
@@ -288,7 +288,8 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
           minAlphaStake: ws.min_alpha_stake,
           verifiedHotkeys: ws.verified_hotkeys,
           timeoutMs: ws.request_timeout * 1000,
-          fetchImpl: deps.fetchImpl ?? fetch,
+          fetchImpl: deps.fetchImpl,
+          addressPolicy: isPublicNetwork(config.chain.network) ? "public" : "any",
         })
       : null;
 
@@ -347,9 +348,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     latest = { at: now, rewards: Object.fromEntries(totals) };
     if (syncer && ws.enable_receive) {
       try {
-        const peers: PeerRewards[] = await syncer.collect();
-        const ownStake = await syncer.ownStake();
-        totals = mergeRewards(totals, ownStake, peers);
+        totals = (await syncer.sync(totals)).totals;
       } catch (err) {
         logger.warn({ err }, "weight syncer failed; using our own totals");
       }
