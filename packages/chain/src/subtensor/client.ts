@@ -378,6 +378,45 @@ export class SubtensorClient implements ChainClient {
     return owner ? String(owner.toJSON()) : null;
   }
 
+  // ---- dev chains ----
+
+  /** True when the node serves chopsticks' `dev_newBlock` (a chopsticks-run runtime; real nodes do not). */
+  async supportsDevBlocks(): Promise<boolean> {
+    const listed = await this.deadline(this.api.rpc.rpc.methods(), "rpc_methods");
+    return listed.methods.some((m) => m.toString() === "dev_newBlock");
+  }
+
+  /**
+   * Builds `n` empty blocks at once through chopsticks' `dev_newBlock` (the scenarios' `advanceBlocks`). Fails with
+   * `DevBlocksUnsupported` on a node that does not serve it; there, blocks can only be awaited.
+   */
+  async devAdvanceBlocks(n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`block count must be a whole number ≥ 0, got ${n}`);
+    if (n === 0) return;
+    const provider = this.provider;
+    if (!provider || !this.apiInstance) {
+      throw new ChainError("NotConnected", "call connect() first (or wait for the reconnect)", "transport");
+    }
+    try {
+      // Each block runs the runtime (epochs included), so allow the deadline per block.
+      await this.deadline(
+        provider.send("dev_newBlock", [{ count: n }]),
+        `dev_newBlock ×${n}`,
+        this.rpcTimeoutMs * n,
+      );
+    } catch (error) {
+      if (error instanceof ChainError && /method not found|-32601/i.test(error.message)) {
+        throw new ChainError(
+          "DevBlocksUnsupported",
+          `${this.network} does not serve dev_newBlock (only chopsticks does); wait for real blocks instead`,
+          "rpc",
+        );
+      }
+      throw error;
+    }
+  }
+
   // ---- calls ----
 
   private tx(section: string, method: string): AnyFn {

@@ -27,6 +27,8 @@ export interface SubtensorLocal {
   url: string;
   /** spec_version-independent facts worth logging. */
   slotDurationMs: number;
+  /** Builds `n` blocks now (chopsticks' newBlock, what `dev_newBlock` does): the scenarios' `advanceBlocks`. */
+  advanceBlocks(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,11 @@ interface ChopsticksModule {
   runTask(task: Record<string, unknown>, handler?: Record<string, unknown>): Promise<TaskResult>;
   emptyTaskHandler: Record<string, unknown>;
   getAuraSlotDuration: { cache: { set(key: unknown, value: unknown): void } };
-  setupWithServer(argv: Record<string, unknown>): Promise<{ addr: string; close(): Promise<void> }>;
+  setupWithServer(argv: Record<string, unknown>): Promise<{
+    addr: string;
+    chain: { newBlock(): Promise<unknown> };
+    close(): Promise<void>;
+  }>;
 }
 
 async function loadChopsticks(): Promise<ChopsticksModule> {
@@ -181,5 +187,10 @@ export async function runSubtensorLocal(options: SubtensorLocalOptions): Promise
     "allow-unresolved-imports": true,
     "runtime-log-level": 0,
   });
-  return { url: `ws://${server.addr}`, slotDurationMs: slotMs, close: () => server.close() };
+  const advanceBlocks = async (n: number) => {
+    if (!Number.isInteger(n) || n < 0)
+      throw new RangeError(`block count must be a whole number ≥ 0, got ${n}`);
+    for (let i = 0; i < n; i++) await server.chain.newBlock();
+  };
+  return { url: `ws://${server.addr}`, slotDurationMs: slotMs, advanceBlocks, close: () => server.close() };
 }
