@@ -246,6 +246,9 @@ describe("set_weights: checks in subtensor's order", () => {
   it("the order matters: version key is checked before the rate limit, permit after it", async () => {
     const { chain, netuid, validator, miners } = await subnet({ rateLimit: 100 });
     const v = validator.hotkey;
+    // Registration counts as an update (LastUpdate = registration block, as on spec 293): the limit runs from it.
+    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
+    chain.produceBlocks(100);
     expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("ok");
     expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
     await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });

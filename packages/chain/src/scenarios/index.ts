@@ -155,17 +155,25 @@ async function incentive(
   return { netuid, uids: { owner: 0, validator: v, miner: m }, block: mg.block, neurons };
 }
 
+/** Short enough to wait out once on a real runtime, long enough that an immediate second call is too fast. */
+const ERRORS_RATE_LIMIT = 20;
+
 async function errors(chain: ChainClient, rec: Recorder, k: Keys, opts: ScenarioOptions): Promise<unknown> {
-  const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: 1000 });
+  const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: ERRORS_RATE_LIMIT });
   if (!boot) return null;
   const { netuid } = boot;
   const m = boot.uids.miners[0]!;
+  // Registration counts as a weights update (spec 293 pushes the registration block into LastUpdate), so the rate
+  // limit first runs out from the validator's registration; the first set_weights waits for that.
+  const registeredAt = (await chain.metagraph(netuid)).neurons[boot.uids.validators[0]!]?.registeredAt ?? 0;
+  const wait = registeredAt + ERRORS_RATE_LIMIT + 1 - (await chain.currentBlock());
   const weights = (versionKey: number) => ({ netuid, uids: [m], weights: [65_535], versionKey });
   await rec.step(
     "serve axon on 127.0.0.1",
     () => chain.serveAxon(k.minerHot, { netuid, ...AXON, ip: "127.0.0.1" }),
     "InvalidIpAddress",
   );
+  await waitBlocks(chain, wait, opts);
   await rec.step("first set_weights", () => chain.setWeights(k.valHot, weights(0)));
   await rec.step(
     "set_weights again at once",

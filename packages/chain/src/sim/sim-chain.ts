@@ -700,7 +700,9 @@ export class SimChain implements ChainClient {
       hotkey,
       coldkey,
       registeredAt: this.block,
-      lastUpdate: 0,
+      // append_neuron @ spec 293 pushes the registration block into LastUpdate, so the weights rate limit counts
+      // from registration and a new neuron is active until activity_cutoff passes.
+      lastUpdate: this.block,
       axon: { ...EMPTY_AXON },
       validatorPermit: false,
       active: true,
@@ -759,7 +761,8 @@ export class SimChain implements ChainClient {
       if (victim === undefined) fail("NoNeuronIdAvailable");
       uid = victim;
       const old = sn.neurons[uid]!;
-      sn.neurons[uid] = this.freshNeuron(uid, hotkey, coldkey);
+      // replace_neuron leaves LastUpdate alone: the newcomer inherits the pruned neuron's last update.
+      sn.neurons[uid] = { ...this.freshNeuron(uid, hotkey, coldkey), lastUpdate: old.lastUpdate };
       sn.weights.delete(uid);
       sn.bonds.delete(uid);
       sn.commits.delete(old.hotkey);
