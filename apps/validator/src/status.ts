@@ -109,6 +109,8 @@ export function buildStatusServer(validator: Validator, opts: StatusServerOption
  * 400 on failure; a signer below `min_alpha_stake` and not verified: 401; a body that is not JSON: 400; no totals
  * yet or older than `expiry`: 503.
  */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 function rewardsHandler(validator: Validator) {
   const ws = validator.config.weight_syncer;
   const replay = new ReplayCache();
@@ -136,7 +138,8 @@ function rewardsHandler(validator: Validator) {
       return reply.code(check.reason === "signer_not_allowed" ? 401 : 400).send({ error: check.message });
     }
     try {
-      JSON.parse(typeof raw === "string" ? raw : raw.toString("utf8"));
+      // Strict UTF-8, as Python's json.loads on bytes: a repaired body would be a different request.
+      JSON.parse(typeof raw === "string" ? raw : strictUtf8.decode(raw));
     } catch {
       return reply.code(400).send({ error: "body must be JSON (send {})" });
     }
