@@ -5,8 +5,11 @@ import type { BenchConfig } from "./config.js";
 import type { BenchReport, Figure } from "./report.js";
 import { fmt, median } from "./stats.js";
 
-/** Simulated hours per run, chosen so each run takes tens of seconds on 2 shared cores. */
-export const LOCALNET_HOURS: Record<number, number> = { 16: 6, 64: 4, 256: 1 };
+/**
+ * Simulated hours per run, chosen so each run takes tens of seconds on 2 shared cores; 64 miners run the target's
+ * whole 22 h window. A localnet subnet holds 256 neurons (owner + validator + 254 miners), so "256" is 254.
+ */
+export const LOCALNET_HOURS: Record<number, number> = { 16: 40, 64: 22, 254: 4 };
 
 interface Run {
   wallSeconds: number;
@@ -55,10 +58,10 @@ export async function benchLocalnet(cfg: BenchConfig): Promise<BenchReport> {
       ratioNote: "× real time",
     });
     if (n === 64) {
-      const est = 22 / rate;
+      const est = median(list.map((x) => (22 / x.simulatedHours) * x.wallSeconds));
       figures.push({
         case: "64 miners, 22 h window",
-        metric: "wall time (from the rate)",
+        metric: "wall time",
         value: est,
         unit: "s",
         target: "< 30 s",

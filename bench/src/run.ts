@@ -1,6 +1,6 @@
 // `npm run bench [-- miner|validator|scorer|localnet|yuma ...]`: runs the benchmarks, prints a summary table and
 // writes bench/results/latest.json.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type BenchName, loadBenchConfig } from "./config.js";
 import { benchLocalnet } from "./localnet.js";
@@ -51,10 +51,27 @@ async function main(): Promise<number> {
   console.log(renderTable(SUMMARY_HEADERS, summaryRows(reports)));
   const out = fileURLToPath(new URL("../results/", import.meta.url));
   mkdirSync(out, { recursive: true });
-  const json = { at: new Date().toISOString(), machine, quick: cfg.quick, repeats: cfg.repeats, reports };
+  // A partial run (npm run bench -- miner) replaces only its own reports in an existing latest.json.
+  const kept = previousReports(`${out}latest.json`).filter((r) => !reports.some((x) => x.name === r.name));
+  const all = [...kept, ...reports];
+  const json = {
+    at: new Date().toISOString(),
+    machine,
+    quick: cfg.quick,
+    repeats: cfg.repeats,
+    reports: all,
+  };
   writeFileSync(`${out}latest.json`, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\nwrote ${out}latest.json`);
   return failed > 0 ? 1 : 0;
+}
+
+function previousReports(path: string): BenchReport[] {
+  try {
+    return (JSON.parse(readFileSync(path, "utf8")) as { reports?: BenchReport[] }).reports ?? [];
+  } catch {
+    return [];
+  }
 }
 
 process.exitCode = await main();
