@@ -6,6 +6,9 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { type BootstrapResult, bootstrapSubnet, waitBlocks } from "../bootstrap.js";
 import { commitHash } from "../commit.js";
 import { type ChainClient, ChainError } from "../types.js";
+import type { IncentiveResult } from "./compare.js";
+
+export * from "./compare.js";
 
 export const SCENARIOS = ["incentive", "errors", "commit-reveal"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -130,7 +133,7 @@ async function incentive(
   rec: Recorder,
   k: Keys,
   opts: ScenarioOptions,
-): Promise<unknown> {
+): Promise<IncentiveResult | null> {
   const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: 0 });
   if (!boot) return null;
   const { netuid } = boot;
