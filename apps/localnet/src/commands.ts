@@ -88,8 +88,11 @@ export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promi
 
 export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise<number> {
   // "sim" runs an in-process SimChain stepped block by block; anything else is a chain to connect to.
+  // A chopsticks-run runtime (`apex-localnet subtensor`) serves dev_newBlock: blocks are built on demand there;
+  // on any other node the scenario waits for real blocks.
   let chain: ChainClient;
-  let advanceBlocks: ((n: number) => void) | undefined;
+  let advanceBlocks: ((n: number) => Promise<void> | void) | undefined;
+  let runtime: string | undefined;
   if (o.network === "sim") {
     const sim = new SimChain({});
     chain = sim;
@@ -98,9 +101,14 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
     };
   } else {
     chain = await connectChain(o.network);
+    if (chain instanceof SubtensorClient) {
+      const client = chain;
+      runtime = client.runtime;
+      if (await client.supportsDevBlocks()) advanceBlocks = (n) => client.devAdvanceBlocks(n);
+    }
   }
   try {
-    const report = await runScenario(o.name, chain, { advanceBlocks });
+    const report = await runScenario(o.name, chain, { advanceBlocks, runtime });
     const { passed: _passed, ...rest } = report;
     const printable = { ...rest, steps: report.steps.map(({ name, ok, error }) => ({ name, ok, error })) };
     if (o.json) io.stdout(`${JSON.stringify(printable)}\n`);
