@@ -7,6 +7,7 @@ export default defineConfig({
     "./src/schema/rounds.ts",
     "./src/schema/discriminator-results.ts",
     "./src/schema/weight-submissions.ts",
+    "./src/schema/reward-buckets.ts",
   ],
   out: "./drizzle",
 });

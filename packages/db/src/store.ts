@@ -13,6 +13,7 @@ import {
   windowStats,
   windowSummary,
   windowTotals,
+  windowTotalsFromRows,
 } from "./queries/window.js";
 import { validateRound } from "./rules.js";
 import * as schema from "./schema/index.js";
@@ -39,6 +40,8 @@ export interface SqliteResultsStore extends ResultsStore {
   insertRounds(rounds: readonly RoundRecord[]): void;
   /** One round by id, or null. */
   getRound(id: string): RoundRecord | null;
+  /** windowTotals computed from every row, without the hourly sums (a cross-check; slower on big windows). */
+  windowTotalsFromRows(sinceMs: number): Map<string, number>;
   /** Per-hotkey roles, correct answers and reward split over the window (sorted by hotkey). */
   windowStats(sinceMs: number): HotkeyWindowStats[];
   /** Round counts by kind over the window. */
@@ -134,6 +137,11 @@ class Store implements SqliteResultsStore {
   windowTotals(sinceMs: number): Map<string, number> {
     checkTime("windowTotals", sinceMs);
     return windowTotals(this.db, sinceMs);
+  }
+
+  windowTotalsFromRows(sinceMs: number): Map<string, number> {
+    checkTime("windowTotalsFromRows", sinceMs);
+    return windowTotalsFromRows(this.db, sinceMs);
   }
 
   windowStats(sinceMs: number): HotkeyWindowStats[] {

@@ -1,7 +1,8 @@
 // Round writes and reads. Writes go through prepared statements (the bench inserts a million rows).
 import { and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
-import { countedFlags } from "../rules.js";
+import { countedFlags, VALIDATOR_HOTKEY } from "../rules.js";
 import { discriminatorResults } from "../schema/discriminator-results.js";
+import { BUCKET_MS, rewardBuckets } from "../schema/reward-buckets.js";
 import { rounds } from "../schema/rounds.js";
 import type { DiscriminatorResultRecord, RoundRecord } from "../types.js";
 import type { Db } from "./db.js";
@@ -41,8 +42,16 @@ export function prepareRoundInserts(db: Db) {
       counted: p("counted"),
     })
     .prepare();
+  const bucket = db
+    .insert(rewardBuckets)
+    .values({ bucket: p("bucket"), hotkey: p("hotkey"), reward: p("reward") })
+    .onConflictDoUpdate({
+      target: [rewardBuckets.bucket, rewardBuckets.hotkey],
+      set: { reward: sql`${rewardBuckets.reward} + excluded.reward` },
+    })
+    .prepare();
 
-  /** Writes one round and its discriminator rows; the caller owns the transaction. */
+  /** Writes one round, its discriminator rows and its hourly reward sums; the caller owns the transaction. */
   return (r: RoundRecord): void => {
     round.run({
       id: r.id,
@@ -76,6 +85,14 @@ export function prepareRoundInserts(db: Db) {
         counted: counted[i] ? 1 : 0,
       });
     });
+    // The same per-row rule as the window query: g to a real generator, d_i to counted entries.
+    const earned = new Map<string, number>();
+    if (r.generatorHotkey !== VALIDATOR_HOTKEY) earned.set(r.generatorHotkey, r.generatorScore);
+    r.discriminators.forEach((d, i) => {
+      if (counted[i]) earned.set(d.hotkey, (earned.get(d.hotkey) ?? 0) + d.score);
+    });
+    const hour = Math.floor(r.createdAt / BUCKET_MS);
+    for (const [hotkey, reward] of earned) bucket.run({ bucket: hour, hotkey, reward });
   };
 }
 
@@ -187,5 +204,28 @@ export function pruneBatch(db: Db, beforeMs: number, batchSize: number): number 
   if (victims.length === 0) return 0;
   db.delete(discriminatorResults).where(inArray(discriminatorResults.roundId, victims)).run();
   db.delete(rounds).where(inArray(rounds.id, victims)).run();
+  // Keep the hourly sums equal to what the remaining rows add up to: drop the hours wholly before the cutoff and
+  // rebuild the one hour it cuts through from its remaining rows.
+  const cutHour = Math.floor(beforeMs / BUCKET_MS);
+  db.delete(rewardBuckets).where(lt(rewardBuckets.bucket, cutHour)).run();
+  rebuildBucket(db, cutHour);
   return victims.length;
+}
+
+/** Recomputes one hour's sums from its rows (same per-row rule as the window query). */
+export function rebuildBucket(db: Db, hour: number): void {
+  const from = hour * BUCKET_MS;
+  const to = from + BUCKET_MS;
+  db.delete(rewardBuckets).where(eq(rewardBuckets.bucket, hour)).run();
+  db.run(sql`
+    INSERT INTO ${rewardBuckets} (bucket, hotkey, reward)
+    SELECT ${hour}, hotkey, SUM(v) FROM (
+      SELECT ${rounds.generatorHotkey} AS hotkey, ${rounds.generatorScore} AS v FROM ${rounds}
+        WHERE ${rounds.createdAt} >= ${from} AND ${rounds.createdAt} < ${to}
+          AND ${rounds.generatorHotkey} <> ${VALIDATOR_HOTKEY}
+      UNION ALL
+      SELECT ${discriminatorResults.hotkey}, ${discriminatorResults.score} FROM ${discriminatorResults}
+        WHERE ${discriminatorResults.createdAt} >= ${from} AND ${discriminatorResults.createdAt} < ${to}
+          AND ${discriminatorResults.counted} = 1
+    ) GROUP BY hotkey`);
 }

@@ -2,11 +2,32 @@
 import { sql } from "drizzle-orm";
 import { VALIDATOR_HOTKEY } from "../rules.js";
 import { discriminatorResults as d } from "../schema/discriminator-results.js";
+import { BUCKET_MS, rewardBuckets as b } from "../schema/reward-buckets.js";
 import { rounds as r } from "../schema/rounds.js";
 import type { Db } from "./db.js";
 
-/** Sum per hotkey over rounds with created_at ≥ sinceMs: g for real generators, d_i for counted entries. */
+/**
+ * Sum per hotkey over rounds with created_at ≥ sinceMs: g for real generators, d_i for counted entries.
+ * Whole hours come from the hourly sums; only the partial first hour is read row by row.
+ */
 export function windowTotals(db: Db, sinceMs: number): Map<string, number> {
+  const firstWholeHour = Math.ceil(sinceMs / BUCKET_MS);
+  const edge = firstWholeHour * BUCKET_MS;
+  const rows = db.all<{ hotkey: string; total: number }>(sql`
+    SELECT hotkey, SUM(v) AS total FROM (
+      SELECT ${b.hotkey} AS hotkey, ${b.reward} AS v FROM ${b} WHERE ${b.bucket} >= ${firstWholeHour}
+      UNION ALL
+      SELECT ${r.generatorHotkey} AS hotkey, ${r.generatorScore} AS v FROM ${r}
+        WHERE ${r.createdAt} >= ${sinceMs} AND ${r.createdAt} < ${edge} AND ${r.generatorHotkey} <> ${VALIDATOR_HOTKEY}
+      UNION ALL
+      SELECT ${d.hotkey} AS hotkey, ${d.score} AS v FROM ${d}
+        WHERE ${d.createdAt} >= ${sinceMs} AND ${d.createdAt} < ${edge} AND ${d.counted} = 1
+    ) GROUP BY hotkey ORDER BY hotkey`);
+  return new Map(rows.map((row) => [row.hotkey, row.total]));
+}
+
+/** The same totals straight from the rows (no hourly sums): the reference the fast path is tested against. */
+export function windowTotalsFromRows(db: Db, sinceMs: number): Map<string, number> {
   const rows = db.all<{ hotkey: string; total: number }>(sql`
     SELECT hotkey, SUM(v) AS total FROM (
       SELECT ${r.generatorHotkey} AS hotkey, ${r.generatorScore} AS v FROM ${r}

@@ -1,0 +1,18 @@
+import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Width of a reward bucket: one hour of round time. */
+export const BUCKET_MS = 3_600_000;
+
+// Running sums of what each hotkey earned per hour, kept in the same transaction as the round they come from.
+// A 22 h window then reads ~22 rows per hotkey plus the raw rows of one partial hour, instead of every result.
+export const rewardBuckets = sqliteTable(
+  "reward_buckets",
+  {
+    /** floor(created_at / BUCKET_MS). */
+    bucket: integer("bucket").notNull(),
+    hotkey: text("hotkey").notNull(),
+    /** Sum of g (as generator, "Validator" excluded) and counted d_i in this hour. */
+    reward: real("reward").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.hotkey] })],
+);
