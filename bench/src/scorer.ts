@@ -16,6 +16,11 @@ const PER_ROUND = 50;
 const MINERS = 256;
 const BATCH = 1000;
 const T0 = Date.UTC(2026, 0, 1);
+/**
+ * The window opens at an arbitrary instant (as a real "now − 22 h" does), not on a boundary of our 10-minute
+ * reward buckets, so our partial first bucket is read row by row.
+ */
+const WINDOW_START = T0 + 27 * 60_000 + 13_000;
 
 /** Deterministic PRNG (mulberry32) so both stores hold the very same rounds. */
 function rng(seed: number): () => number {
@@ -118,13 +123,17 @@ export async function benchScorer(cfg: BenchConfig): Promise<BenchReport> {
       let checks = { ours: 0, up: 0 };
       for (let r = 0; r < cfg.repeats; r++) {
         const a = performance.now();
-        const totals = ours.windowTotals(T0);
+        const totals = ours.windowTotals(WINDOW_START);
         ourMs.push(performance.now() - a);
         checks.ours = [...totals.values()].reduce((x, y) => x + y, 0);
-        const p = spawnSync(python(), [script, join(dir, "upstream.db"), String(Math.floor(T0 / 1000))], {
-          encoding: "utf8",
-          maxBuffer: 1 << 20,
-        });
+        const p = spawnSync(
+          python(),
+          [script, join(dir, "upstream.db"), String(Math.floor(WINDOW_START / 1000))],
+          {
+            encoding: "utf8",
+            maxBuffer: 1 << 20,
+          },
+        );
         if (p.status !== 0) throw new Error(`upstream_scorer.py failed: ${p.stderr}`);
         const out = JSON.parse(p.stdout) as { ms: number; checksum: number };
         upMs.push(out.ms);

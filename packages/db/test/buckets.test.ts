@@ -1,4 +1,4 @@
-// The hourly reward sums behind windowTotals: always equal to what the rows add up to, whatever the window,
+// The reward bucket sums behind windowTotals: always equal to what the rows add up to, whatever the window,
 // after prunes, and rebuilt by the migration for a database written before they existed.
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -52,7 +52,7 @@ function randomRounds(n: number, hours: number, rng: () => number) {
   });
 }
 
-describe("hourly reward sums", () => {
+describe("reward bucket sums", () => {
   it("give the same totals as the rows for any window start, also after prunes", () => {
     const rng = seededRng(11);
     store.insertRounds(randomRounds(1500, 30, rng));

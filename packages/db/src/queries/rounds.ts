@@ -51,7 +51,7 @@ export function prepareRoundInserts(db: Db) {
     })
     .prepare();
 
-  /** Writes one round, its discriminator rows and its hourly reward sums; the caller owns the transaction. */
+  /** Writes one round, its discriminator rows and its ten-minute reward sums; the caller owns the transaction. */
   return (r: RoundRecord): void => {
     round.run({
       id: r.id,
@@ -91,8 +91,8 @@ export function prepareRoundInserts(db: Db) {
     r.discriminators.forEach((d, i) => {
       if (counted[i]) earned.set(d.hotkey, (earned.get(d.hotkey) ?? 0) + d.score);
     });
-    const hour = Math.floor(r.createdAt / BUCKET_MS);
-    for (const [hotkey, reward] of earned) bucket.run({ bucket: hour, hotkey, reward });
+    const slot = Math.floor(r.createdAt / BUCKET_MS);
+    for (const [hotkey, reward] of earned) bucket.run({ bucket: slot, hotkey, reward });
   };
 }
 
@@ -204,22 +204,22 @@ export function pruneBatch(db: Db, beforeMs: number, batchSize: number): number 
   if (victims.length === 0) return 0;
   db.delete(discriminatorResults).where(inArray(discriminatorResults.roundId, victims)).run();
   db.delete(rounds).where(inArray(rounds.id, victims)).run();
-  // Keep the hourly sums equal to what the remaining rows add up to: drop the hours wholly before the cutoff and
-  // rebuild the one hour it cuts through from its remaining rows.
-  const cutHour = Math.floor(beforeMs / BUCKET_MS);
-  db.delete(rewardBuckets).where(lt(rewardBuckets.bucket, cutHour)).run();
-  rebuildBucket(db, cutHour);
+  // Keep the bucket sums equal to what the remaining rows add up to: drop the buckets wholly before the cutoff
+  // and rebuild the one it cuts through from its remaining rows.
+  const cutSlot = Math.floor(beforeMs / BUCKET_MS);
+  db.delete(rewardBuckets).where(lt(rewardBuckets.bucket, cutSlot)).run();
+  rebuildBucket(db, cutSlot);
   return victims.length;
 }
 
-/** Recomputes one hour's sums from its rows (same per-row rule as the window query). */
-export function rebuildBucket(db: Db, hour: number): void {
-  const from = hour * BUCKET_MS;
+/** Recomputes one bucket's sums from its rows (same per-row rule as the window query). */
+export function rebuildBucket(db: Db, slot: number): void {
+  const from = slot * BUCKET_MS;
   const to = from + BUCKET_MS;
-  db.delete(rewardBuckets).where(eq(rewardBuckets.bucket, hour)).run();
+  db.delete(rewardBuckets).where(eq(rewardBuckets.bucket, slot)).run();
   db.run(sql`
     INSERT INTO ${rewardBuckets} (bucket, hotkey, reward)
-    SELECT ${hour}, hotkey, SUM(v) FROM (
+    SELECT ${slot}, hotkey, SUM(v) FROM (
       SELECT ${rounds.generatorHotkey} AS hotkey, ${rounds.generatorScore} AS v FROM ${rounds}
         WHERE ${rounds.createdAt} >= ${from} AND ${rounds.createdAt} < ${to}
           AND ${rounds.generatorHotkey} <> ${VALIDATOR_HOTKEY}

@@ -8,14 +8,14 @@ import type { Db } from "./db.js";
 
 /**
  * Sum per hotkey over rounds with created_at ≥ sinceMs: g for real generators, d_i for counted entries.
- * Whole hours come from the hourly sums; only the partial first hour is read row by row.
+ * Whole ten-minute buckets come from the running sums; only the partial first bucket is read row by row.
  */
 export function windowTotals(db: Db, sinceMs: number): Map<string, number> {
-  const firstWholeHour = Math.ceil(sinceMs / BUCKET_MS);
-  const edge = firstWholeHour * BUCKET_MS;
+  const firstWholeBucket = Math.ceil(sinceMs / BUCKET_MS);
+  const edge = firstWholeBucket * BUCKET_MS;
   const rows = db.all<{ hotkey: string; total: number }>(sql`
     SELECT hotkey, SUM(v) AS total FROM (
-      SELECT ${b.hotkey} AS hotkey, ${b.reward} AS v FROM ${b} WHERE ${b.bucket} >= ${firstWholeHour}
+      SELECT ${b.hotkey} AS hotkey, ${b.reward} AS v FROM ${b} WHERE ${b.bucket} >= ${firstWholeBucket}
       UNION ALL
       SELECT ${r.generatorHotkey} AS hotkey, ${r.generatorScore} AS v FROM ${r}
         WHERE ${r.createdAt} >= ${sinceMs} AND ${r.createdAt} < ${edge} AND ${r.generatorHotkey} <> ${VALIDATOR_HOTKEY}
@@ -26,7 +26,7 @@ export function windowTotals(db: Db, sinceMs: number): Map<string, number> {
   return new Map(rows.map((row) => [row.hotkey, row.total]));
 }
 
-/** The same totals straight from the rows (no hourly sums): the reference the fast path is tested against. */
+/** The same totals straight from the rows (no running sums): the reference the fast path is tested against. */
 export function windowTotalsFromRows(db: Db, sinceMs: number): Map<string, number> {
   const rows = db.all<{ hotkey: string; total: number }>(sql`
     SELECT hotkey, SUM(v) AS total FROM (
