@@ -14,6 +14,7 @@ import {
   SimChain,
   SubtensorClient,
   type SubtensorLocal,
+  type YumaSplitResult,
 } from "../src/index.js";
 
 function report(scenario: ScenarioReport["scenario"], over: Partial<ScenarioReport> = {}): ScenarioReport {
@@ -75,6 +76,25 @@ describe("compareScenarioReports", () => {
     expect(compareScenarioReports(a, c)).toEqual(['step 2 "too fast": failed SettingWeightsTooFast vs ok']);
   });
 
+  it("compares every role uid and, for yuma-split, the stakes Yuma ran on", () => {
+    const base = {
+      ...incentiveResult(),
+      uids: { owner: 0, validator: 1, validator2: 2, miner: 3, miner2: 4 },
+    };
+    const a = report("yuma-split", { result: { ...base, stakesAtWeights: [2.7, 511.5, 100, 0, 0] } });
+    const same = report("yuma-split", {
+      result: { ...base, stakesAtWeights: [2.7, 511.5, 100.00001, 0, 0] },
+    });
+    expect(compareScenarioReports(a, same)).toEqual([]);
+    const off = report("yuma-split", {
+      result: { ...base, uids: { ...base.uids, miner2: 5 }, stakesAtWeights: [2.7, 511.5, 500, 0, 0] },
+    });
+    expect(compareScenarioReports(a, off)).toEqual([
+      "miner2 uid: 4 vs 5",
+      `uid 2 stake when weights were set: 100 vs 500 (tolerance ${DEFAULT_COMPARE_TOLERANCE} × 511.5)`,
+    ]);
+  });
+
   it("reports missing and renamed steps", () => {
     const a = report("errors");
     const shorter = report("errors", { steps: [a.steps[0]!] });
@@ -107,6 +127,39 @@ describe("compareScenarioReports", () => {
       "validator uid: 1 vs 2",
       "miner uid: 2 vs 1",
     ]);
+  });
+});
+
+describe("yuma-split on SimChain", () => {
+  const run = (over: Parameters<typeof runScenario>[2] = {}) => {
+    const sim = new SimChain();
+    return runScenario("yuma-split", sim, { advanceBlocks: (n) => void sim.produceBlocks(n), ...over });
+  };
+
+  it("splits by hand-computed Yuma: consensus 3/4 and 1/4, incentive 0.7 and 0.3, trust 1 and 1/2", async () => {
+    const r = await run();
+    expect(r.passed).toBe(true);
+    const res = r.result as YumaSplitResult;
+    const at = (uid: number) => res.neurons[uid]!;
+    // Stakes 2:1; A weights 3:1, B 1:3. The stake-weighted median (kappa 1/2) takes A's weights, B's 0.75 on
+    // miner2 is clipped to 0.25; ranks (2/3·0.75 + 1/3·0.25, 0.25) normalise to 0.7 and 0.3.
+    expect(at(res.uids.miner).consensus).toBeCloseTo(0.75, 3);
+    expect(at(res.uids.miner2).consensus).toBeCloseTo(0.25, 3);
+    expect(at(res.uids.miner).incentive).toBeCloseTo(0.7, 3);
+    expect(at(res.uids.miner2).incentive).toBeCloseTo(0.3, 3);
+    expect(at(res.uids.validator).validator_trust).toBeCloseTo(1, 3);
+    expect(at(res.uids.validator2).validator_trust).toBeCloseTo(0.5, 3);
+    expect(at(res.uids.validator).dividends + at(res.uids.validator2).dividends).toBeCloseTo(1, 3);
+    expect(at(res.uids.validator).dividends).toBeGreaterThan(at(res.uids.validator2).dividends);
+  });
+
+  it("matchStakes tops every uid up to the given alpha before the weights are set", async () => {
+    const target = [3, 511.476, 100.0117, 0, 0];
+    const r = await run({ splitStakesRao: [1_000_000_000n, 1_000_000_000n], matchStakes: target });
+    const res = r.result as YumaSplitResult;
+    res.stakesAtWeights.forEach((s, uid) => {
+      expect(s).toBeCloseTo(target[uid]!, 6);
+    });
   });
 });
 
@@ -158,21 +211,45 @@ describe.skipIf(!REAL)("scenarios on a real subtensor runtime agree with SimChai
       const real = await runScenario(name, client, { advanceBlocks, runTag, runtime: client.runtime });
       const realMs = Date.now() - started;
       const sim = new SimChain();
+      // yuma-split: SimChain has no subnet pools (rao → alpha 1:1), so it starts its validators small and tops every
+      // uid up to the alpha stakes the runtime had when the weights were set; Yuma then runs on the same inputs.
+      const split =
+        name === "yuma-split"
+          ? {
+              splitStakesRao: [1_000_000_000n, 1_000_000_000n] as const,
+              matchStakes: (real.result as YumaSplitResult | null)?.stakesAtWeights ?? [],
+            }
+          : {};
       const simReport = await runScenario(name, sim, {
         advanceBlocks: (n) => void sim.produceBlocks(n),
         runTag,
         runtime: "SimChain",
+        ...split,
       });
       await sim.close();
       // Shown in the run's output: what each chain did, the vectors, and how long the real runtime took.
       console.info(`${table(real, simReport)}\n  real runtime: ${(realMs / 1000).toFixed(1)} s`);
-      if (name === "incentive") {
-        console.info(`  real ${JSON.stringify((real.result as IncentiveResult | null)?.neurons)}`);
-        console.info(`  sim  ${JSON.stringify((simReport.result as IncentiveResult | null)?.neurons)}`);
+      if (name === "incentive" || name === "yuma-split") {
+        for (const [label, r] of [
+          ["real", real],
+          ["sim ", simReport],
+        ] as const) {
+          const res = r.result as Partial<YumaSplitResult> | null;
+          if (res?.stakesAtWeights) console.info(`  ${label} stakes ${JSON.stringify(res.stakesAtWeights)}`);
+          console.info(`  ${label} ${JSON.stringify(res?.neurons)}`);
+        }
       }
       expect(compareScenarioReports(real, simReport)).toEqual([]);
       expect(real.passed).toBe(true);
       expect(simReport.passed).toBe(true);
+      if (name === "yuma-split") {
+        // Guard against agreeing on nothing: the split must be a real split on the runtime.
+        const r = real.result as YumaSplitResult;
+        const inc = r.neurons[r.uids.miner]!.incentive;
+        expect(inc).toBeGreaterThan(0.55);
+        expect(inc).toBeLessThan(0.95);
+        expect(r.neurons[r.uids.validator2]!.validator_trust).toBeLessThan(0.9);
+      }
       if (name === "incentive") {
         // Guard against agreeing on nothing: the miner must have earned, the validator must have been paid.
         const r = real.result as IncentiveResult;

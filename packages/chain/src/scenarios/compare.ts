@@ -19,6 +19,15 @@ export interface IncentiveResult {
   neurons: IncentiveNeuron[];
 }
 
+/** The yuma-split scenario: two validators, two miners, and the alpha stakes Yuma ran on. */
+export interface YumaSplitResult extends Omit<IncentiveResult, "uids"> {
+  uids: { owner: number; validator: number; validator2: number; miner: number; miner2: number };
+  /** Alpha stake per uid when the weights were set (a second chain can be topped up to these: `matchStakes`). */
+  stakesAtWeights: number[];
+  /** Alpha stake per uid at the end. */
+  stakes: number[];
+}
+
 export interface CompareOptions {
   /**
    * Largest absolute difference allowed between two ratios (incentive, dividends, consensus, validator trust,
@@ -71,7 +80,7 @@ export function compareScenarioReports(
     if (x.ok !== y.ok || x.error !== y.error)
       diffs.push(`step ${i + 1} "${x.name}": ${outcome(x)} vs ${outcome(y)}`);
   }
-  if (a.scenario !== "incentive") return diffs;
+  if (a.scenario !== "incentive" && a.scenario !== "yuma-split") return diffs;
 
   if (!isIncentiveResult(a.result) || !isIncentiveResult(b.result)) {
     if (isIncentiveResult(a.result) !== isIncentiveResult(b.result))
@@ -80,8 +89,22 @@ export function compareScenarioReports(
   }
   const ra = a.result;
   const rb = b.result;
-  for (const role of ["owner", "validator", "miner"] as const) {
-    if (ra.uids[role] !== rb.uids[role]) diffs.push(`${role} uid: ${ra.uids[role]} vs ${rb.uids[role]}`);
+  const ua = ra.uids as Record<string, number>;
+  const ub = rb.uids as Record<string, number>;
+  for (const role of new Set([...Object.keys(ua), ...Object.keys(ub)])) {
+    if (ua[role] !== ub[role]) diffs.push(`${role} uid: ${ua[role]} vs ${ub[role]}`);
+  }
+  // yuma-split: Yuma's inputs must have agreed before its outputs can (stakes relative to the largest one).
+  const ka = (ra as Partial<YumaSplitResult>).stakesAtWeights;
+  const kb = (rb as Partial<YumaSplitResult>).stakesAtWeights;
+  if (ka && kb) {
+    const scale = Math.max(1, ...ka, ...kb);
+    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+      if (!(Math.abs((ka[i] ?? 0) - (kb[i] ?? 0)) <= tol * scale))
+        diffs.push(
+          `uid ${i} stake when weights were set: ${ka[i]} vs ${kb[i]} (tolerance ${tol} × ${scale})`,
+        );
+    }
   }
   if (ra.neurons.length !== rb.neurons.length)
     diffs.push(`neuron count: ${ra.neurons.length} vs ${rb.neurons.length}`);

@@ -6,11 +6,11 @@ import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { type BootstrapResult, bootstrapSubnet, waitBlocks } from "../bootstrap.js";
 import { commitHash } from "../commit.js";
 import { type ChainClient, ChainError } from "../types.js";
-import type { IncentiveResult } from "./compare.js";
+import type { IncentiveResult, YumaSplitResult } from "./compare.js";
 
 export * from "./compare.js";
 
-export const SCENARIOS = ["incentive", "errors", "commit-reveal"] as const;
+export const SCENARIOS = ["incentive", "errors", "commit-reveal", "yuma-split"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface ScenarioStep {
@@ -46,6 +46,13 @@ export interface ScenarioOptions {
   tempo?: number;
   /** Validator stake; default 1000 alpha. */
   stakeRao?: bigint;
+  /** yuma-split: the two validators' stakes (default 1000 and 500 TAO, which a real runtime swaps for alpha). */
+  splitStakesRao?: readonly [bigint, bigint];
+  /**
+   * yuma-split: top every uid's alpha stake up to these values (whole alpha, by uid) just before the weights are set,
+   * so a chain without subnet pools (SimChain: rao → alpha 1:1) runs Yuma on the stakes a real runtime had.
+   */
+  matchStakes?: readonly number[];
 }
 
 interface Keys {
@@ -56,6 +63,8 @@ interface Keys {
   valHot: Signer;
   minerCold: Signer;
   minerHot: Signer;
+  val2Hot: Signer;
+  miner2Hot: Signer;
   stranger: Signer;
 }
 
@@ -72,6 +81,8 @@ async function keysFor(opts: ScenarioOptions, scenario: string): Promise<Keys> {
     ownerHot: hot("owner"),
     valHot: hot("validator"),
     minerHot: hot("miner"),
+    val2Hot: hot("validator2"),
+    miner2Hot: hot("miner2"),
     stranger: hot("stranger"),
   };
 }
@@ -234,6 +245,74 @@ async function commitReveal(
   return { netuid, hash, committedAt: committed.block };
 }
 
+/**
+ * Two validators with different stakes disagree on two miners (3:1 and 1:3), so consensus clips the smaller
+ * validator's weights and incentive, dividends and validator trust come out strictly between 0 and 1: a Yuma check
+ * that a one-validator run (all 0s and 1s) cannot give.
+ */
+async function yumaSplit(
+  chain: ChainClient,
+  rec: Recorder,
+  k: Keys,
+  opts: ScenarioOptions,
+): Promise<YumaSplitResult | null> {
+  const [stakeA, stakeB] = opts.splitStakesRao ?? [1_000_000_000_000n, 500_000_000_000n];
+  const boot = await rec.step("bootstrap subnet (owner, 2 staked validators, 2 miners)", () =>
+    bootstrapSubnet(chain, {
+      sudo: k.sudo,
+      owner: { coldkey: k.ownerCold, hotkey: k.ownerHot },
+      validators: [
+        { coldkey: k.valCold, hotkey: k.valHot, stakeRao: stakeA },
+        { coldkey: k.valCold, hotkey: k.val2Hot, stakeRao: stakeB },
+      ],
+      miners: [
+        { coldkey: k.minerCold, hotkey: k.minerHot },
+        { coldkey: k.minerCold, hotkey: k.miner2Hot },
+      ],
+      tempo: opts.tempo ?? 10,
+      commitReveal: false,
+      weightsRateLimit: 0,
+      advanceBlocks: opts.advanceBlocks,
+    }),
+  );
+  if (!boot) return null;
+  const { netuid } = boot;
+  const [va, vb] = boot.uids.validators as [number, number];
+  const [ma, mb] = boot.uids.miners as [number, number];
+  if (opts.matchStakes) {
+    const now = await chain.metagraph(netuid);
+    for (const nr of now.neurons) {
+      const missing = Math.round(((opts.matchStakes[nr.uid] ?? 0) - nr.stake) * 1e9);
+      const cold = nr.hotkey === k.ownerHot.address ? k.ownerCold : k.valCold;
+      if (missing > 0) await chain.addStake(cold, nr.hotkey, netuid, BigInt(missing));
+    }
+  }
+  const stakesAtWeights = (await chain.metagraph(netuid)).neurons.map((n) => n.stake);
+  const set = async (hot: Signer, weights: [number, number]) =>
+    chain.setWeights(hot, { netuid, uids: [ma, mb], weights, versionKey: 0 });
+  const a = await rec.step("validator A weights the miners 3:1", () => set(k.valHot, [65_535, 21_845]));
+  const b = await rec.step("validator B weights the miners 1:3", () => set(k.val2Hot, [21_845, 65_535]));
+  if (!a || !b) return null;
+  const { tempo } = await chain.hyperparameters(netuid);
+  await waitBlocks(chain, 2 * (tempo + 1), opts);
+  const mg = await chain.metagraph(netuid);
+  return {
+    netuid,
+    uids: { owner: 0, validator: va, validator2: vb, miner: ma, miner2: mb },
+    block: mg.block,
+    stakesAtWeights,
+    stakes: mg.neurons.map((n) => n.stake),
+    neurons: mg.neurons.map((n) => ({
+      uid: n.uid,
+      incentive: n.incentive,
+      dividends: n.dividends,
+      consensus: n.consensus,
+      validator_trust: n.validatorTrust,
+      emission: n.emission,
+    })),
+  };
+}
+
 export async function runScenario(
   name: string,
   chain: ChainClient,
@@ -244,7 +323,7 @@ export async function runScenario(
   const scenario = name as ScenarioName;
   const keys = await keysFor(opts, scenario);
   const rec = new Recorder();
-  const run = { incentive, errors, "commit-reveal": commitReveal }[scenario];
+  const run = { incentive, errors, "commit-reveal": commitReveal, "yuma-split": yumaSplit }[scenario];
   const result = await run(chain, rec, keys, opts);
   return {
     scenario,
