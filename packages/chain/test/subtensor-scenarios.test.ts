@@ -76,14 +76,15 @@ describe("compareScenarioReports", () => {
     expect(compareScenarioReports(a, c)).toEqual(['step 2 "too fast": failed SettingWeightsTooFast vs ok']);
   });
 
-  it("compares every role uid and, for yuma-split, the stakes Yuma ran on", () => {
+  it("compares every role uid; for yuma-split, names the stakes Yuma ran on when the outputs disagree", () => {
     const base = {
       ...incentiveResult(),
       uids: { owner: 0, validator: 1, validator2: 2, miner: 3, miner2: 4 },
     };
     const a = report("yuma-split", { result: { ...base, stakesAtWeights: [2.7, 511.5, 100, 0, 0] } });
+    // Same outputs on different stakes (an owner topped up past the other chain's): no disagreement.
     const same = report("yuma-split", {
-      result: { ...base, stakesAtWeights: [2.7, 511.5, 100.00001, 0, 0] },
+      result: { ...base, stakesAtWeights: [3.1, 511.5, 100.00001, 0, 0] },
     });
     expect(compareScenarioReports(a, same)).toEqual([]);
     const off = report("yuma-split", {

@@ -94,18 +94,6 @@ export function compareScenarioReports(
   for (const role of new Set([...Object.keys(ua), ...Object.keys(ub)])) {
     if (ua[role] !== ub[role]) diffs.push(`${role} uid: ${ua[role]} vs ${ub[role]}`);
   }
-  // yuma-split: Yuma's inputs must have agreed before its outputs can (stakes relative to the largest one).
-  const ka = (ra as Partial<YumaSplitResult>).stakesAtWeights;
-  const kb = (rb as Partial<YumaSplitResult>).stakesAtWeights;
-  if (ka && kb) {
-    const scale = Math.max(1, ...ka, ...kb);
-    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
-      if (!(Math.abs((ka[i] ?? 0) - (kb[i] ?? 0)) <= tol * scale))
-        diffs.push(
-          `uid ${i} stake when weights were set: ${ka[i]} vs ${kb[i]} (tolerance ${tol} × ${scale})`,
-        );
-    }
-  }
   if (ra.neurons.length !== rb.neurons.length)
     diffs.push(`neuron count: ${ra.neurons.length} vs ${rb.neurons.length}`);
   const sa = emissionShares(ra.neurons);
@@ -120,6 +108,20 @@ export function compareScenarioReports(
     }
     if (!(Math.abs(sa[i]! - sb[i]!) <= tol))
       diffs.push(`uid ${x.uid} emission share: ${sa[i]} vs ${sb[i]} (tolerance ${tol})`);
+  }
+  // yuma-split: when the outputs disagree, say whether Yuma's inputs (the stakes) already did, which tells an input
+  // mismatch from a Yuma one. Stakes alone are not a disagreement: a chain that can only top stakes up may end a
+  // little above the other on a uid whose stake does not move the outputs (the owner's, with no weights).
+  const ka = (ra as Partial<YumaSplitResult>).stakesAtWeights;
+  const kb = (rb as Partial<YumaSplitResult>).stakesAtWeights;
+  if (diffs.length > 0 && ka && kb) {
+    const scale = Math.max(1, ...ka, ...kb);
+    for (let i = 0; i < Math.max(ka.length, kb.length); i++) {
+      if (!(Math.abs((ka[i] ?? 0) - (kb[i] ?? 0)) <= tol * scale))
+        diffs.push(
+          `uid ${i} stake when weights were set: ${ka[i]} vs ${kb[i]} (tolerance ${tol} × ${scale})`,
+        );
+    }
   }
   return diffs;
 }
