@@ -12,7 +12,7 @@ import {
   verifyEpistula,
 } from "@apex/protocol";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { runWithBudget } from "./deadline.js";
+import { runStrategy } from "./deadline.js";
 import { createMetrics, type MinerMetrics } from "./metrics.js";
 import { RateLimiter, type VerifyPolicy } from "./policy.js";
 import { heuristicClassify } from "./strategies/discriminators.js";
@@ -168,21 +168,18 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
   async function answerRequest(request: MinerRequest): Promise<string> {
     if (request.step === "generator") {
       const g = opts.generator;
-      const out = await runWithBudget<string>(
-        (signal, ms) => g.generate(request.query, { signal, budgetMs: ms }),
-        {
-          budgetMs,
-          clock,
-          fallback: () => offlineGeneration(request.query),
-          isValid: (v) => typeof v === "string" && v.trim() !== "",
-        },
-      );
+      const out = await runStrategy<string>((ctx) => g.generate(request.query, ctx), {
+        budgetMs,
+        clock,
+        fallback: () => offlineGeneration(request.query),
+        isValid: (v) => typeof v === "string" && v.trim() !== "",
+      });
       record("generator", g.name, out);
       return out.value.length > MAX_GENERATION_CHARS ? out.value.slice(0, MAX_GENERATION_CHARS) : out.value;
     }
     const d = opts.discriminator;
-    const out = await runWithBudget<DiscriminatorLabel>(
-      (signal, ms) => d.classify(request.query, request.generation, { signal, budgetMs: ms }),
+    const out = await runStrategy<DiscriminatorLabel>(
+      (ctx) => d.classify(request.query, request.generation, ctx),
       {
         budgetMs,
         clock,
