@@ -47,9 +47,97 @@ export function epistulaMessage(
 
 /** Python formats the float I = ceil(ms/1e4)·1e4 with a trailing ".0"; receivers that check it expect that. */
 export function secretSignatureStrings(timestampMs: number, signedFor: string): [string, string, string] {
-  const i = Math.ceil(timestampMs / 10_000) * 10_000;
+  const i = secretSignatureBucket(timestampMs);
   const py = (n: number) => `${n}.0`;
   return [`${py(i - 1)}.${signedFor}`, `${py(i)}.${signedFor}`, `${py(i + 1)}.${signedFor}`];
+}
+
+/** The 10 s bucket I = ceil(ms/1e4)·1e4 that the three secret signatures are made for. */
+export function secretSignatureBucket(timestampMs: number): number {
+  return Math.ceil(timestampMs / 10_000) * 10_000;
+}
+
+/**
+ * Remembers the three secret signatures per (signer, 10 s bucket, receiver): they sign only strings made of the
+ * bucket and the receiver, so within a bucket a sender need not sign them again for the same miner (three of the
+ * four sr25519 signatures a request costs). sr25519 signatures are randomised, so a remembered one is exactly as
+ * valid as a fresh one. Bounded: entries of buckets older than the previous one are dropped whenever a newer
+ * bucket is asked for, and past `maxEntries` the oldest go first.
+ */
+export class SecretSignatureCache {
+  private entries = new Map<string, readonly [string, string, string]>();
+  /** Bucket of each key, so old buckets can be dropped without parsing keys. */
+  private buckets = new Map<number, Set<string>>();
+  private newestBucket = Number.NEGATIVE_INFINITY;
+  private hitCount = 0;
+  private missCount = 0;
+
+  constructor(private readonly maxEntries: number = 4096) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+      throw new Error(`SecretSignatureCache: maxEntries must be a positive integer, got ${maxEntries}`);
+    }
+  }
+
+  /** The three hex signatures for this signer, time and receiver: remembered, or signed now and remembered. */
+  get(signer: Signer, timestampMs: number, signedFor: string): readonly [string, string, string] {
+    const bucket = secretSignatureBucket(timestampMs);
+    const key = `${signer.address}\n${bucket}\n${signedFor}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.hitCount++;
+      return hit;
+    }
+    this.missCount++;
+    const [s0, s1, s2] = secretSignatureStrings(timestampMs, signedFor);
+    const sigs = [
+      u8aToHex(signer.sign(stringToU8a(s0))),
+      u8aToHex(signer.sign(stringToU8a(s1))),
+      u8aToHex(signer.sign(stringToU8a(s2))),
+    ] as const;
+    if (bucket > this.newestBucket) {
+      this.newestBucket = bucket;
+      // Keep the previous bucket: requests stamped just before the edge may still be signed after it.
+      for (const [b, keys] of this.buckets) {
+        if (b >= bucket - 10_000) continue;
+        for (const k of keys) this.entries.delete(k);
+        this.buckets.delete(b);
+      }
+    }
+    this.entries.set(key, sigs);
+    let keys = this.buckets.get(bucket);
+    if (!keys) {
+      keys = new Set();
+      this.buckets.set(bucket, keys);
+    }
+    keys.add(key);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+      for (const [b, ks] of this.buckets) {
+        if (ks.delete(oldest)) {
+          if (ks.size === 0) this.buckets.delete(b);
+          break;
+        }
+      }
+    }
+    return sigs;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** How many `get` calls were answered from memory and how many signed (for metrics and tests). */
+  get stats(): { hits: number; misses: number } {
+    return { hits: this.hitCount, misses: this.missCount };
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.buckets.clear();
+    this.newestBucket = Number.NEGATIVE_INFINITY;
+  }
 }
 
 export interface SignOptions {
@@ -61,6 +149,10 @@ export interface SignOptions {
   uuid?: string;
   /** Emit the three secret-signature headers (upstream validators always do). Default true. */
   secretSignatures?: boolean;
+  /** Reuse the three secret signatures within their 10 s bucket (see SecretSignatureCache). */
+  secretCache?: SecretSignatureCache;
+  /** Lowercase hex SHA-256 of `body`, when the caller already has it (one body sent to many receivers). */
+  bodySha256?: string;
 }
 
 /** Builds the Epistula headers for `body` (the exact bytes that will be sent). */
@@ -72,7 +164,10 @@ export function signEpistula(
   const timestamp = Math.round(opts.nowMs ?? opts.clock?.now() ?? Date.now());
   const uuid = opts.uuid ?? randomUUID();
   const signedFor = opts.signedFor ?? "";
-  const message = epistulaMessage(body, uuid, timestamp, signedFor);
+  const message =
+    opts.bodySha256 !== undefined
+      ? `${opts.bodySha256}.${uuid}.${timestamp}.${signedFor}`
+      : epistulaMessage(body, uuid, timestamp, signedFor);
   const headers: Record<string, string> = {
     [EPISTULA_HEADERS.version]: "2",
     [EPISTULA_HEADERS.timestamp]: String(timestamp),
@@ -83,10 +178,19 @@ export function signEpistula(
   if (signedFor) {
     headers[EPISTULA_HEADERS.signedFor] = signedFor;
     if (opts.secretSignatures !== false) {
-      const [s0, s1, s2] = secretSignatureStrings(timestamp, signedFor);
-      headers[EPISTULA_HEADERS.secret0] = u8aToHex(signer.sign(stringToU8a(s0)));
-      headers[EPISTULA_HEADERS.secret1] = u8aToHex(signer.sign(stringToU8a(s1)));
-      headers[EPISTULA_HEADERS.secret2] = u8aToHex(signer.sign(stringToU8a(s2)));
+      let sigs: readonly [string, string, string];
+      if (opts.secretCache) sigs = opts.secretCache.get(signer, timestamp, signedFor);
+      else {
+        const [s0, s1, s2] = secretSignatureStrings(timestamp, signedFor);
+        sigs = [
+          u8aToHex(signer.sign(stringToU8a(s0))),
+          u8aToHex(signer.sign(stringToU8a(s1))),
+          u8aToHex(signer.sign(stringToU8a(s2))),
+        ];
+      }
+      headers[EPISTULA_HEADERS.secret0] = sigs[0];
+      headers[EPISTULA_HEADERS.secret1] = sigs[1];
+      headers[EPISTULA_HEADERS.secret2] = sigs[2];
     }
   }
   return headers;
