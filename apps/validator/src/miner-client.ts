@@ -3,6 +3,7 @@
 import { setMaxListeners } from "node:events";
 import http from "node:http";
 import https from "node:https";
+import type { Duplex } from "node:stream";
 import {
   type Clock,
   encodeRequestBody,
@@ -10,8 +11,11 @@ import {
   fastSigner,
   MINER_ROUTE,
   type MinerRequest,
+  SecretSignatureCache,
   type Signer,
+  sha256Hex,
   signEpistula,
+  systemClock,
 } from "@apex/protocol";
 
 export interface MinerTarget {
@@ -41,6 +45,61 @@ export interface MinerClientOptions {
    * so a validator on a virtual clock still stamps requests with real time.
    */
   stampClock?: Clock;
+  /**
+   * Idle keep-alive sockets kept across all miners (default 1024, four subnets' worth, so every miner's
+   * connection is reused). Past it the longest-idle socket is closed, so idle sockets cannot grow without bound.
+   */
+  maxIdleSockets?: number;
+  /** Idle keep-alive sockets are closed after this long unused (default 60 s). */
+  idleSocketTimeoutMs?: number;
+}
+
+/**
+ * Keep-alive agents bounded in idle sockets across ALL origins. node's maxFreeSockets is per origin and
+ * maxTotalSockets also counts idle sockets, so with it a request to a new miner can wait behind idle sockets of
+ * other miners; instead, the longest-idle socket is closed when a newly idle one would pass the bound.
+ */
+function boundIdleSockets<A extends http.Agent>(agent: A, maxIdle: number): A {
+  // Insertion order is idle order: a socket is deleted when reused and added again when idle.
+  const idle = new Set<Duplex>();
+  const watched = new WeakSet<Duplex>();
+  // Typed void in @types/node, but node returns whether the socket may stay (a server's short keep-alive hint).
+  const keep = agent.keepSocketAlive.bind(agent) as (socket: Duplex) => boolean | undefined;
+  const patched = (socket: Duplex): boolean => {
+    if (keep(socket) === false) return false;
+    // One close listener per socket for its whole life (not per reuse).
+    if (!watched.has(socket)) {
+      watched.add(socket);
+      socket.once("close", () => idle.delete(socket));
+    }
+    idle.add(socket);
+    while (idle.size > maxIdle) {
+      const oldest = idle.values().next().value;
+      if (oldest === undefined) break;
+      idle.delete(oldest);
+      // Destroyed while idle: the agent drops it from its free list on close.
+      oldest.destroy();
+    }
+    return idle.has(socket);
+  };
+  agent.keepSocketAlive = patched;
+  const reuse = agent.reuseSocket.bind(agent);
+  agent.reuseSocket = (socket, req) => {
+    idle.delete(socket);
+    reuse(socket, req);
+  };
+  return agent;
+}
+
+interface Endpoint {
+  url: string;
+  /** False when the address is not an http(s) URL: every request to it fails with a clear error. */
+  ok: boolean;
+  tls: boolean;
+  hostname: string;
+  port: number;
+  path: string;
+  hostHeader: string;
 }
 
 /** A counting semaphore: at most `max` holders at a time, FIFO. */
@@ -97,11 +156,14 @@ export function deadlineSignal(
   const timeoutError = () =>
     Object.assign(new Error(`deadline of ${ms} ms passed`), { name: "TimeoutError" });
   const real = setTimeout(() => ac.abort(timeoutError()), ms);
-  const stopClock = new AbortController();
-  clock.sleep(ms, stopClock.signal).then(
-    () => ac.abort(timeoutError()),
-    () => {},
-  );
+  // On the system clock the real timer is the clock's timer: a second one per request is only garbage.
+  const stopClock = clock === systemClock ? undefined : new AbortController();
+  if (stopClock) {
+    clock.sleep(ms, stopClock.signal).then(
+      () => ac.abort(timeoutError()),
+      () => {},
+    );
+  }
   const onParent = () => ac.abort(parent?.reason);
   // One round's signal is the parent of every request in it (50+ listeners, each removed on dispose).
   if (parent) setMaxListeners(0, parent);
@@ -111,7 +173,7 @@ export function deadlineSignal(
     signal: ac.signal,
     dispose: () => {
       clearTimeout(real);
-      stopClock.abort();
+      stopClock?.abort();
       parent?.removeEventListener("abort", onParent);
     },
   };
@@ -128,13 +190,21 @@ export class MinerClient {
     private readonly clock: Clock,
     private readonly opts: MinerClientOptions,
   ) {
-    // Keep-alive reuses sockets across rounds; maxSockets bounds parallel connections per miner.
-    this.httpAgent = new http.Agent({
-      keepAlive: true,
-      maxSockets: opts.maxConcurrency,
-      keepAliveMsecs: 10_000,
-    });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: opts.maxConcurrency });
+    // Keep-alive reuses sockets across rounds; maxSockets bounds parallel connections per miner (the semaphore
+    // bounds them in all); idle ones are bounded across miners and time out.
+    const maxIdle = opts.maxIdleSockets ?? 1024;
+    const timeout = opts.idleSocketTimeoutMs ?? 60_000;
+    if (!Number.isInteger(maxIdle) || maxIdle < 0) {
+      throw new Error(`maxIdleSockets must be a non-negative integer, got ${opts.maxIdleSockets}`);
+    }
+    this.httpAgent = boundIdleSockets(
+      new http.Agent({ keepAlive: true, maxSockets: opts.maxConcurrency, keepAliveMsecs: 10_000, timeout }),
+      maxIdle,
+    );
+    this.httpsAgent = boundIdleSockets(
+      new https.Agent({ keepAlive: true, maxSockets: opts.maxConcurrency, timeout }),
+      maxIdle,
+    );
     this.sem = new Semaphore(opts.maxConcurrency);
     this.monotonic = opts.monotonic ?? (() => performance.now());
   }
@@ -153,6 +223,26 @@ export class MinerClient {
   }
 
   private signer: Signer | undefined;
+  /** Secret signatures reused per (miner, 10 s bucket): one sr25519 signature per request instead of four. */
+  private readonly secretCache = new SecretSignatureCache(4096);
+  /** The last encoded request: a round sends one body to every discriminator, so encode and hash it once. */
+  private lastBody: { request: MinerRequest; body: Buffer; sha: string } | undefined;
+
+  private encode(request: MinerRequest): { body: Buffer; sha: string } {
+    const last = this.lastBody;
+    const generation = (r: MinerRequest) => (r.step === "discriminator" ? r.generation : undefined);
+    if (
+      last &&
+      last.request.step === request.step &&
+      last.request.query === request.query &&
+      generation(last.request) === generation(request)
+    ) {
+      return last;
+    }
+    const body = Buffer.from(encodeRequestBody(request), "utf8");
+    this.lastBody = { request, body, sha: sha256Hex(body) };
+    return this.lastBody;
+  }
 
   /** Four signatures go with every request: sign through the wasm build once it is loaded. */
   private async fastSignerOnce(): Promise<Signer> {
@@ -169,19 +259,18 @@ export class MinerClient {
     let release: (() => void) | undefined;
     try {
       release = await this.sem.acquire(signal);
-      const body = encodeRequestBody(request);
+      const { body, sha } = this.encode(request);
       // Sign the exact bytes sent, for this miner's hotkey.
-      const headers = {
-        ...signEpistula(signer, body, {
-          signedFor: target.hotkey,
-          nowMs: (this.opts.stampClock ?? this.clock).now(),
-        }),
-        "Content-Type": "application/json",
-      };
-      const url = `${target.address.replace(/\/+$/, "")}${MINER_ROUTE}`;
+      const headers = signEpistula(signer, body, {
+        signedFor: target.hotkey,
+        nowMs: (this.opts.stampClock ?? this.clock).now(),
+        secretCache: this.secretCache,
+        bodySha256: sha,
+      });
+      headers["Content-Type"] = "application/json";
       const { status, text } = this.opts.fetchImpl
-        ? await this.viaFetch(this.opts.fetchImpl, url, body, headers, signal)
-        : await this.viaHttp(url, body, headers, signal);
+        ? await this.viaFetch(this.opts.fetchImpl, this.endpoint(target.address).url, body, headers, signal)
+        : await this.viaHttp(this.endpoint(target.address), body, headers, signal);
       const latencyMs = this.monotonic() - started;
       if (status < 200 || status >= 300) return { text: null, latencyMs, status, error: `HTTP ${status}` };
       return { text, latencyMs, status };
@@ -198,28 +287,58 @@ export class MinerClient {
     }
   }
 
+  /** Parsed once per miner address (a bounded map: addresses change only with the metagraph). */
+  private endpoints = new Map<string, Endpoint>();
+
+  private endpoint(address: string): Endpoint {
+    const known = this.endpoints.get(address);
+    if (known) return known;
+    const url = `${address.replace(/\/+$/, "")}${MINER_ROUTE}`;
+    let ep: Endpoint;
+    try {
+      const u = new URL(url);
+      const tls = u.protocol === "https:";
+      ep = {
+        url,
+        ok: tls || u.protocol === "http:",
+        tls,
+        // URL keeps IPv6 hosts bracketed; the socket wants them bare.
+        hostname: u.hostname.replace(/^\[(.*)\]$/, "$1"),
+        port: Number(u.port || (tls ? 443 : 80)),
+        path: `${u.pathname}${u.search}`,
+        hostHeader: u.host,
+      };
+    } catch {
+      ep = { url, ok: false, tls: false, hostname: "", port: 0, path: "", hostHeader: "" };
+    }
+    if (this.endpoints.size >= 4096) this.endpoints.clear();
+    this.endpoints.set(address, ep);
+    return ep;
+  }
+
   private viaHttp(
-    url: string,
-    body: string,
+    ep: Endpoint,
+    body: Buffer,
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
-      let u: URL;
-      try {
-        u = new URL(url);
-      } catch {
-        reject(new Error(`bad miner address ${url}`));
+      if (!ep.ok) {
+        reject(new Error(`bad miner address ${ep.url}`));
         return;
       }
-      const lib = u.protocol === "https:" ? https : http;
-      const bytes = Buffer.from(body, "utf8");
-      const req = lib.request(
-        u,
+      // A flat [name, value, …] list is written as is: no per-request header map (1024 requests a round).
+      const flat: string[] = ["Host", ep.hostHeader];
+      for (const name in headers) flat.push(name, headers[name]!);
+      flat.push("Content-Length", String(body.length));
+      const req = (ep.tls ? https : http).request(
         {
           method: "POST",
-          agent: u.protocol === "https:" ? this.httpsAgent : this.httpAgent,
-          headers: { ...headers, "Content-Length": String(bytes.length) },
+          hostname: ep.hostname,
+          port: ep.port,
+          path: ep.path,
+          agent: ep.tls ? this.httpsAgent : this.httpAgent,
+          headers: flat,
           signal,
         },
         (res) => {
@@ -236,11 +355,14 @@ export class MinerClient {
             reject(new Error(`reply larger than ${this.opts.maxResponseBytes} bytes`));
             return;
           }
-          const chunks: Buffer[] = [];
+          let chunks: Buffer[] | null = [];
           let size = 0;
           res.on("data", (chunk: Buffer) => {
+            if (chunks === null) return;
             size += chunk.length;
             if (size > this.opts.maxResponseBytes) {
+              // Drop what was read at once: an oversized reply must not stay in memory until the socket closes.
+              chunks = null;
               req.destroy();
               reject(new Error(`reply larger than ${this.opts.maxResponseBytes} bytes`));
               return;
@@ -248,8 +370,11 @@ export class MinerClient {
             chunks.push(chunk);
           });
           res.on("end", () => {
+            if (chunks === null) return;
+            const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+            chunks = null;
             try {
-              resolve({ status, text: decodeUtf8(Buffer.concat(chunks)) });
+              resolve({ status, text: decodeUtf8(all) });
             } catch (err) {
               reject(err);
             }
@@ -259,14 +384,14 @@ export class MinerClient {
         },
       );
       req.on("error", reject);
-      req.end(bytes);
+      req.end(body);
     });
   }
 
   private async viaFetch(
     fetchImpl: typeof fetch,
     url: string,
-    body: string,
+    body: Buffer,
     headers: Record<string, string>,
     signal: AbortSignal,
   ): Promise<{ status: number; text: string }> {
@@ -289,7 +414,10 @@ export class MinerClient {
       }
       chunks.push(value);
     }
-    return { status: res.status, text: decodeUtf8(Buffer.concat(chunks)) };
+    return {
+      status: res.status,
+      text: decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
+    };
   }
 
   close(): void {
