@@ -10,7 +10,7 @@ Usage:
   apex-localnet run [options]          simulated chain + miners + validator(s) + dashboard (npm start runs this)
   apex-localnet chain [--port 9955]    serve a SimChain for separate apex-miner / apex-validator processes
   apex-localnet bootstrap --network N  prepare a fresh dev chain: subnet, rate limits, wallets registered, stake
-  apex-localnet scenario NAME          run a chain scenario (incentive, errors, commit-reveal) and print JSON
+  apex-localnet scenario NAME          run a chain scenario (incentive, errors, commit-reveal, yuma-split)
   apex-localnet subtensor --spec FILE  run a real subtensor runtime locally from a chain spec you supply
   apex-localnet wallet create|show     make or show bittensor wallets (btcli layout) without btcli
   apex-localnet dashboard --validator-status URL   the dashboard for a validator's /api/status alone
@@ -62,9 +62,12 @@ start_call, the given wallets registered and the validators staked.
   --commit-reveal             leave commit-reveal on
   --sudo-uri URI              sudo key (default //Alice)
   --json                      print the result as JSON`,
-  scenario: `apex-localnet scenario incentive|errors|commit-reveal [--network sim|local|URL] [--json]
+  scenario: `apex-localnet scenario incentive|errors|commit-reveal|yuma-split [--network sim|URL] [--json]
 
-Runs a named chain scenario and prints {scenario, network, runtime, steps:[{name, ok, error}], result}.`,
+Runs a named chain scenario and prints {scenario, network, runtime, steps:[{name, ok, error}], result}.
+--network sim (default) runs an in-process SimChain; http://… a served SimChain; local, ws://… or wss://… a
+subtensor node (blocks are built with dev_newBlock when the node offers it, as chopsticks does).
+Exit code 0 when every step ended as the scenario expects.`,
   subtensor: `apex-localnet subtensor --spec FILE [--port 9944]
 
 Runs a real subtensor runtime locally from a chain spec you supply (through chopsticks). See docs/real-chains.md.`,
