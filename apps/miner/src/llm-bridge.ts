@@ -11,6 +11,7 @@ import {
   type TextBackend,
 } from "@apex/llm";
 import type { MinerSource, QuerySource, ReferenceSource } from "./strategies/dataset.js";
+import { DEFAULT_MODEL } from "./strategies/default-model.js";
 import { defaultGlossary, stripFences } from "./strategies/generators.js";
 import { DEFAULT_TRAINING, type StrategyDeps } from "./strategies/index.js";
 
@@ -50,9 +51,14 @@ export function openAIBackend(opts: {
 /** Everything the strategies need from @apex/llm, for start-up and the train command. */
 export function llmStrategyDeps(
   seed: number = DEFAULT_TRAINING.seed,
-): Pick<StrategyDeps, "reference" | "minerSources" | "queries" | "glossary" | "modelCacheKey"> {
+): Pick<
+  StrategyDeps,
+  "reference" | "minerSources" | "queries" | "glossary" | "modelCacheKey" | "pretrained"
+> {
   return {
     modelCacheKey: `offline-reference:${seed}`,
+    // The default training set's model ships trained (test/default-model.test.ts keeps it in step).
+    pretrained: seed === DEFAULT_TRAINING.seed ? DEFAULT_MODEL : undefined,
     reference: referenceSource,
     minerSources: [offlineLlmSource(seed)],
     queries: validatorQueries(seed),

@@ -113,7 +113,8 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
   // Random strategies are seeded from --seed, else from our hotkey: reproducible runs, different per miner.
   const strategyConfig = { ...config, seed: config.seed ?? hashString(deps.hotkey.address) };
   const generator = deps.generator ?? (await resolveGenerator(strategyConfig, strategyDeps));
-  if (generator.name === "offline") strategyDeps.glossary?.("warm-up"); // load the glossary before requests arrive
+  // The offline generator's WordNet glossary (~28 MB) loads on its first request, not here: a miner that only
+  // discriminates never pays for it, and the first generator request (15 s budget) absorbs the ~0.3 s load.
   const discriminator = deps.discriminator ?? (await resolveDiscriminator(strategyConfig, strategyDeps));
   const ourHotkey = deps.hotkey.address;
 

@@ -25,6 +25,7 @@ import {
 import type { Discriminator, Generator } from "./types.js";
 
 export * from "./dataset.js";
+export * from "./default-model.js";
 export * from "./discriminators.js";
 export * from "./features.js";
 export * from "./generators.js";
@@ -44,6 +45,11 @@ export interface StrategyDeps {
   readFile?: (path: string) => string;
   /** Builds the backend for --generator llm. */
   llmBackend?: () => TextBackend;
+  /**
+   * A model already trained on exactly these sources (the shipped DEFAULT_MODEL for the default training set):
+   * the learned discriminator uses it instead of training at start-up.
+   */
+  pretrained?: LearnedModel;
   /** The validator's reference text, for training the default learned model. */
   reference?: ReferenceSource;
   /** Extra label-1 texts for the default learned model (e.g. an offline LLM's report). */
@@ -129,6 +135,7 @@ export async function resolveDiscriminator(
         }
         return learnedDiscriminator(parseModel(text, cfg.discriminatorModel));
       }
+      if (deps.pretrained) return learnedDiscriminator(deps.pretrained);
       if (!deps.reference) {
         throw new Error(
           "the learned discriminator needs --discriminator-model FILE or a reference source to train on",
