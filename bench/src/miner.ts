@@ -136,28 +136,48 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
   if (installed) notes.push(installed);
   const validator = await devKeypair(VALIDATOR_URI);
   const script = fileURLToPath(new URL("../baseline/dummy_miner.py", import.meta.url));
-  const off = await forkChild("miner-child", ["off", ""]);
+  // Like for like with the baseline (a fixed sentence and a coin flip): our miner with the same strategies.
+  const off = await forkChild("miner-child", ["off", "", "dummy", "random"]);
+  // Our defaults (offline generator, learned discriminator), verification off and on.
+  const offLearned = await forkChild("miner-child", ["off", ""]);
   const on = await forkChild("miner-child", ["on", validator.address]);
   const py = await spawnServer(python(), [script, "--port", "0"]);
   const figures: Figure[] = [];
   try {
     // Idle memory: started, nothing served yet, given a moment to settle.
     await new Promise((r) => setTimeout(r, 2_000));
-    const idle = { off: rssMb(off.pid), on: rssMb(on.pid), py: rssMb(py.pid) };
-    notes.push(`our miner's discriminator strategy: ${String(off.hello.discriminator)} (the default)`);
+    const idle = {
+      off: rssMb(off.pid),
+      offLearned: rssMb(offLearned.pid),
+      on: rssMb(on.pid),
+      py: rssMb(py.pid),
+    };
+    const strategies = (c: Child) => `${String(c.hello.generator)}/${String(c.hello.discriminator)}`;
+    notes.push(
+      `strategies (generator/discriminator): "verify off" ${strategies(off)} (the baseline's own); ` +
+        `"verify off, learned" ${strategies(offLearned)} and "verify on" ${strategies(on)} (the miner's defaults)`,
+    );
 
     // Warm-up (JIT, connection pools), then interleave off / on / baseline.
     await load(off, { durationS: 1 });
+    await load(offLearned, { durationS: 1 });
     await load(py, { durationS: 1 });
     await signedLoad(on, 300, 400);
-    const s = { off: [] as LoadResult[], on: [] as LoadResult[], py: [] as LoadResult[] };
+    const s = {
+      off: [] as LoadResult[],
+      offLearned: [] as LoadResult[],
+      on: [] as LoadResult[],
+      py: [] as LoadResult[],
+    };
     for (let r = 0; r < cfg.repeats; r++) {
       s.off.push(await load(off, {}));
+      s.offLearned.push(await load(offLearned, {}));
       const onRps = s.on.length > 0 ? median(s.on.map((x) => x.rps)) : 400;
       s.on.push(await signedLoad(on, Math.round(Math.max(onRps, 100) * DURATION_S), onRps));
       s.py.push(await load(py, {}));
       console.log(
-        `  miner round ${r + 1}: off ${s.off.at(-1)!.rps.toFixed(0)} req/s, on ${s.on.at(-1)!.rps.toFixed(0)} req/s, ` +
+        `  miner round ${r + 1}: off ${s.off.at(-1)!.rps.toFixed(0)} req/s, off learned ` +
+          `${s.offLearned.at(-1)!.rps.toFixed(0)} req/s, on ${s.on.at(-1)!.rps.toFixed(0)} req/s, ` +
           `baseline ${s.py.at(-1)!.rps.toFixed(0)} req/s`,
       );
     }
@@ -168,6 +188,7 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
     const rps = (l: LoadResult[]) => median(l.map((x) => x.rps));
     const baseRps = rps(s.py);
     const offRps = rps(s.off);
+    const offLearnedRps = rps(s.offLearned);
     const onRps = rps(s.on);
     const onPerCore = 1 / median(s.on.map((x) => x.cpuPerReq));
     figures.push({
@@ -180,6 +201,15 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
       ratio: ratio(offRps, baseRps),
       target: "≥ 1.5× baseline",
       met: ratio(offRps, baseRps) >= 1.5,
+    });
+    figures.push({
+      case: "verify off, learned",
+      metric: "throughput",
+      value: offLearnedRps,
+      unit: "req/s",
+      samples: s.offLearned.map((x) => x.rps),
+      baseline: { name: "dummy aiohttp", value: baseRps, samples: s.py.map((x) => x.rps) },
+      ratio: ratio(offLearnedRps, baseRps),
     });
     figures.push({
       case: "verify on",
@@ -195,8 +225,11 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
       metric: "per core (req / miner CPU-s)",
       value: onPerCore,
       unit: "req/s/core",
-      baseline: { name: "verify off, per core", value: 1 / median(s.off.map((x) => x.cpuPerReq)) },
-      ratio: ratio(onPerCore, 1 / median(s.off.map((x) => x.cpuPerReq))),
+      baseline: {
+        name: "verify off, learned, per core",
+        value: 1 / median(s.offLearned.map((x) => x.cpuPerReq)),
+      },
+      ratio: ratio(onPerCore, 1 / median(s.offLearned.map((x) => x.cpuPerReq))),
       target: "≥ 400 req/s per core",
       met: onPerCore >= 400,
     });
@@ -205,13 +238,13 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
     const lat = { on: [] as number[], off: [] as number[], py: [] as number[] };
     for (let r = 0; r < cfg.repeats; r++) {
       lat.on.push((await signedLoad(on, 1000, 100, 100)).p99);
-      lat.off.push((await load(off, { rate: 100, durationS: 10 })).p99);
+      lat.off.push((await load(offLearned, { rate: 100, durationS: 10 })).p99);
       lat.py.push((await load(py, { rate: 100, durationS: 10 })).p99);
     }
     for (const k of ["on", "off"] as const) {
       const v = median(lat[k]);
       figures.push({
-        case: `verify ${k}, 100 req/s`,
+        case: `verify ${k}${k === "off" ? ", learned" : ""}, 100 req/s`,
         metric: "p99 latency",
         value: v,
         unit: "ms",
@@ -223,9 +256,14 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
         met: v < 10,
       });
     }
-    for (const k of ["off", "on"] as const) {
+    const idleCase = {
+      off: "verify off, idle",
+      offLearned: "verify off, learned, idle",
+      on: "verify on, idle",
+    };
+    for (const k of ["off", "offLearned", "on"] as const) {
       figures.push({
-        case: `verify ${k}, idle`,
+        case: idleCase[k],
         metric: "RSS",
         value: idle[k],
         unit: "MB",
@@ -242,7 +280,7 @@ export async function benchMiner(cfg: BenchConfig): Promise<BenchReport> {
         `before each sample (unique uuid, timestamp mid-run); ratio ${formatRatio(ratio(offRps, baseRps))} off vs baseline`,
     );
   } finally {
-    await Promise.all([off.stop(), on.stop(), py.stop()]);
+    await Promise.all([off.stop(), offLearned.stop(), on.stop(), py.stop()]);
   }
   return {
     name: "miner",
