@@ -1,10 +1,17 @@
 // The ONE place apex-miner reads configuration: flags > environment > YAML file > defaults, validated with
 // TypeBox and handed down as a typed MinerConfig. Nothing else in the app touches process.env.
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { APEX_NETUIDS, DEFAULT_MINER_PORT } from "@apex/protocol";
 import { Type } from "typebox";
 import { Value } from "typebox/value";
-import { parse as parseYaml } from "yaml";
+
+// The YAML parser (~5 MB resident) loads only when a config file is given; yaml ships CommonJS, so it loads
+// synchronously through require.
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yaml.parse(text);
+}
 
 export const DEFAULT_CHECK_IP_SERVICES = [
   "https://checkip.amazonaws.com",
@@ -34,7 +41,7 @@ export const MinerConfigSchema = Type.Object({
   checkIpTimeoutMs: Type.Integer({ minimum: 1 }),
   generator: Type.String({ minLength: 1 }),
   discriminator: Type.String({ minLength: 1 }),
-  /** Model file of the learned discriminator; a default model is trained at start-up when absent. */
+  /** Model file of the learned discriminator; without one the shipped default model (DEFAULT_MODEL) is used. */
   discriminatorModel: Type.Optional(Type.String({ minLength: 1 })),
   llmBaseUrl: Type.Optional(Type.String({ minLength: 1 })),
   llmModel: Type.Optional(Type.String({ minLength: 1 })),

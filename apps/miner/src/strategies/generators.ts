@@ -115,38 +115,35 @@ function wordnetNounFile(): string {
  * is kept: flat strings in one Map, not the file text with entry objects and examples (~10 MB instead of ~28).
  */
 export function loadGlossaryMap(path: string = wordnetNounFile()): Map<string, string> {
-  const text = readFileSync(path, "latin1");
+  // Parsed from the bytes (the file is Latin-1): each kept lemma and gloss is decoded on its own into a flat
+  // string, so neither a 15 MB string of the whole file nor slices that pin it stay around.
+  const buf = readFileSync(path);
   const byLemma = new Map<string, string>();
+  const SPACE = 32;
   let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
+  while (start < buf.length) {
+    let end = buf.indexOf(10, start);
+    if (end < 0) end = buf.length;
     const lineStart = start;
     start = end + 1;
-    if (text.charCodeAt(lineStart) === 32) continue; // licence header lines start with spaces
+    if (buf[lineStart] === SPACE) continue; // licence header lines start with spaces
     // Fields: offset lex_filenum ss_type w_cnt word lex_id … " | " gloss.
     let p = lineStart;
-    for (let f = 0; f < 4 && p >= 0; f++) p = text.indexOf(" ", p) + 1;
-    const wordEnd = text.indexOf(" ", p);
-    const bar = text.indexOf(" | ", wordEnd);
+    for (let f = 0; f < 4 && p >= 0; f++) p = buf.indexOf(SPACE, p) + 1;
+    const wordEnd = buf.indexOf(SPACE, p);
+    const bar = buf.indexOf(" | ", wordEnd, "latin1");
     if (p <= 0 || wordEnd < 0 || bar < 0 || bar > end) continue;
-    const word = text.slice(p, wordEnd);
+    const word = buf.toString("latin1", p, wordEnd);
     if (!/^[A-Za-z][A-Za-z_-]*$/.test(word)) continue;
     const key = word.replace(/_/g, " ").toLowerCase();
     if (byLemma.has(key)) continue;
-    const body = text.slice(bar + 3, end).trim();
+    const body = buf.toString("latin1", bar + 3, end).trim();
     const quote = body.indexOf('"');
     const gloss = (quote < 0 ? body : body.slice(0, quote)).replace(/[;\s]+$/, "");
     if (gloss.length < 12) continue;
-    // Copies, so the map does not keep the whole file alive through sliced strings.
-    byLemma.set(flat(key), flat(gloss));
+    byLemma.set(key, gloss);
   }
   return byLemma;
-}
-
-/** A flat copy of a (possibly sliced) string. */
-function flat(s: string): string {
-  return Buffer.from(s, "latin1").toString("latin1");
 }
 
 let glossaryCache: Glossary | undefined;
