@@ -24,6 +24,7 @@ import {
 import { createLogger, type Logger } from "./logger.js";
 import { parseWindow } from "./scorer.js";
 import { buildStatusServer } from "./status.js";
+import { announceSyncerAxon, syncerAxonParams } from "./syncer.js";
 import { createValidator } from "./validator.js";
 
 export interface CliIo {
@@ -193,6 +194,20 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     if (server) {
       const address = await server.listen({ host: config.status.host, port: config.status.port });
       logger.info({ address }, "status server listening (/health, /metrics, /api/status)");
+      const ws = config.weight_syncer;
+      if (chain && ws.enable_send) {
+        if (!ws.external_ip) {
+          logger.warn(
+            "weight_syncer.enable_send is on but weight_syncer.external_ip is not set: peers will not find this " +
+              "validator in the metagraph (only through their verified_hotkeys)",
+          );
+        } else {
+          const port = (server.server.address() as { port: number }).port;
+          const params = syncerAxonParams(config.chain.netuid, ws.external_ip, port);
+          const done = await announceSyncerAxon(chain, hotkey, params);
+          logger.info({ ip: params.ip, port, done }, "weight syncer axon announced");
+        }
+      }
     }
     validator.start();
     await Promise.race([validator.done(), io.stopSignal ?? new Promise(() => {})]);

@@ -120,6 +120,11 @@ export const ValidatorConfigSchema = Type.Object(
     weight_syncer: Type.Object(
       {
         port: Int(8001, 0),
+        /**
+         * The validator's public IP. With enable_send, the status server (which serves get_rewards) is announced
+         * on chain at this IP and the status port, so peers find it in the metagraph as upstream's do.
+         */
+        external_ip: Type.Optional(Type.String()),
         enable_receive: Type.Boolean({ default: false }),
         enable_send: Type.Boolean({ default: false }),
         min_alpha_stake: Num(15_000),

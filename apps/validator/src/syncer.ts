@@ -264,3 +264,33 @@ export function syncerAxonParams(netuid: number, ip: string, port: number): Serv
     placeholder2: 0,
   };
 }
+
+/**
+ * Announces the syncer endpoint on chain, as upstream's validator does at start, unless the chain already holds
+ * exactly that axon for our hotkey (as the Python SDK skips an unchanged serve). Returns what happened.
+ */
+export async function announceSyncerAxon(
+  chain: ChainClient,
+  hotkey: Signer,
+  params: ServeAxonParams,
+): Promise<"served" | "unchanged"> {
+  const mg = await chain.metagraph(params.netuid);
+  const me = mg.neurons.find((n) => n.hotkey === hotkey.address);
+  if (!me) {
+    throw new Error(
+      `syncer axon: hotkey ${hotkey.address} is not registered on subnet ${params.netuid}; register it first`,
+    );
+  }
+  const a = me.axon;
+  if (
+    a.ip === params.ip &&
+    a.port === params.port &&
+    a.ipType === params.ipType &&
+    a.protocol === params.protocol &&
+    a.version === params.version
+  ) {
+    return "unchanged";
+  }
+  await chain.serveAxon(hotkey, params);
+  return "served";
+}
