@@ -231,7 +231,8 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
     case "scenario": {
       const { values, positionals } = parse(rest, { network: { type: "string" }, json: { type: "boolean" } });
       const name = positionals[0];
-      if (!name) throw new UsageError("scenario needs a name: incentive, errors, commit-reveal or yuma-split");
+      if (!name)
+        throw new UsageError("scenario needs a name: incentive, errors, commit-reveal or yuma-split");
       return {
         command,
         options: {
