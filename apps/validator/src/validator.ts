@@ -3,7 +3,7 @@
 import type { ChainClient, Metagraph } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
-import type { Clock, Signer } from "@apex/protocol";
+import { type Clock, mulberry32, type Signer } from "@apex/protocol";
 import { isPublicNetwork, type ValidatorConfig } from "./config.js";
 import { llmQueryMaker, llmResearcher, type QueryMaker, type Researcher } from "./llm-adapter.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -99,17 +99,8 @@ export interface Validator {
   now(): number;
 }
 
-/** Small, fast, seedable PRNG (mulberry32). */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small, fast, seedable PRNG (mulberry32, shared through @apex/protocol). */
+export const seededRng: (seed: number) => () => number = mulberry32;
 
 class TaskQueue {
   private items: number[] = [];

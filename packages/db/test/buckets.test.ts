@@ -1,6 +1,7 @@
 // The reward bucket sums behind windowTotals: always equal to what the rows add up to, whatever the window,
 // after prunes, and rebuilt by the migration for a database written before they existed.
 import { join } from "node:path";
+import { mulberry32 } from "@apex/protocol";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openResultsStore, type SqliteResultsStore } from "../src/index.js";
@@ -8,17 +9,7 @@ import { makeRound, tempDir } from "./fixtures.js";
 
 const H = 3_600_000;
 
-/** mulberry32: a seeded PRNG so the random rounds are the same every run. */
-function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const seededRng = mulberry32;
 const T0 = Date.UTC(2026, 0, 1) + 17 * 60_000; // not on an hour boundary
 
 function close(a: Map<string, number>, b: Map<string, number>) {
