@@ -1,10 +1,10 @@
-// The ONE place apex-miner reads configuration: flags > environment > YAML file > defaults, validated with
-// TypeBox and handed down as a typed MinerConfig. Nothing else in the app touches process.env.
+// The ONE place apex-miner reads configuration: flags > environment > YAML file > defaults, validated with a
+// small hand-written shape check (shape.ts: TypeBox stays out of the running miner, schemas.ts has the TypeBox
+// form) and handed down as a typed MinerConfig. Nothing else in the app touches process.env.
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { APEX_NETUIDS, DEFAULT_MINER_PORT } from "@apex/protocol";
-import { Type } from "typebox";
-import { Value } from "typebox/value";
+import { type Shape, shapeErrors } from "./shape.js";
 
 // The YAML parser (~5 MB resident) loads only when a config file is given; yaml ships CommonJS, so it loads
 // synchronously through require.
@@ -19,54 +19,88 @@ export const DEFAULT_CHECK_IP_SERVICES = [
   "https://icanhazip.com",
 ];
 
-export const MinerConfigSchema = Type.Object({
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** The validated miner configuration (schemas.ts has the same shape as a TypeBox schema, MinerConfigSchema). */
+export interface MinerConfig {
   /** test | finney | local | sim | a ws(s):// or http(s):// URL. */
-  network: Type.String({ minLength: 1 }),
+  network: string;
   /** Endpoint of a served SimChain or a subtensor node; overrides the network's default endpoint. */
-  chainEndpoint: Type.Optional(Type.String({ minLength: 1 })),
+  chainEndpoint?: string;
   /** Default by network: finney 1, test 61; sim/local/URL: required or found on the chain. */
-  netuid: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-  coldkey: Type.String({ minLength: 1 }),
-  hotkey: Type.String({ minLength: 1 }),
+  netuid?: number;
+  coldkey: string;
+  hotkey: string;
   /** A dev key URI (//Alice, //apex//cmd0//hot) instead of a wallet hotkey: local chains only. */
-  hotkeyUri: Type.Optional(Type.String({ minLength: 2 })),
+  hotkeyUri?: string;
   /** Announce the axon at start-up (off when a localnet announces it for us). */
-  serveAxon: Type.Boolean(),
-  walletPath: Type.Optional(Type.String({ minLength: 1 })),
-  host: Type.String({ minLength: 1 }),
-  port: Type.Integer({ minimum: 0, maximum: 65535 }),
-  externalIp: Type.Optional(Type.String({ minLength: 1 })),
-  axonPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-  checkIpServices: Type.Array(Type.String({ minLength: 1 })),
-  checkIpTimeoutMs: Type.Integer({ minimum: 1 }),
-  generator: Type.String({ minLength: 1 }),
-  discriminator: Type.String({ minLength: 1 }),
+  serveAxon: boolean;
+  walletPath?: string;
+  host: string;
+  port: number;
+  externalIp?: string;
+  axonPort?: number;
+  checkIpServices: string[];
+  checkIpTimeoutMs: number;
+  generator: string;
+  discriminator: string;
   /** Model file of the learned discriminator; without one the shipped default model (DEFAULT_MODEL) is used. */
-  discriminatorModel: Type.Optional(Type.String({ minLength: 1 })),
-  llmBaseUrl: Type.Optional(Type.String({ minLength: 1 })),
-  llmModel: Type.Optional(Type.String({ minLength: 1 })),
+  discriminatorModel?: string;
+  llmBaseUrl?: string;
+  llmModel?: string;
   /** From APEX_LLM_API_KEY only (never a flag or a file), never logged. */
-  llmApiKey: Type.Optional(Type.String()),
-  noChain: Type.Boolean(),
-  trustedValidators: Type.Array(Type.String({ minLength: 1 })),
-  verify: Type.Boolean(),
+  llmApiKey?: string;
+  noChain: boolean;
+  trustedValidators: string[];
+  verify: boolean;
   /** Alpha stake (whole units) at which a signer without a validator permit is still accepted. */
-  minValidatorStake: Type.Number({ minimum: 0 }),
-  budgetMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
-  rateLimitPerMinute: Type.Integer({ minimum: 0 }),
-  rateLimitBurst: Type.Integer({ minimum: 1 }),
-  seed: Type.Optional(Type.Integer()),
-  logLevel: Type.Union([
-    Type.Literal("fatal"),
-    Type.Literal("error"),
-    Type.Literal("warn"),
-    Type.Literal("info"),
-    Type.Literal("debug"),
-    Type.Literal("trace"),
-    Type.Literal("silent"),
-  ]),
-});
-export type MinerConfig = Type.Static<typeof MinerConfigSchema>;
+  minValidatorStake: number;
+  budgetMs: number;
+  rateLimitPerMinute: number;
+  rateLimitBurst: number;
+  seed?: number;
+  logLevel: (typeof LOG_LEVELS)[number];
+}
+
+const nonEmpty = { kind: "string", minLength: 1 } as const;
+const optional = <T extends Shape>(s: T): T => ({ ...s, optional: true });
+const port = (minimum: number) => ({ kind: "int", minimum, maximum: 65535 }) as const;
+
+/** The run-time check of MinerConfig (same types and ranges as MinerConfigSchema in schemas.ts). */
+export const MINER_CONFIG_SHAPE = {
+  kind: "object",
+  props: {
+    network: nonEmpty,
+    chainEndpoint: optional(nonEmpty),
+    netuid: optional(port(0)),
+    coldkey: nonEmpty,
+    hotkey: nonEmpty,
+    hotkeyUri: optional({ kind: "string", minLength: 2 }),
+    serveAxon: { kind: "bool" },
+    walletPath: optional(nonEmpty),
+    host: nonEmpty,
+    port: port(0),
+    externalIp: optional(nonEmpty),
+    axonPort: optional(port(1)),
+    checkIpServices: { kind: "array", items: nonEmpty },
+    checkIpTimeoutMs: { kind: "int", minimum: 1 },
+    generator: nonEmpty,
+    discriminator: nonEmpty,
+    discriminatorModel: optional(nonEmpty),
+    llmBaseUrl: optional(nonEmpty),
+    llmModel: optional(nonEmpty),
+    llmApiKey: optional({ kind: "string" }),
+    noChain: { kind: "bool" },
+    trustedValidators: { kind: "array", items: nonEmpty },
+    verify: { kind: "bool" },
+    minValidatorStake: { kind: "number", minimum: 0 },
+    budgetMs: { kind: "int", minimum: 1, maximum: 60_000 },
+    rateLimitPerMinute: { kind: "int", minimum: 0 },
+    rateLimitBurst: { kind: "int", minimum: 1 },
+    seed: optional({ kind: "int" }),
+    logLevel: { kind: "oneOf", values: LOG_LEVELS },
+  },
+} as const satisfies Shape & { props: Record<keyof MinerConfig, Shape> };
 
 export const DEFAULTS = {
   network: "test",
@@ -380,13 +414,9 @@ export function loadMinerArgs(
   }
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
 
-  if (!Value.Check(MinerConfigSchema, merged)) {
-    const errs = Value.Errors(MinerConfigSchema, merged)
-      .slice(0, 3)
-      .map((e) => `${e.instancePath.replace(/^\//, "") || "config"} ${e.message}`);
-    throw new Error(`invalid miner configuration: ${errs.join("; ")}`);
-  }
-  const config = merged as MinerConfig;
+  const errs = shapeErrors(MINER_CONFIG_SHAPE, merged);
+  if (errs.length > 0) throw new Error(`invalid miner configuration: ${errs.slice(0, 3).join("; ")}`);
+  const config = merged as unknown as MinerConfig;
   validateCombination(config);
   const extraOut: Record<string, string | boolean | undefined> = {};
   for (const k of Object.keys(extra)) extraOut[k] = flags[k];

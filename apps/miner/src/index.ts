@@ -12,7 +12,6 @@ export {
   loadMinerArgs,
   loadMinerConfig,
   type MinerConfig,
-  MinerConfigSchema,
   redactConfig,
 } from "./config.js";
 export { type BudgetOutcome, runWithBudget } from "./deadline.js";
@@ -27,6 +26,8 @@ export {
   trustedSetPolicy,
   type VerifyPolicy,
 } from "./policy.js";
+// TypeBox forms of the config and model-file shapes; the miner's CLI never loads this module.
+export { LearnedModelSchema, MinerConfigSchema } from "./schemas.js";
 export {
   axonUnchanged,
   type RunningMiner,

@@ -1,7 +1,6 @@
 // The "learned" discriminator: logistic regression over the text features of features.ts, trained by
 // full-batch gradient descent. Hand-rolled and deterministic: the same examples give the same model.
-import { Type } from "typebox";
-import { Value } from "typebox/value";
+import { type Shape, shapeErrors } from "../shape.js";
 import { FEATURE_NAMES, featureVector, hashedFeatures } from "./features.js";
 
 export interface Example {
@@ -11,20 +10,41 @@ export interface Example {
   label: 0 | 1;
 }
 
-export const LearnedModelSchema = Type.Object({
-  kind: Type.Literal("apex-miner/logistic-regression"),
-  version: Type.Literal(1),
-  features: Type.Array(Type.String()),
-  hashDims: Type.Integer({ minimum: 0, maximum: 1 << 16 }),
+/** A model file's content (schemas.ts has the same shape as a TypeBox schema, LearnedModelSchema). */
+export interface LearnedModel {
+  kind: "apex-miner/logistic-regression";
+  version: 1;
+  features: string[];
+  hashDims: number;
   /** Per dense feature, for standardisation. */
-  mean: Type.Array(Type.Number()),
-  std: Type.Array(Type.Number()),
+  mean: number[];
+  std: number[];
   /** Dense weights followed by hashed weights. */
-  weights: Type.Array(Type.Number()),
-  threshold: Type.Number({ minimum: 0, maximum: 1 }),
-  trainedOn: Type.Object({ examples: Type.Integer(), seed: Type.Integer(), epochs: Type.Integer() }),
-});
-export type LearnedModel = Type.Static<typeof LearnedModelSchema>;
+  weights: number[];
+  threshold: number;
+  trainedOn: { examples: number; seed: number; epochs: number };
+}
+
+const numbers = { kind: "array", items: { kind: "number" } } as const;
+
+/** The run-time check of a model file (same types and ranges as LearnedModelSchema in schemas.ts). */
+export const LEARNED_MODEL_SHAPE = {
+  kind: "object",
+  props: {
+    kind: { kind: "oneOf", values: ["apex-miner/logistic-regression"] },
+    version: { kind: "oneOf", values: [1] },
+    features: { kind: "array", items: { kind: "string" } },
+    hashDims: { kind: "int", minimum: 0, maximum: 1 << 16 },
+    mean: numbers,
+    std: numbers,
+    weights: numbers,
+    threshold: { kind: "number", minimum: 0, maximum: 1 },
+    trainedOn: {
+      kind: "object",
+      props: { examples: { kind: "int" }, seed: { kind: "int" }, epochs: { kind: "int" } },
+    },
+  },
+} as const satisfies Shape & { props: Record<keyof LearnedModel, Shape> };
 
 export interface TrainOptions {
   epochs?: number;
@@ -128,11 +148,10 @@ export function parseModel(text: string, source = "model file"): LearnedModel {
   } catch {
     throw new Error(`${source} is not JSON; create one with: apex-miner train-discriminator --out FILE`);
   }
-  if (!Value.Check(LearnedModelSchema, raw)) {
-    const first = Value.Errors(LearnedModelSchema, raw)[0];
+  const first = shapeErrors(LEARNED_MODEL_SHAPE, raw)[0];
+  if (first !== undefined) {
     throw new Error(
-      `${source} is not an apex-miner model (${first ? `${first.instancePath || "/"} ${first.message}` : "bad shape"}); ` +
-        "create one with: apex-miner train-discriminator --out FILE",
+      `${source} is not an apex-miner model (${first}); create one with: apex-miner train-discriminator --out FILE`,
     );
   }
   const m = raw as LearnedModel;
