@@ -4,18 +4,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import {
-  bootstrapSubnet,
-  type ChainClient,
-  type Metagraph,
-  RAO_PER_ALPHA,
-  SimChain,
-  serveSimChain,
-} from "@apex/chain";
+import { bootstrapSubnet, RAO_PER_ALPHA, SimChain, serveSimChain } from "@apex/chain";
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
 import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
-import { type Clock, type Signer, systemClock, VirtualClock } from "@apex/protocol";
+import { type Clock, systemClock, VirtualClock } from "@apex/protocol";
 import {
   createValidator,
   FAST_PRESET,
@@ -30,9 +23,7 @@ import type { RunOptions } from "./args.js";
 import { devKey, localnetKeys, type NeuronKeys } from "./keys.js";
 import { type Relay, startRelay } from "./proxy.js";
 import {
-  type EpochReport,
   type LocalnetReport,
-  type NeuronReport,
   type Role,
   renderEpochTable,
   renderLineChartSvg,
@@ -439,23 +430,22 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
     io.out(renderEpochTable(block, await state.neuronReports()));
   });
 
+  let report: LocalnetReport;
   try {
     if (opts.virtual) await playVirtual(net, opts, io, () => roundsDone, showProgress);
     else await playRealTime(net, opts, io, () => roundsDone);
     // Make the last results count: score, set weights, and run the chain to the next epoch.
     await settle(net, opts);
   } finally {
-    const report = await buildReport(net, opts, roundsDone, (performance.now() - wallStart) / 1000, simStart);
+    // Also after a failure or an interrupt: what was played is reported.
+    report = await buildReport(net, opts, roundsDone, (performance.now() - wallStart) / 1000, simStart);
     if (opts.report) writeReport(opts.report, report);
     if (opts.plot) writePlots(opts.plot, report);
     if (!opts.quiet) io.out(`final ${renderEpochTable(await chain.currentBlock(), report.neurons)}`);
     await net.close();
-    lastReport = report;
   }
-  return lastReport!;
+  return report;
 }
-
-let lastReport: LocalnetReport | undefined;
 
 async function playRealTime(net: LocalnetHandle, opts: RunOptions, io: LocalnetIo, rounds: () => number) {
   net.chain.start();
@@ -602,5 +592,3 @@ function writePlots(dir: string, report: LocalnetReport) {
   }));
   writeFileSync(join(dir, "reward.svg"), renderLineChartSvg("Window reward per miner", "hours", reward));
 }
-
-export type { ChainClient, EpochReport, Metagraph, NeuronKeys, NeuronReport, Signer };

@@ -1,6 +1,6 @@
 // What the localnet knows about its subnet at any moment: the chain's metagraph joined with the first validator's
 // results DB. Feeds the epoch tables, the report and the dashboard (it is the dashboard's DashboardSource).
-import type { NeuronInfo, SimChain } from "@apex/chain";
+import type { Metagraph, NeuronInfo, SimChain } from "@apex/chain";
 import type { RoundRecord, SqliteResultsStore } from "@apex/db";
 import type { Clock } from "@apex/protocol";
 import type { Validator } from "@apex/validator";
@@ -143,8 +143,8 @@ export class LocalnetState implements DashboardSource {
     return w;
   }
 
-  async neuronReports(): Promise<NeuronReport[]> {
-    const mg = await this.o.chain.metagraph(this.o.netuid);
+  async neuronReports(metagraph?: Metagraph): Promise<NeuronReport[]> {
+    const mg = metagraph ?? (await this.o.chain.metagraph(this.o.netuid));
     const store = this.o.stores[0];
     const stats = new Map((store?.windowStats(this.windowStart()) ?? []).map((s) => [s.hotkey, s]));
     const weights = this.lastWeights(mg.neurons.length);
@@ -172,9 +172,9 @@ export class LocalnetState implements DashboardSource {
   }
 
   async snapshot(): Promise<DashboardSnapshot> {
-    const block = await this.o.chain.currentBlock();
-    const neurons = await this.neuronReports();
     const mg = await this.o.chain.metagraph(this.o.netuid);
+    const block = mg.block;
+    const neurons = await this.neuronReports(mg);
     const axons = new Map(mg.neurons.map((x) => [x.uid, x.axon]));
     const rounds = (this.o.stores[0]?.recentRounds(50) ?? []).map(toDashboardRound);
     const history: DashboardHistoryPoint[] = this.epochs.map((e) => ({

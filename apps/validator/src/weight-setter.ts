@@ -264,17 +264,7 @@ export class WeightSetter {
         this.record("commit", "ok", tx.block, w, null);
         return { ...base, ok: true, mode: "commit", outcome: "ok", block: tx.block, error: null };
       } catch (err) {
-        const error = (err as Error).message;
-        this.record("commit", "error", block, w, error);
-        return {
-          ...base,
-          ok: false,
-          mode: "commit",
-          outcome: "error",
-          block,
-          error,
-          chainError: err instanceof ChainError ? err.chainError : undefined,
-        };
+        return this.commitFailed(base, block, w, err);
       }
     }
     const salt = Array.from({ length: 8 }, () => Math.floor(this.opts.rng() * 65536));
@@ -292,18 +282,28 @@ export class WeightSetter {
       this.record("commit", "ok", tx.block, w, null);
       return { ...base, ok: true, mode: "commit", outcome: "ok", block: tx.block, error: null };
     } catch (err) {
-      const error = (err as Error).message;
-      this.record("commit", "error", block, w, error);
-      return {
-        ...base,
-        ok: false,
-        mode: "commit",
-        outcome: "error",
-        block,
-        error,
-        chainError: err instanceof ChainError ? err.chainError : undefined,
-      };
+      return this.commitFailed(base, block, w, err);
     }
+  }
+
+  /** A commit the chain refused: recorded, and returned as the outcome with the chain's error name. */
+  private commitFailed(
+    base: Pick<WeightOutcome, "uids" | "weights" | "attempts">,
+    block: number,
+    w: U16Weights,
+    err: unknown,
+  ): WeightOutcome {
+    const error = (err as Error).message;
+    this.record("commit", "error", block, w, error);
+    return {
+      ...base,
+      ok: false,
+      mode: "commit",
+      outcome: "error",
+      block,
+      error,
+      chainError: err instanceof ChainError ? err.chainError : undefined,
+    };
   }
 
   /** Blocks until the pending commit may be revealed (0 when due now), or null when nothing is pending. */

@@ -25,17 +25,8 @@ export interface Discriminator {
   ): Promise<DiscriminatorLabel> | DiscriminatorLabel;
 }
 
-/** Seeded 32-bit PRNG (mulberry32): every strategy that needs randomness is reproducible from a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded 32-bit PRNG (mulberry32, shared through @apex/protocol): strategies are reproducible from a seed. */
+export { mulberry32 } from "@apex/protocol";
 
 /** FNV-1a hash of a string: a stable per-query seed. */
 export function hashString(s: string): number {
