@@ -122,23 +122,19 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
           },
     );
     source.push({ type: "snapshot", snapshot: snap });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
     await page.goto(server.url, { waitUntil: "load" });
     await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
     const row3 = page.locator("#metagraph-body tr").nth(3);
     await expect.poll(() => row3.textContent(), { timeout: 10_000 }).toContain("http_429×12 timeout×1");
-    const box = await page.evaluate(() => {
-      const wrap = document.querySelector(".tablewrap")!;
-      const last = document.querySelector("#metagraph-body tr td:last-child")!.getBoundingClientRect();
+    // (A string: the workspace compiles without DOM types.)
+    const box = (await page.evaluate(`(() => {
+      const wrap = document.querySelector(".tablewrap");
+      const last = document.querySelector("#metagraph-body tr td:last-child").getBoundingClientRect();
       const w = wrap.getBoundingClientRect();
-      return {
-        scroll: wrap.scrollWidth,
-        client: wrap.clientWidth,
-        lastRight: last.right,
-        wrapRight: w.right,
-      };
-    });
+      return { scroll: wrap.scrollWidth, client: wrap.clientWidth, lastRight: last.right, wrapRight: w.right };
+    })()`)) as { scroll: number; client: number; lastRight: number; wrapRight: number };
     // Every column, Axon last, inside the table's box: nothing clipped, no sideways scrolling needed.
     expect(box.scroll).toBeLessThanOrEqual(box.client);
     expect(box.lastRight).toBeLessThanOrEqual(box.wrapRight);
