@@ -174,6 +174,7 @@ export function deadlineSignal(
   const ac = new AbortController();
   const timeoutError = () =>
     Object.assign(new Error(`deadline of ${ms} ms passed`), { name: "TimeoutError" });
+  // Wall time on purpose: on a virtual clock that stands still during a round, a hung socket must still end.
   const real = setTimeout(() => ac.abort(timeoutError()), ms);
   // On the system clock the real timer is the clock's timer: a second one per request is only garbage.
   const stopClock = clock === systemClock ? undefined : new AbortController();
@@ -225,6 +226,7 @@ export class MinerClient {
       maxIdle,
     );
     this.sem = new Semaphore(opts.maxConcurrency);
+    // Wall time on purpose: latencies are what the machine measured (metrics and stored latencyMs only).
     this.monotonic = opts.monotonic ?? (() => performance.now());
   }
 
