@@ -16,6 +16,7 @@ const TARGET_S: Record<number, number> = { 64: 30, 254: 120 };
 
 interface Run {
   wallSeconds: number;
+  cpuSeconds: number;
   simulatedHours: number;
   rounds: number;
   rssMb: number;
@@ -44,6 +45,7 @@ export async function benchLocalnet(cfg: BenchConfig): Promise<BenchReport> {
       runs.get(n)!.push(run);
       console.log(
         `  localnet ${n} miners: ${run.simulatedHours.toFixed(2)} h in ${run.wallSeconds.toFixed(1)} s ` +
+          `(CPU ${run.cpuSeconds.toFixed(1)} s) ` +
           `(${run.rounds} rounds, RSS ${run.rssMb.toFixed(0)} MB)`,
       );
     }
@@ -71,6 +73,14 @@ export async function benchLocalnet(cfg: BenchConfig): Promise<BenchReport> {
       unit: "s",
       samples: wall,
       ...(target ? { target: `< ${target} s`, met: median(wall) < target } : {}),
+    });
+    const cpu = list.map((x) => (22 / x.simulatedHours) * x.cpuSeconds);
+    figures.push({
+      case: `${n} miners, 22 h`,
+      metric: "CPU time (all of the run's process)",
+      value: median(cpu),
+      unit: "s",
+      samples: cpu,
     });
   }
   return {

@@ -297,10 +297,13 @@ export class MinerClient {
       return { text, latencyMs, status };
     } catch (err) {
       const e = err as Error;
+      // node's http rejects an aborted request with an AbortError whatever the reason: the signal says why.
+      const timedOut =
+        e?.name === "TimeoutError" || (signal.aborted && (signal.reason as Error)?.name === "TimeoutError");
       return {
         text: null,
         latencyMs: this.monotonic() - started,
-        error: e?.name === "TimeoutError" ? "timeout" : (e?.message ?? String(err)),
+        error: timedOut ? "timeout" : (e?.message ?? String(err)),
       };
     } finally {
       release?.();
