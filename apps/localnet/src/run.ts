@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { bootstrapSubnet, RAO_PER_ALPHA, SimChain, serveSimChain } from "@apex/chain";
+import { bootstrapSubnet, isEpochBlock, RAO_PER_ALPHA, SimChain, serveSimChain } from "@apex/chain";
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
 import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
@@ -44,10 +44,6 @@ export interface LocalnetIo {
 
 const LOOPBACK_ANNOUNCE = "127.0.0.2";
 const VALIDATOR_STAKE_ALPHA = 100_000n;
-
-export function isEpochBlock(block: number, netuid: number, tempo: number): boolean {
-  return (block + netuid + 1) % (tempo + 1) === tempo;
-}
 
 interface NeuronMeta {
   role: Role;
@@ -533,7 +529,7 @@ async function settle(net: LocalnetHandle, opts: RunOptions) {
     do {
       block = chain.produceBlocks(1);
       if (net.clock instanceof VirtualClock) net.clock.advance(opts.blockTimeMs);
-    } while (!isEpochBlock(block, netuid, opts.tempo));
+    } while (!isEpochBlock(netuid, opts.tempo, block));
     for (const v of net.validators) await v.revealIfDue().catch(() => null);
   }
   await net.state.flushEpochs();

@@ -4,6 +4,7 @@ import { type Clock, type Signer, systemClock } from "@apex/protocol";
 import { runEpoch } from "@apex/yuma";
 import { decodeAddress, encodeAddress } from "@polkadot/util-crypto";
 import { commitHash } from "../commit.js";
+import { epochIndex, isEpochBlock } from "../epoch.js";
 import {
   type AxonInfo,
   type ChainClient,
@@ -325,7 +326,7 @@ export class SimChain implements ChainClient {
       }
       if (sn.firstEmissionBlock === null || b < sn.firstEmissionBlock) continue;
       sn.pendingEmission += this.defaults.emissionPerBlockRao;
-      if (SimChain.isEpochBlock(sn.netuid, sn.params.tempo, b)) this.epoch(sn);
+      if (isEpochBlock(sn.netuid, sn.params.tempo, b)) this.epoch(sn);
     }
     for (const l of [...this.listeners]) {
       try {
@@ -334,23 +335,6 @@ export class SimChain implements ChainClient {
         // A listener's failure must not stop the chain.
       }
     }
-  }
-
-  /** The spec-293 schedule: an epoch runs at block b when (b + netuid + 1) % (tempo + 1) == tempo. */
-  static isEpochBlock(netuid: number, tempo: number, block: number): boolean {
-    if (tempo === 0) return false;
-    return (block + netuid + 1) % (tempo + 1) === tempo;
-  }
-
-  /** Blocks until the next epoch block for a subnet (0 when this block is one). */
-  static blocksUntilNextEpoch(netuid: number, tempo: number, block: number): number {
-    if (tempo === 0) return Number.MAX_SAFE_INTEGER;
-    return tempo - ((block + netuid + 1) % (tempo + 1));
-  }
-
-  /** Epoch index used by hash-based commit-reveal (get_epoch_index). */
-  static epochIndex(netuid: number, tempo: number, block: number): number {
-    return Math.floor((block + netuid + 1) / (tempo + 1));
   }
 
   private epoch(sn: Subnet): void {
@@ -891,7 +875,7 @@ export class SimChain implements ChainClient {
     const nr = sn.neurons[uid]!;
     if (!(nr.lastUpdate === 0 || this.block - nr.lastUpdate >= p.weightsRateLimit))
       fail("CommittingWeightsTooFast", `limit ${p.weightsRateLimit} blocks`);
-    const epoch = SimChain.epochIndex(netuid, p.tempo, this.block);
+    const epoch = epochIndex(netuid, p.tempo, this.block);
     const commits = (sn.commits.get(hotkey) ?? []).filter((c) => !this.isExpired(sn, c));
     if (commits.length >= 10) fail("TooManyUnrevealedCommits");
     commits.push({ hash, commitBlock: this.block, commitEpoch: epoch });
@@ -902,10 +886,7 @@ export class SimChain implements ChainClient {
   }
 
   private isExpired(sn: Subnet, c: WeightCommit): boolean {
-    return (
-      SimChain.epochIndex(sn.netuid, sn.params.tempo, this.block) >
-      c.commitEpoch + sn.params.commitRevealPeriod
-    );
+    return epochIndex(sn.netuid, sn.params.tempo, this.block) > c.commitEpoch + sn.params.commitRevealPeriod;
   }
 
   private doRevealWeights(hotkey: string, args: CallArgs): CallResult {
@@ -932,7 +913,7 @@ export class SimChain implements ChainClient {
         expired.some((c) => c.hash === provided) ? "ExpiredWeightCommit" : "InvalidRevealCommitHashNotMatch",
       );
     }
-    const current = SimChain.epochIndex(netuid, sn.params.tempo, this.block);
+    const current = epochIndex(netuid, sn.params.tempo, this.block);
     if (current !== live[pos]!.commitEpoch + sn.params.commitRevealPeriod) {
       sn.commits.set(hotkey, live);
       fail(
