@@ -4,7 +4,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { bootstrapSubnet, isEpochBlock, RAO_PER_ALPHA, SimChain, serveSimChain } from "@apex/chain";
+import {
+  axonParams,
+  bootstrapSubnet,
+  isEpochBlock,
+  RAO_PER_ALPHA,
+  SimChain,
+  serveSimChain,
+} from "@apex/chain";
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
 import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
@@ -307,19 +314,6 @@ function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index
     miner_scorer: { interval: Math.max(5, 2 * epochSeconds), retry_backoff: 1 },
     miner_sampler: { candidate_ttl: epochSeconds, metagraph_ttl: epochSeconds },
   });
-}
-
-function axonParams(netuid: number, ip: string, port: number) {
-  return {
-    netuid,
-    version: 3_000_006,
-    ip,
-    port,
-    ipType: 4 as const,
-    protocol: 4,
-    placeholder1: 0,
-    placeholder2: 0,
-  };
 }
 
 /** Where to announce a miner listening at host:port, relaying from 127.0.0.2 when it is on 127.0.0.1 only. */
