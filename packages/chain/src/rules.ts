@@ -2,3 +2,4 @@
 // process that must stay light (the miner) can import them as "@apex/chain/rules".
 export * from "./axon.js";
 export * from "./epoch.js";
+export * from "./ip.js";
