@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import type { ChainClient, Metagraph, ServeAxonParams } from "@apex/chain";
 import { axonParams, sameAxon } from "@apex/chain/rules";
-import { type Clock, epistulaReady, type Signer, systemClock } from "@apex/protocol";
+import { type Clock, epistulaReady, fnv1a32, type Signer, systemClock } from "@apex/protocol";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { buildMinerApp } from "./app.js";
 import type { MinerConfig } from "./config.js";
@@ -11,7 +11,7 @@ import { announceIpProblem, discoverExternalIp, type FetchLike } from "./externa
 import { llmStrategyDeps, openAIBackend } from "./llm-bridge.js";
 import { MetagraphPolicy, trustedSetPolicy, type VerifyPolicy } from "./policy.js";
 import { resolveDiscriminator, resolveGenerator, type StrategyDeps } from "./strategies/index.js";
-import { type Discriminator, type Generator, hashString } from "./strategies/types.js";
+import type { Discriminator, Generator } from "./strategies/types.js";
 
 export interface StartMinerDeps {
   /** Required unless config.noChain. */
@@ -102,7 +102,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     ...deps.strategyDeps,
   };
   // Random strategies are seeded from --seed, else from our hotkey: reproducible runs, different per miner.
-  const strategyConfig = { ...config, seed: config.seed ?? hashString(deps.hotkey.address) };
+  const strategyConfig = { ...config, seed: config.seed ?? fnv1a32(deps.hotkey.address) };
   const generator = deps.generator ?? (await resolveGenerator(strategyConfig, strategyDeps));
   // The offline generator's WordNet glossary (~28 MB) loads on its first request, not here: a miner that only
   // discriminates never pays for it, and the first generator request (15 s budget) absorbs the ~0.3 s load.
