@@ -4,7 +4,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { bootstrapSubnet, RAO_PER_ALPHA, SimChain, serveSimChain } from "@apex/chain";
+import {
+  axonParams,
+  bootstrapSubnet,
+  isEpochBlock,
+  RAO_PER_ALPHA,
+  SimChain,
+  serveSimChain,
+} from "@apex/chain";
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
 import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
@@ -47,10 +54,6 @@ export interface LocalnetIo {
 
 const LOOPBACK_ANNOUNCE = "127.0.0.2";
 const VALIDATOR_STAKE_ALPHA = 100_000n;
-
-export function isEpochBlock(block: number, netuid: number, tempo: number): boolean {
-  return (block + netuid + 1) % (tempo + 1) === tempo;
-}
 
 interface NeuronMeta {
   role: Role;
@@ -365,19 +368,6 @@ function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index
   });
 }
 
-function axonParams(netuid: number, ip: string, port: number) {
-  return {
-    netuid,
-    version: 3_000_006,
-    ip,
-    port,
-    ipType: 4 as const,
-    protocol: 4,
-    placeholder1: 0,
-    placeholder2: 0,
-  };
-}
-
 /** Where to announce a miner listening at host:port, relaying from 127.0.0.2 when it is on 127.0.0.1 only. */
 async function announceFor(
   host: string,
@@ -589,7 +579,7 @@ async function settle(net: LocalnetHandle, opts: RunOptions) {
     do {
       block = chain.produceBlocks(1);
       net.context.advance(opts.blockTimeMs);
-    } while (!isEpochBlock(block, netuid, opts.tempo));
+    } while (!isEpochBlock(netuid, opts.tempo, block));
     for (const v of net.validators) await v.revealIfDue().catch(() => null);
   }
   await net.state.flushEpochs();

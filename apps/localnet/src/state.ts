@@ -1,6 +1,6 @@
 // What the localnet knows about its subnet at any moment: the chain's metagraph joined with the first validator's
 // results DB. Feeds the epoch tables, the report and the dashboard (it is the dashboard's DashboardSource).
-import type { Metagraph, NeuronInfo, SimChain } from "@apex/chain";
+import { blocksUntilNextEpoch, type Metagraph, type NeuronInfo, type SimChain } from "@apex/chain";
 import type { RoundRecord, SqliteResultsStore } from "@apex/db";
 import type { Clock } from "@apex/protocol";
 import type { Validator } from "@apex/validator";
@@ -21,12 +21,6 @@ export interface LocalnetStateOptions {
   validators: Validator[];
   stores: SqliteResultsStore[];
   clock: Clock;
-}
-
-export function blocksUntilEpoch(block: number, netuid: number, tempo: number): number {
-  // The epoch runs at block b when (b + netuid + 1) % (tempo + 1) == tempo.
-  const phase = (block + netuid + 1) % (tempo + 1);
-  return (tempo - phase + (tempo + 1)) % (tempo + 1);
 }
 
 export function toDashboardRound(r: RoundRecord): DashboardRound {
@@ -58,7 +52,7 @@ export class LocalnetState implements DashboardSource {
     const { chain, netuid, tempo } = this.o;
     this.unsubscribers.push(
       chain.onBlock((block) => {
-        const until = blocksUntilEpoch(block, netuid, tempo);
+        const until = blocksUntilNextEpoch(netuid, tempo, block);
         this.emit({ type: "block", block, blocksUntilEpoch: until });
         if (until === 0) {
           // The epoch ran inside this block: record it after the block's listeners are done.
@@ -198,7 +192,7 @@ export class LocalnetState implements DashboardSource {
       netuid: this.o.netuid,
       block,
       tempo: this.o.tempo,
-      blocksUntilEpoch: blocksUntilEpoch(block, this.o.netuid, this.o.tempo),
+      blocksUntilEpoch: blocksUntilNextEpoch(this.o.netuid, this.o.tempo, block),
       neurons: neurons.map((n) => {
         const axon = axons.get(n.uid);
         return {

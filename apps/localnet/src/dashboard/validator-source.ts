@@ -1,3 +1,4 @@
+import { blocksUntilNextEpoch } from "@apex/chain";
 import { type Clock, systemClock } from "@apex/protocol";
 import type {
   DashboardAnswer,
@@ -202,8 +203,7 @@ export function snapshotFromValidatorStatus(
     s["blocksUntilEpoch"] !== undefined
       ? num(s["blocksUntilEpoch"])
       : tempo > 0
-        ? // subtensor runs the epoch at the block where (block + netuid + 1) % (tempo + 1) == tempo.
-          tempo - ((block + netuid + 1) % (tempo + 1))
+        ? blocksUntilNextEpoch(netuid, tempo, block)
         : 0;
   return {
     snapshot: {
