@@ -166,29 +166,33 @@ describe("the data folder", () => {
     }
   }, 120_000);
 
-  it.skipIf(!existsSync(cli))("is removed when a second Ctrl-C ends the process at once", async () => {
-    const tmp = mkdtempSync(join(tmpdir(), "apex-tmp-"));
-    temps.push(tmp);
-    const child = spawn(process.execPath, [cli, "run", "--miners", "1", ...quietNet], {
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    await new Promise<void>((ok, fail) => {
-      child.stdout!.on("data", (d: Buffer) => {
-        if (d.toString().includes("localnet: subnet")) ok();
+  it.skipIf(!existsSync(cli))(
+    "is removed when a second Ctrl-C ends the process at once",
+    async () => {
+      const tmp = mkdtempSync(join(tmpdir(), "apex-tmp-"));
+      temps.push(tmp);
+      const child = spawn(process.execPath, [cli, "run", "--miners", "1", ...quietNet], {
+        env: { ...process.env, TMPDIR: tmp },
+        stdio: ["ignore", "pipe", "pipe"],
       });
-      child.once("exit", (code) => fail(new Error(`exited early with ${code}`)));
-    });
-    expect(readdirSync(tmp)).toHaveLength(1);
-    const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
-    // The second Ctrl-C right after the first said "stopping": process.exit(130), no graceful close.
-    child.stderr!.on("data", (d: Buffer) => {
-      if (d.toString().includes("stopping")) child.kill("SIGINT");
-    });
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
-    expect(readdirSync(tmp)).toEqual([]);
-  }, 60_000);
+      await new Promise<void>((ok, fail) => {
+        child.stdout!.on("data", (d: Buffer) => {
+          if (d.toString().includes("localnet: subnet")) ok();
+        });
+        child.once("exit", (code) => fail(new Error(`exited early with ${code}`)));
+      });
+      expect(readdirSync(tmp)).toHaveLength(1);
+      const exited = new Promise<number | null>((ok) => child.once("exit", (code) => ok(code)));
+      // The second Ctrl-C right after the first said "stopping": process.exit(130), no graceful close.
+      child.stderr!.on("data", (d: Buffer) => {
+        if (d.toString().includes("stopping")) child.kill("SIGINT");
+      });
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe("anomalies", () => {
