@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock, VirtualClock } from "@apex/protocol";
+import { DEFAULT_IDLE_SOCKET_TIMEOUT_MS } from "@apex/validator";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import { runExitCode, STRICT_ANOMALY_EXIT } from "../src/cli.js";
@@ -45,6 +46,9 @@ describe("the run context", () => {
       expect(net.chain.clock).toBe(clock);
       expect(net.miners).toHaveLength(2);
       for (const m of net.miners) expect(m.clock).toBe(clock);
+      // Wall time where it belongs: a miner's idle sockets outlive the validator's (no reuse/close race).
+      for (const m of net.miners)
+        expect(m.app.server.keepAliveTimeout).toBeGreaterThan(DEFAULT_IDLE_SOCKET_TIMEOUT_MS);
       const outside = net.state.neuronReports().then((ns) => ns.find((n) => n.role === "external")!);
       const ours = (await net.state.neuronReports()).filter((n) => n.role === "miner");
       for (const v of net.validators) {
