@@ -71,8 +71,13 @@ export interface ScenarioOptions {
 }
 
 export interface SubtensorOptions {
-  spec: string;
+  /** A chain spec you supply, or null with `fork`. */
+  spec: string | null;
+  /** Fork a live chain through chopsticks instead: its endpoint and a block (default its head). */
+  fork: { endpoint: string; block?: number } | null;
   port: number;
+  /** "instant": a block per extrinsic (and on request); "slot": every Aura slot of the runtime; or every N ms. */
+  blocks: "instant" | "slot" | { blockTimeMs: number };
 }
 
 export type ParsedLocalnetArgs =
@@ -242,19 +247,49 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
         },
       };
     }
-    case "subtensor": {
-      const { values } = parse(rest, { spec: { type: "string" }, port: { type: "string" } });
-      if (!values.spec)
-        throw new UsageError("subtensor needs --spec FILE (a subtensor chain spec you supply)");
-      return {
-        command,
-        options: {
-          spec: values.spec as string,
-          port: int("port", values.port as string | undefined, 9944, 1, 65535),
-        },
-      };
-    }
+    case "subtensor":
+      return { command, options: parseSubtensor(rest) };
   }
+}
+
+/** --spec FILE | --fork ENDPOINT [--block N], --port P, --block-time MS | --instant */
+export function parseSubtensor(argv: string[]): SubtensorOptions {
+  const { values } = parse(argv, {
+    spec: { type: "string" },
+    fork: { type: "string" },
+    block: { type: "string" },
+    port: { type: "string" },
+    "block-time": { type: "string" },
+    instant: { type: "boolean" },
+  });
+  const spec = (values.spec as string | undefined) ?? null;
+  const endpoint = (values.fork as string | undefined) ?? null;
+  if (Boolean(spec) === Boolean(endpoint))
+    throw new UsageError(
+      "subtensor needs --spec FILE (a chain spec you supply) or --fork ENDPOINT, not both",
+    );
+  if (values.block !== undefined && !endpoint) throw new UsageError("--block goes with --fork");
+  if (endpoint && !/^wss?:\/\//.test(endpoint))
+    throw new UsageError(`--fork wants a ws:// or wss:// URL, got "${endpoint}"`);
+  if (values.instant && values["block-time"] !== undefined)
+    throw new UsageError("--instant and --block-time are two ways to build blocks: give one");
+  const blockTime = values["block-time"] as string | undefined;
+  return {
+    spec,
+    fork: endpoint
+      ? {
+          endpoint,
+          ...(values.block !== undefined ? { block: int("block", values.block as string, 0) } : {}),
+        }
+      : null,
+    port: int("port", values.port as string | undefined, 9944, 0, 65535),
+    // Default: the runtime's own slot, the cadence a node of that runtime keeps.
+    blocks: values.instant
+      ? "instant"
+      : blockTime === undefined
+        ? "slot"
+        : { blockTimeMs: int("block-time", blockTime, 0, 1) },
+  };
 }
 
 function parseRun(argv: string[]): RunOptions {

@@ -68,9 +68,17 @@ Runs a named chain scenario and prints {scenario, network, runtime, steps:[{name
 --network sim (default) runs an in-process SimChain; http://… a served SimChain; local, ws://… or wss://… a
 subtensor node (blocks are built with dev_newBlock when the node offers it, as chopsticks does).
 Exit code 0 when every step ended as the scenario expects.`,
-  subtensor: `apex-localnet subtensor --spec FILE [--port 9944]
+  subtensor: `apex-localnet subtensor (--spec FILE | --fork ENDPOINT [--block N]) [options]
 
-Runs a real subtensor runtime locally from a chain spec you supply (through chopsticks). See docs/real-chains.md.`,
+Runs a real subtensor runtime locally through chopsticks (node >= 22, optional install; see docs/real-chains.md)
+and prints its ws URL, runtime name and spec version. Ctrl-C stops it.
+
+  --spec FILE           a subtensor chain spec you supply (plain or raw)
+  --fork ENDPOINT       fork a live chain (wss://…) instead, state fetched lazily; --block N pins the block
+  --block-time MS       build a block every MS (default: the runtime's Aura slot, as a node of it would)
+  --instant             build a block for each extrinsic, more on dev_newBlock (what bootstrap/scenario/run use
+                        to go fast)
+  --port P              (default 9944)`,
   wallet: "apex-localnet wallet --help",
   dashboard: "apex-localnet dashboard --help",
 };
