@@ -13,6 +13,10 @@ export type LocalnetCommand =
   | "help";
 
 export interface RunOptions {
+  /** null: the in-process SimChain. Else a subtensor node's ws:// URL, or "subtensor" with `spec`. */
+  network: string | null;
+  /** With network "subtensor": the chain spec to run through chopsticks. */
+  spec: string | null;
   miners: number;
   validators: number;
   rounds: number | null;
@@ -319,8 +323,21 @@ function parseRun(argv: string[]): RunOptions {
     "wallet-path": { type: "string" },
     json: { type: "boolean" },
     quiet: { type: "boolean" },
+    network: { type: "string" },
+    spec: { type: "string" },
   });
   const virtual = Boolean(values.virtual);
+  const network = (values.network as string | undefined) ?? null;
+  const spec = (values.spec as string | undefined) ?? null;
+  if (network !== null) {
+    if (network !== "subtensor" && !/^wss?:\/\//.test(network))
+      throw new UsageError(`--network wants a ws:// URL or "subtensor" (with --spec), got "${network}"`);
+    if ((network === "subtensor") !== (spec !== null))
+      throw new UsageError("--spec FILE goes with --network subtensor, and --network subtensor needs it");
+    if (virtual) throw new UsageError("--virtual runs on SimChain only: a real runtime keeps its own time");
+    if (values["external-miner"] || values["miner-cmd"])
+      throw new UsageError("--external-miner and --miner-cmd run on SimChain only for now");
+  } else if (spec !== null) throw new UsageError("--spec goes with --network subtensor");
   const hours = num("hours", values.hours as string | undefined, 0);
   if (hours !== null && !virtual)
     throw new UsageError("--hours goes with --virtual (subnet time on a virtual clock)");
@@ -328,6 +345,8 @@ function parseRun(argv: string[]): RunOptions {
   const blockDefault = virtual ? 12_000 : 250;
   const tempoDefault = virtual ? 360 : 10;
   return {
+    network,
+    spec,
     miners: int("miners", values.miners as string | undefined, 8, 0, 4096),
     validators: int("validators", values.validators as string | undefined, 1, 1, 64),
     rounds,

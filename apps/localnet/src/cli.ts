@@ -42,7 +42,11 @@ Runs until Ctrl-C, --rounds N, or (with --virtual) --hours H of subnet time.
   --llm-model NAME         its model (API key from APEX_LLM_API_KEY)
   --tempo T, --block-time MS, --commit-reveal   chain settings (defaults: tempo 10, 250 ms; virtual: 360, 12000)
   --data-dir DIR           where the validators' results DBs go (default: a temp folder)
-  --quiet                  no per-round lines or epoch tables (progress and summary only)`,
+  --quiet                  no per-round lines or epoch tables (progress and summary only)
+  --network ws://URL       run on a subtensor node instead of SimChain (//Alice must be sudo; dev_newBlock is used
+                           when served); the report names the runtime and how it differs from SimChain
+  --network subtensor --spec FILE   start the runtime of a chain spec you supply in chopsticks (node >= 22) and
+                           run on it; blocks every Aura slot of the runtime (docs/real-chains.md)`,
   chain: `apex-localnet chain [--port 9955] [--host 127.0.0.1] [--block-time 250] [--tempo 10]
 
 Serves a SimChain over HTTP (see docs/chain.md). Join it with apex-miner / apex-validator --network sim
@@ -107,7 +111,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${HELP[(parsed.topic as LocalnetCommand) ?? "help"] ?? HELP.help}\n`);
       return 0;
     case "run": {
-      const { runLocalnet } = await import("./run.js");
+      // A real runtime (--network ws://… or subtensor --spec) has its own module; SimChain runs in run.ts.
+      const { runLocalnet } = parsed.options.network
+        ? { runLocalnet: (await import("./real-run.js")).runOnRealChain }
+        : await import("./run.js");
       const { resolveWalletRoot } = await import("@apex/wallet");
       const o = {
         ...parsed.options,

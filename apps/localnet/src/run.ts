@@ -287,7 +287,12 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
   };
 }
 
-function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index: number): ValidatorConfig {
+export function validatorConfig(
+  opts: RunOptions,
+  netuid: number,
+  dbPath: string,
+  index: number,
+): ValidatorConfig {
   const base = makeValidatorConfig({
     chain: { network: "sim", netuid, coldkey: "localnet", hotkey: `validator${index}`, wallet_path: "" },
     logger_db: { db_path: dbPath },

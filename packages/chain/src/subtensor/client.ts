@@ -379,6 +379,16 @@ export class SubtensorClient implements ChainClient {
     return owner ? String(owner.toJSON()) : null;
   }
 
+  /**
+   * The subnet's `Incentive` storage as the runtime wrote it at its last epoch (u16 per uid, here / 65535), read
+   * directly rather than through a runtime API: what a check of "the runtime paid incentive" should look at.
+   */
+  async incentiveStorage(netuid: number): Promise<number[]> {
+    const raw = await this.query("subtensorModule", "incentive", netuid);
+    if (!raw) throw new ChainError("StorageNotFound", "this runtime has no SubtensorModule.Incentive", "rpc");
+    return (raw.toJSON() as number[]).map((v) => Number(v) / 65535);
+  }
+
   // ---- dev chains ----
 
   /** True when the node serves chopsticks' `dev_newBlock` (a chopsticks-run runtime; real nodes do not). */

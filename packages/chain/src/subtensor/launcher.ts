@@ -253,10 +253,13 @@ export async function runSubtensorLocal(options: SubtensorLocalOptions): Promise
     let ticking: Promise<void> = Promise.resolve();
     if (typeof blocks === "object") {
       ticking = (async () => {
+        // Start to start: a block that took long to build shortens the pause before the next one.
+        let due = clock.now() + blocks.blockTimeMs;
         while (!stop.signal.aborted) {
-          await clock.sleep(blocks.blockTimeMs, stop.signal).catch(() => undefined);
+          await clock.sleep(Math.max(0, due - clock.now()), stop.signal).catch(() => undefined);
           if (stop.signal.aborted) break;
           await newBlock().catch(() => undefined);
+          due = Math.max(due + blocks.blockTimeMs, clock.now());
         }
       })();
     }
