@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import {
+  blocksUntilNextEpoch,
   bootstrapSubnet,
   type ChainClient,
   resolveAdvanceBlocks,
@@ -22,6 +23,7 @@ import { createValidator, seededRng, type Validator } from "@apex/validator";
 import type { RunOptions } from "./args.js";
 import { localnetKeys } from "./keys.js";
 import {
+  findAnomalies,
   type LocalnetReport,
   type Role,
   renderEpochTable,
@@ -30,7 +32,7 @@ import {
   renderRoundLine,
 } from "./report.js";
 import { type LocalnetIo, validatorConfig } from "./run.js";
-import { blocksUntilEpoch, LocalnetState } from "./state.js";
+import { LocalnetState } from "./state.js";
 import { strategyFor, strategyLabel } from "./strategies.js";
 
 const RAO_PER_TAO = 1_000_000_000n;
@@ -284,7 +286,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
     // Make the last results count: score, set weights, then let the runtime run its next epoch.
     for (const v of validators) await v.scoreAndSetWeights().catch(() => undefined);
     const block = await client.currentBlock();
-    const toEpoch = blocksUntilEpoch(block, netuid, opts.tempo) || opts.tempo + 1;
+    const toEpoch = blocksUntilNextEpoch(netuid, opts.tempo, block) || opts.tempo + 1;
     await waitBlocks(
       client,
       toEpoch + 1,
@@ -308,7 +310,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
       epochEmission: mg.neurons.reduce((s, n) => s + n.emission, 0),
     });
     const report: RealRunReport = {
-      version: 1,
+      version: 2,
       seed: opts.seed,
       clock: "real",
       simulatedHours: 0,
@@ -319,6 +321,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
       referenceFailures: summary?.referenceFailures ?? 0,
       epochs: state.epochs,
       neurons,
+      anomalies: findAnomalies(neurons),
       chain: {
         network: opts.network === "subtensor" ? chain.client.network : opts.network!,
         runtime: chain.client.runtime,
