@@ -12,7 +12,7 @@ const MUST_RUN = [
   "apps/localnet/test/dashboard.browser.test.ts", // Debian's chromium at /usr/bin/chromium
   "apps/localnet/test/external-miners.test.ts", // python3, apps/miner/dist
   "test/hardening/crash-safety.test.ts", // apps/validator/dist
-  "packages/chain/test/subtensor-tlock.test.ts", // tlock-js, the outside reference
+  "packages/chain/test/tlock-drand.test.ts", // tlock-js, the outside reference
 ];
 const OPT_IN = {
   "packages/chain/test/subtensor-client.test.ts":
