@@ -37,6 +37,8 @@ function step(name, args) {
 }
 
 step("build + typecheck", ["exec", "turbo", "run", "build", "typecheck", "--output-logs=errors-only"]);
+// test/ is no workspace (it reaches into apps and packages by path): type-check it here.
+step("typecheck test/", ["exec", "tsc", "-p", "test/tsconfig.json"]);
 step("lint", ["exec", "biome", "check", "."]);
 
 mkdirSync(".test-results", { recursive: true });
