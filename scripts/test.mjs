@@ -5,21 +5,8 @@
 // something only the user can supply and say in one line why they did not run. The must-run files are the ones
 // whose prerequisites a machine can lack (a browser, python3, a built CLI): each must be in the report and run.
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
-import { relative } from "node:path";
+import { MUST_RUN, OPT_IN, skipViolations } from "./gate.mjs";
 import { pnpm } from "./setup.mjs";
-
-const MUST_RUN = [
-  "apps/localnet/test/dashboard.browser.test.ts", // Debian's chromium at /usr/bin/chromium
-  "apps/localnet/test/external-miners.test.ts", // python3, apps/miner/dist
-  "test/hardening/crash-safety.test.ts", // apps/validator/dist
-  "packages/chain/test/tlock-drand.test.ts", // tlock-js, the outside reference
-];
-const OPT_IN = {
-  "packages/chain/test/subtensor-client.test.ts":
-    "needs a real subtensor runtime: set APEX_SUBTENSOR_URL (a node) or APEX_SUBTENSOR_SPEC (a chain spec)",
-  "packages/chain/test/subtensor-scenarios.test.ts":
-    "needs a real subtensor runtime: set APEX_SUBTENSOR_URL (a node) or APEX_SUBTENSOR_SPEC (a chain spec)",
-};
 
 const extra = process.argv.slice(2);
 let failedSteps = 0;
@@ -67,7 +54,7 @@ try {
   console.error(`test: vitest wrote no readable report (${err.message})`);
   failed++;
 }
-failed += skipViolations(report);
+failed += checkSkips(report);
 failed += failedSteps;
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
@@ -78,37 +65,22 @@ function countSuitesWithFailedTests(json) {
   ).length;
 }
 
-/** Counts must-run files that are missing or ran nothing, and skips outside the opt-in files; prints each. */
-function skipViolations(path) {
+function checkSkips(path) {
   let json;
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch {
     return 0; // already counted as a failure above
   }
-  // A run narrowed by arguments (`npm test -- packages/yuma`) checks only the files it ran.
+  // A run narrowed by arguments (`npm test -- packages/yuma`) checks only the must-run files it ran.
   const narrowed = extra.some((a) => !a.startsWith("-"));
-  const files = new Map((json.testResults ?? []).map((s) => [relative(process.cwd(), s.name), s]));
-  let violations = 0;
-  for (const file of MUST_RUN) {
-    const suite = files.get(file);
-    if (!suite && narrowed) continue;
-    const ran = (suite?.assertionResults ?? []).filter((a) => a.status === "passed" || a.status === "failed");
-    if (ran.length === 0) {
-      console.error(`test: must-run file ${file} ran no test`);
-      violations++;
-    }
-  }
-  for (const [file, suite] of files) {
-    const skipped = (suite.assertionResults ?? []).filter((a) => !["passed", "failed"].includes(a.status));
-    if (skipped.length === 0) continue;
-    if (OPT_IN[file]) {
-      console.log(`test: ${file}: ${skipped.length} tests not run (opt-in): ${OPT_IN[file]}`);
-      continue;
-    }
-    for (const a of skipped)
-      console.error(`test: ${file}: "${a.fullName ?? a.title}" was ${a.status}; a skip fails the gate`);
-    violations++;
-  }
+  const { violations, lines } = skipViolations(json, {
+    cwd: process.cwd(),
+    narrowed,
+    mustRun: MUST_RUN,
+    optIn: OPT_IN,
+  });
+  for (const l of lines)
+    (l.includes("not run (opt-in)") ? console.log : console.error)(l);
   return violations;
 }

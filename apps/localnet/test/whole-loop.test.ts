@@ -36,6 +36,8 @@ describe("localnet whole loop", () => {
         dir,
         "--report",
         join(dir, "r.json"),
+        "--plot",
+        join(dir, "plots"),
         "--tempo",
         "20",
       ]),
@@ -71,6 +73,12 @@ describe("localnet whole loop", () => {
     expect(onDisk.rounds).toBe(8);
     expect(onDisk.neurons[0]).toMatchObject({ uid: 0, role: "owner" });
     expect(readFileSync(join(dir, "r.md"), "utf8")).toContain("| uid | role |");
+    // --plot: one SVG line per miner in each chart.
+    for (const chart of ["incentive.svg", "reward.svg"]) {
+      const svg = readFileSync(join(dir, "plots", chart), "utf8");
+      expect(svg.startsWith("<svg"), chart).toBe(true);
+      expect(svg.match(/<path d="M/g) ?? [], chart).toHaveLength(4);
+    }
     expect(lines.some((l) => l.startsWith("round 1:"))).toBe(true);
     expect(lines.some((l) => l.startsWith("epoch at block"))).toBe(true);
   }, 60_000);
