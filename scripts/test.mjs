@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: build, type-check and lint every workspace, run every test, and end with one plain line:
-// "N passed, N failed[, N skipped]" (CI reads that line, not vitest's own summary).
+// "N passed, N failed, N skipped" (CI reads that line, not vitest's own summary).
 // A skip is never green: the rules and the must-run and opt-in lists are in scripts/gate.mjs (docs/testing.md).
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { MUST_RUN, OPT_IN, skipViolations } from "./gate.mjs";
@@ -54,7 +54,7 @@ try {
 }
 failed += checkSkips(report);
 failed += failedSteps;
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);
 
 function countSuitesWithFailedTests(json) {
