@@ -11,11 +11,14 @@ export const MUST_RUN = [
   "test/hardening/crash-safety.test.ts", // apps/validator/dist
   "packages/chain/test/tlock-drand.test.ts", // tlock-js, the outside reference
 ];
+const NEEDS_RUNTIME =
+  "needs a real subtensor runtime: set APEX_SUBTENSOR_URL (a node) or APEX_SUBTENSOR_SPEC (a chain spec)";
+const NEEDS_SPEC = "needs a real subtensor runtime: set APEX_SUBTENSOR_SPEC (a chain spec you supply)";
 export const OPT_IN = {
-  "packages/chain/test/subtensor-client.test.ts":
-    "needs a real subtensor runtime: set APEX_SUBTENSOR_URL (a node) or APEX_SUBTENSOR_SPEC (a chain spec)",
-  "packages/chain/test/subtensor-scenarios.test.ts":
-    "needs a real subtensor runtime: set APEX_SUBTENSOR_URL (a node) or APEX_SUBTENSOR_SPEC (a chain spec)",
+  "packages/chain/test/subtensor-client.test.ts": NEEDS_RUNTIME,
+  "packages/chain/test/subtensor-scenarios.test.ts": NEEDS_RUNTIME,
+  "apps/localnet/test/real-run.test.ts": NEEDS_SPEC,
+  "apps/localnet/test/subtensor-command.test.ts": NEEDS_SPEC,
 };
 
 /**

@@ -78,7 +78,6 @@ function checkSkips(path) {
     mustRun: MUST_RUN,
     optIn: OPT_IN,
   });
-  for (const l of lines)
-    (l.includes("not run (opt-in)") ? console.log : console.error)(l);
+  for (const l of lines) (l.includes("not run (opt-in)") ? console.log : console.error)(l);
   return violations;
 }

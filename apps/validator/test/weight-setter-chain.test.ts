@@ -2,19 +2,12 @@
 // commit the chain reveals by itself, and the hash commit the validator reveals on the first block of the reveal
 // epoch, driven by the chain's new-block notifications after start(). The recorder wraps a real SimChain.
 import type { ChainClient, SetWeightsParams, SimChain, TxResult } from "@apex/chain";
-import { ChainError } from "@apex/chain";
+import { ChainError, epochIndex, firstBlockOfEpoch } from "@apex/chain";
 import { openResultsStore } from "@apex/db";
 import { epistulaReady, type Signer, VirtualClock, versionKey } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  createValidator,
-  epochOf,
-  firstBlockOfEpoch,
-  makeValidatorConfig,
-  silentLogger,
-  WeightSetter,
-} from "../src/index.js";
+import { createValidator, makeValidatorConfig, silentLogger, WeightSetter } from "../src/index.js";
 import { simSubnet } from "./fleet.js";
 
 interface Received {
@@ -197,8 +190,8 @@ describe("WeightSetter's commit paths against a recording chain", () => {
       const hp = await net.chain.hyperparameters(net.netuid);
       const revealEpoch =
         // SimChain includes a call in the block it arrives at: the commit epoch is the head's.
-        epochOf(commits[0]!.head, net.netuid, hp.tempo) + Math.max(1, hp.commitRevealPeriod);
-      const revealBlock = firstBlockOfEpoch(revealEpoch, net.netuid, hp.tempo);
+        epochIndex(net.netuid, hp.tempo, commits[0]!.head) + Math.max(1, hp.commitRevealPeriod);
+      const revealBlock = firstBlockOfEpoch(net.netuid, hp.tempo, revealEpoch);
       // Step the chain one block at a time; the validator sees each through onBlock and must not reveal early.
       while (net.chain.blockNumber < revealBlock + 3) {
         net.chain.produceBlocks(1);
