@@ -218,6 +218,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `${JSON.stringify({
           hotkey: s.hotkey,
           rounds: s.roundsThisRun,
+          missing: s.missing,
           windowTotals: s.windowTotals,
           lastWeightSubmission: s.lastWeightSubmission,
         })}\n`,
