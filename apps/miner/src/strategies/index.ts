@@ -31,6 +31,7 @@ export * from "./default-model.js";
 export * from "./discriminators.js";
 export * from "./features.js";
 export * from "./generators.js";
+export * from "./held-out.js";
 export * from "./learned.js";
 export * from "./llm-judge.js";
 export * from "./load.js";
