@@ -1,6 +1,6 @@
 // Where the localnet's references come from: a recorded corpus is replayed (queries and texts), the LLM pipeline's
 // references can be recorded into one, and by default the localnet's own writer (not the miner's training texts).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
