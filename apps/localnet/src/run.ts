@@ -351,7 +351,12 @@ async function buildLocalnet(
   };
 }
 
-function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index: number): ValidatorConfig {
+export function validatorConfig(
+  opts: RunOptions,
+  netuid: number,
+  dbPath: string,
+  index: number,
+): ValidatorConfig {
   const base = makeValidatorConfig({
     chain: { network: "sim", netuid, coldkey: "localnet", hotkey: `validator${index}`, wallet_path: "" },
     logger_db: { db_path: dbPath },

@@ -85,6 +85,7 @@ export function axonUnchanged(
 }
 
 export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Promise<RunningMiner> {
+  // A miner process on its own runs on the system clock; a localnet injects its run clock.
   const clock = deps.clock ?? systemClock;
   const log = deps.logger;
   await epistulaReady();

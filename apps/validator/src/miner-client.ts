@@ -174,6 +174,7 @@ export function deadlineSignal(
   const ac = new AbortController();
   const timeoutError = () =>
     Object.assign(new Error(`deadline of ${ms} ms passed`), { name: "TimeoutError" });
+  // Wall time on purpose: on a virtual clock that stands still during a round, a hung socket must still end.
   const real = setTimeout(() => ac.abort(timeoutError()), ms);
   // On the system clock the real timer is the clock's timer: a second one per request is only garbage.
   const stopClock = clock === systemClock ? undefined : new AbortController();
@@ -225,6 +226,7 @@ export class MinerClient {
       maxIdle,
     );
     this.sem = new Semaphore(opts.maxConcurrency);
+    // Wall time on purpose: latencies are what the machine measured (metrics and stored latencyMs only).
     this.monotonic = opts.monotonic ?? (() => performance.now());
   }
 
@@ -295,10 +297,13 @@ export class MinerClient {
       return { text, latencyMs, status };
     } catch (err) {
       const e = err as Error;
+      // node's http rejects an aborted request with an AbortError whatever the reason: the signal says why.
+      const timedOut =
+        e?.name === "TimeoutError" || (signal.aborted && (signal.reason as Error)?.name === "TimeoutError");
       return {
         text: null,
         latencyMs: this.monotonic() - started,
-        error: e?.name === "TimeoutError" ? "timeout" : (e?.message ?? String(err)),
+        error: timedOut ? "timeout" : (e?.message ?? String(err)),
       };
     } finally {
       release?.();

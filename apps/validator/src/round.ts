@@ -94,6 +94,7 @@ export async function playRound(
   ctx: RoundContext,
   opts: { query?: string; signal?: AbortSignal; monotonic?: () => number } = {},
 ): Promise<RoundEvent> {
+  // Wall time on purpose: how long the round took the machine (a metric), never a deadline or a stored time.
   const mono = opts.monotonic ?? (() => performance.now());
   const started = mono();
   const { settings, rng, logger } = ctx;

@@ -1,6 +1,6 @@
 // createValidator: wires sampler, miner client, rounds, scorer and weight setter on injected dependencies, and
 // runs upstream's producer/consumer pipeline and scorer loop on the injected clock.
-import type { ChainClient, Metagraph } from "@apex/chain";
+import type { ChainClient } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
 import { type Clock, mulberry32, type Signer } from "@apex/protocol";
@@ -163,11 +163,11 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   const network = Array.isArray(config.chain.network) ? config.chain.network.join(",") : config.chain.network;
   let chainHead: number | null = null;
 
+  const dbSizeBytes = store.dbSizeBytes?.bind(store);
   const metrics = createMetrics(
     () => {
-      const s = store as ResultsStore & { dbSizeBytes?: () => number };
       try {
-        return s.dbSizeBytes ? s.dbSizeBytes() : 0;
+        return dbSizeBytes ? dbSizeBytes() : 0;
       } catch {
         return 0;
       }
@@ -315,10 +315,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   function windowTotals(): Map<string, number> {
     const since = clock.now() - windowMs();
     if (config.miner_scorer.policy === "apex") return store.windowTotals(since);
-    const s = store as ResultsStore & { exportRounds?: (since: number) => Iterable<RoundRecord> };
-    const rounds = s.exportRounds
-      ? [...s.exportRounds(since)]
-      : store.recentRounds(1_000_000).filter((r) => r.createdAt >= since);
+    const rounds = [...store.exportRounds(since)];
     return config.miner_scorer.policy === "gold-standard" ? goldStandardTotals(rounds) : apexTotals(rounds);
   }
 
@@ -373,12 +370,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     }
     let outcome: WeightOutcome;
     if (!chain || !setter) {
-      const mg: Metagraph = {
-        netuid,
-        block: 0,
-        neurons: fixed.map((m) => ({ uid: m.uid, hotkey: m.hotkey }) as Metagraph["neurons"][number]),
-      };
-      const w = vectorToU16(rewardsToVector(totals, mg));
+      const w = vectorToU16(rewardsToVector(totals, { neurons: fixed }));
       logger.info({ uids: w.uids, weights: w.weights }, "no-chain mode: the weights I would set");
       store.recordWeightSubmission({
         createdAt: now,

@@ -7,8 +7,6 @@ import {
   epochIndex,
   firstBlockOfEpoch,
   type Hyperparameters,
-  type SetWeightsParams,
-  type TxResult,
 } from "@apex/chain";
 import type { ResultsStore, WeightMode, WeightSubmissionRecord } from "@apex/db";
 import type { Clock, Signer, U16Weights } from "@apex/protocol";
@@ -50,11 +48,6 @@ const FATAL = new Set([
   "MaxWeightExceeded",
   "SubNetworkDoesNotExist",
 ]);
-
-/** SubtensorClient's timelocked commit (CRv3/v4); optional on ChainClient. */
-interface TimelockCapable {
-  commitTimelockedWeights(hotkey: Signer, p: SetWeightsParams): Promise<{ revealRound: number } & TxResult>;
-}
 
 export interface WeightSetterOptions {
   /** auto: timelocked when the chain client supports it, else hash-based; hash: always hash-based. */
@@ -244,10 +237,9 @@ export class WeightSetter {
       }
     }
     // Timelocked (drand) commit when the chain client offers it: the chain reveals by itself, as the SDK does.
-    const timelock = (this.chain as ChainClient & Partial<TimelockCapable>).commitTimelockedWeights;
-    if (typeof timelock === "function" && this.opts.commitMode !== "hash") {
+    if (this.chain.commitTimelockedWeights && this.opts.commitMode !== "hash") {
       try {
-        const tx = await timelock.call(this.chain, this.hotkey, {
+        const tx = await this.chain.commitTimelockedWeights(this.hotkey, {
           netuid,
           uids: w.uids,
           weights: w.weights,

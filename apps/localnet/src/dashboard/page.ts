@@ -34,7 +34,10 @@ section { background: var(--panel); border: 1px solid var(--line); border-radius
 section h2 { font-size: 13px; margin: 0 0 10px; color: var(--muted); text-transform: uppercase;
   letter-spacing: .7px; font-weight: 600; display: flex; justify-content: space-between; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-.tablewrap { overflow-x: auto; }
+/* The metagraph spans the page; past its width or 70% of the window height it scrolls inside its own box. */
+.wide { grid-column: 1 / -1; margin-bottom: 0; }
+.tablewrap { overflow: auto; max-height: 70vh; }
+.tablewrap thead th { position: sticky; top: 0; background: var(--panel); z-index: 1; }
 th { text-align: right; color: var(--muted); font-weight: 500; font-size: 12px; padding: 4px 7px;
   border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { text-align: right; padding: 5px 7px; border-bottom: 1px solid #1f2633; white-space: nowrap; }
@@ -359,16 +362,16 @@ const BODY = `
   <div class="live" id="live"><span class="dot"></span><span id="livetext">connecting…</span></div>
 </header>
 <main>
-  <div>
-    <section>
-      <h2>Metagraph</h2>
-      <div class="tablewrap"><table>
+  <section class="wide">
+    <h2>Metagraph</h2>
+    <div class="tablewrap"><table>
         <thead><tr><th class="l">UID</th><th class="l">Role</th><th class="l">Strategy</th><th class="l">Hotkey</th>
           <th>Stake</th><th>Window reward</th><th>Weight</th><th>Incentive</th><th>Dividends</th><th>Emission</th>
           <th class="l">Missing</th><th class="l">Axon</th></tr></thead>
         <tbody id="metagraph-body"></tbody>
       </table></div>
-    </section>
+  </section>
+  <div>
     <section>
       <h2>Over time</h2>
       <div class="charts">
