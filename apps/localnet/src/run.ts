@@ -40,11 +40,11 @@ import {
   renderLineChartSvg,
   renderMarkdown,
   renderProgress,
-  renderRoundLine,
 } from "./report.js";
 import { RunContext } from "./run-context.js";
 import { LocalnetState } from "./state.js";
 import { strategyFor, strategyLabel } from "./strategies.js";
+import { printRunProgress } from "./terminal.js";
 
 export interface LocalnetIo {
   out(line: string): void;
@@ -444,59 +444,32 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
   );
   if (net.dashboardUrl) io.out(`dashboard: ${net.dashboardUrl}`);
 
-  let roundsDone = 0;
   const target = opts.rounds;
   const totalMs = opts.virtual && opts.hours !== null ? opts.hours * 3_600_000 : null;
   const showProgress = () => {
     if (!io.progress) return;
     if (target !== null)
-      io.progress(renderProgress(roundsDone, target, 30, `${roundsDone}/${target} rounds`));
+      io.progress(renderProgress(roundsDone(), target, 30, `${roundsDone()}/${target} rounds`));
     else if (totalMs !== null) {
       const h = (net.clock.now() - simStart) / 3_600_000;
       io.progress(renderProgress(net.clock.now() - simStart, totalMs, 30, `${h.toFixed(2)}/${opts.hours} h`));
     }
   };
-  for (const [vi, v] of net.validators.entries()) {
-    v.onRound((e) => {
-      roundsDone++;
-      const r = e.round;
-      if (!opts.quiet) {
-        const answered = r.discriminators.filter((d) => d.answer !== null).length;
-        const label = net.validators.length > 1 ? `[v${vi}] ` : "";
-        io.out(
-          renderRoundLine(
-            {
-              index: roundsDone,
-              kind: r.kind,
-              groundTruth: r.groundTruth,
-              generatorUid: r.generatorUid,
-              generatorScore: r.generatorScore,
-              answered,
-              correct: r.discriminators.filter((d) => d.correct).length,
-              sampled: r.discriminators.length,
-              referenceFailed: r.referenceFailed,
-            },
-            label,
-          ),
-        );
-      }
-      showProgress();
-    });
-  }
-  state.onEpoch(async (block) => {
-    if (opts.quiet) return;
-    io.out(renderEpochTable(block, await state.neuronReports()));
+  const roundsDone = printRunProgress(net.validators, state, {
+    quiet: opts.quiet,
+    out: io.out,
+    afterRound: showProgress,
   });
 
   let report: LocalnetReport;
   try {
-    if (opts.virtual) await playVirtual(net, opts, io, () => roundsDone, showProgress);
-    else await playRealTime(net, opts, io, () => roundsDone);
+    if (opts.virtual) await playVirtual(net, opts, io, roundsDone, showProgress);
+    else await playRealTime(net, opts, io, roundsDone);
     // Make the last results count: score, set weights, and run the chain to the next epoch.
     await settle(net, opts);
   } finally {
     // Also after a failure or an interrupt: what was played is reported.
-    report = await buildReport(net, opts, roundsDone, (performance.now() - wallStart) / 1000, simStart);
+    report = await buildReport(net, opts, roundsDone(), (performance.now() - wallStart) / 1000, simStart);
     if (opts.report) writeReport(opts.report, report);
     if (opts.plot) writePlots(opts.plot, report);
     if (!opts.quiet) {
