@@ -98,9 +98,10 @@ function readMetagraphFile(path: string, io: CliIo): Metagraph {
     const e = n as { uid?: unknown; hotkey?: unknown; stake?: unknown };
     if (!Number.isInteger(e.uid) || typeof e.hotkey !== "string")
       throw new ConfigError(`--metagraph ${path}: entry ${i} needs an integer uid and a string hotkey`);
-    return { uid: e.uid, hotkey: e.hotkey, stake: typeof e.stake === "number" ? e.stake : 0 };
+    const stake = typeof e.stake === "number" ? e.stake : 0;
+    return { uid: e.uid, hotkey: e.hotkey, stake, totalStake: stake };
   });
-  return { netuid: 0, block: 0, neurons: neurons as unknown as Metagraph["neurons"] };
+  return { netuid: 0, block: 0, taoWeight: 0, neurons: neurons as unknown as Metagraph["neurons"] };
 }
 
 function scoresCommand(argv: string[], io: CliIo): number {

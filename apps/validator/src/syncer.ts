@@ -1,7 +1,14 @@
 // Weight syncer (apex-v3-reference §3.4): validators share their raw window totals over an Epistula-signed
 // POST /v1/get_rewards, and each merges what it got, weighted by stake.
 import { isIP } from "node:net";
-import type { ChainClient, Metagraph, NeuronInfo, ServeAxonParams } from "@apex/chain";
+import {
+  type ChainClient,
+  type Metagraph,
+  type NeuronInfo,
+  type ServeAxonParams,
+  type StakeMeasure,
+  stakeOf,
+} from "@apex/chain";
 import type { Clock, Signer } from "@apex/protocol";
 import { axonVersion, fastSigner, signEpistula } from "@apex/protocol";
 import type { Logger } from "./logger.js";
@@ -79,15 +86,17 @@ export interface SyncerOptions {
   addressPolicy?: "public" | "any";
   /** Parallel peer requests (default 8). */
   maxConcurrency?: number;
+  /** Stake for the thresholds and the merge: alpha (default) or total (upstream's metagraph.stake). */
+  stakeMeasure?: StakeMeasure;
 }
 
-type PeerPolicy = Pick<SyncerOptions, "minAlphaStake" | "verifiedHotkeys">;
+type PeerPolicy = Pick<SyncerOptions, "minAlphaStake" | "verifiedHotkeys" | "stakeMeasure">;
 
 /** Whom we ask (upstream's client): a verified hotkey, or stake ≥ threshold together with a validator permit. */
 export function isPeerValidator(hotkey: string, metagraph: Metagraph, opts: PeerPolicy): boolean {
   if (opts.verifiedHotkeys.some((v) => v.hotkey === hotkey)) return true;
   const n = metagraph.neurons.find((x) => x.hotkey === hotkey);
-  return !!n && n.validatorPermit && n.stake >= opts.minAlphaStake;
+  return !!n && n.validatorPermit && stakeOf(n, opts.stakeMeasure ?? "alpha") >= opts.minAlphaStake;
 }
 
 /**
@@ -97,7 +106,7 @@ export function isPeerValidator(hotkey: string, metagraph: Metagraph, opts: Peer
 export function mayRequestRewards(hotkey: string, metagraph: Metagraph | null, opts: PeerPolicy): boolean {
   if (opts.verifiedHotkeys.some((v) => v.hotkey === hotkey)) return true;
   const n = metagraph?.neurons.find((x) => x.hotkey === hotkey);
-  return !!n && n.stake >= opts.minAlphaStake;
+  return !!n && stakeOf(n, opts.stakeMeasure ?? "alpha") >= opts.minAlphaStake;
 }
 
 /** The base URL to ask a peer at: its verified address if configured, else its served axon; null when none. */
@@ -146,7 +155,7 @@ export class WeightSyncer {
   async sync(own: ReadonlyMap<string, number>): Promise<SyncResult> {
     const mg = await this.chain.metagraph(this.opts.netuid);
     const me = mg.neurons.find((n) => n.hotkey === this.signer.address);
-    const ownStake = me ? me.stake : null;
+    const ownStake = me ? this.stake(me) : null;
     const { peers, asked } = await this.collectFrom(mg);
     return { totals: mergeRewards(own, ownStake, peers), ownStake, peers, asked };
   }
@@ -158,7 +167,12 @@ export class WeightSyncer {
 
   async ownStake(): Promise<number | null> {
     const mg = await this.chain.metagraph(this.opts.netuid);
-    return mg.neurons.find((n) => n.hotkey === this.signer.address)?.stake ?? null;
+    const me = mg.neurons.find((n) => n.hotkey === this.signer.address);
+    return me ? this.stake(me) : null;
+  }
+
+  private stake(n: NeuronInfo): number {
+    return stakeOf(n, this.opts.stakeMeasure ?? "alpha");
   }
 
   private async collectFrom(mg: Metagraph): Promise<{ peers: PeerRewards[]; asked: number }> {
@@ -176,7 +190,7 @@ export class WeightSyncer {
         try {
           const rewards = await this.ask(url, n.hotkey);
           return rewards && Object.keys(rewards).length > 0
-            ? { hotkey: n.hotkey, stake: n.stake, rewards }
+            ? { hotkey: n.hotkey, stake: this.stake(n), rewards }
             : null;
         } finally {
           release();

@@ -189,6 +189,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     {
       mode: sc.sample_mode,
       validatorMinStake: sc.validator_min_stake,
+      stakeMeasure: config.chain.stake,
       ownHotkey: hotkey.address,
       addressPolicy:
         sc.address_policy === "auto"
@@ -285,6 +286,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       ? new WeightSyncer(chain, hotkey, clock, logger, {
           netuid,
           minAlphaStake: ws.min_alpha_stake,
+          stakeMeasure: config.chain.stake,
           verifiedHotkeys: ws.verified_hotkeys,
           timeoutMs: ws.request_timeout * 1000,
           fetchImpl: deps.fetchImpl,
@@ -370,6 +372,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       const mg: Metagraph = {
         netuid,
         block: 0,
+        taoWeight: 0,
         neurons: fixed.map((m) => ({ uid: m.uid, hotkey: m.hotkey }) as Metagraph["neurons"][number]),
       };
       const w = vectorToU16(rewardsToVector(totals, mg), precision);

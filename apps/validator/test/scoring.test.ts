@@ -15,6 +15,7 @@ import {
 const mg = (hotkeys: string[]): Metagraph => ({
   netuid: 1,
   block: 1,
+  taoWeight: 0,
   neurons: hotkeys.map((hotkey, uid) => ({ uid, hotkey }) as Metagraph["neurons"][number]),
 });
 
