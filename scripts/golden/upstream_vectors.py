@@ -380,9 +380,27 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--apex", required=True, type=Path, help="apex v3.0.6 checkout (the folder holding apex/)")
     ap.add_argument("--bittensor", required=True, type=Path, help="bittensor v9.9.0 checkout (holding bittensor/)")
+    ap.add_argument(
+        "--compare-window",
+        type=float,
+        help="only print how many u16 weights of the committed scorer cases change when upstream uses this window",
+    )
     args = ap.parse_args()
     weight_utils = install_stubs(args.apex.resolve(), args.bittensor.resolve())
     cwd = os.getcwd()
+    if args.compare_window is not None:
+        from apex.validator import miner_scorer as ms
+
+        ms.SCORE_MA_WINDOW_HOURS = args.compare_window
+        for i, case in enumerate(json.loads(SCORER_OUT.read_text())["cases"]):
+            got = asyncio.run(measure_scorer(case, weight_utils))["weights"]
+            os.chdir(cwd)
+            want = dict(zip(case["expected"]["weights"]["uids"], case["expected"]["weights"]["u16"]))
+            have = dict(zip(got["uids"], got["u16"]))
+            uids = set(want) | set(have)
+            changed = sum(1 for u in uids if want.get(u) != have.get(u))
+            print(f"case {i + 1}: {changed} of {len(uids)} u16 weights change at {args.compare_window} h")
+        return
 
     parse = asyncio.run(measure_parsing())
     PARSE_OUT.parent.mkdir(parents=True, exist_ok=True)

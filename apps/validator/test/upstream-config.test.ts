@@ -1,6 +1,8 @@
 // Upstream's two example configs (config/mainnet.yaml.example and config/testnet.yaml.example in Apex v3.0.6),
 // rebuilt here from the keys they document with placeholder values, must load: keys we do not use give one
 // warning each, unknown keys are refused with a suggestion.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadValidatorConfig, UPSTREAM_VERIFIED_HOTKEYS } from "../src/index.js";
 
@@ -163,4 +165,28 @@ describe("profile upstream", () => {
     expect(config.miner_scorer.weight_precision).toBe("float32");
     expect(() => loadValidatorConfig(["--profile", "fast"], {}, files({}))).toThrow(/profile must be/);
   });
+});
+
+describe("the committed mainnet and testnet configs", () => {
+  for (const name of ["validator-mainnet.yaml", "validator-testnet.yaml"]) {
+    it(`${name} uses the upstream profile and loads without warnings`, () => {
+      const path = fileURLToPath(new URL(`../../../config/${name}`, import.meta.url));
+      const warnings: string[] = [];
+      const c = loadValidatorConfig(
+        ["-c", path],
+        {},
+        (p) => readFileSync(p, "utf8"),
+        (m) => warnings.push(m),
+      );
+      expect(warnings).toEqual([]);
+      expect(c.profile).toBe("upstream");
+      expect(c.miner_scorer).toMatchObject({
+        window_hours: 23.75,
+        weight_precision: "float32",
+        summation: "rows",
+      });
+      expect(c.chain.stake).toBe("total");
+      expect(c.weight_syncer.enable_receive).toBe(true);
+    });
+  }
 });
