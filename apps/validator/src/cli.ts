@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type ChainClient, DEFAULT_SIM_ENDPOINT, type Metagraph, SimChainClient } from "@apex/chain";
+import { connectChain, type Metagraph } from "@apex/chain";
 import { importUpstreamResults, openResultsStore } from "@apex/db";
 import {
   OfflineBackend,
@@ -211,25 +211,6 @@ async function loadSigner(config: ValidatorConfig, env: CliIo["env"], logger: Lo
   }
 }
 
-async function openChain(config: ValidatorConfig): Promise<ChainClient> {
-  const network = config.chain.network;
-  const first = Array.isArray(network) ? network[0]! : network;
-  if (first === "sim") return new SimChainClient(config.chain.endpoint ?? DEFAULT_SIM_ENDPOINT);
-  // SubtensorClient (real chains); loaded lazily so the sim path never pays for @polkadot/api.
-  const mod = (await import("@apex/chain")) as Record<string, unknown>;
-  const Ctor = mod.SubtensorClient as
-    | (new (o: {
-        endpoints: string | readonly string[];
-      }) => ChainClient & { connect(): Promise<void> })
-    | undefined;
-  if (!Ctor)
-    throw new Error("this build of @apex/chain has no SubtensorClient; use --network sim or --no-chain");
-  const endpoints = config.chain.endpoint ?? network;
-  const client = new Ctor({ endpoints });
-  await client.connect();
-  return client;
-}
-
 function backends(config: ValidatorConfig, seed: number | undefined) {
   const offline = new OfflineBackend(seed !== undefined ? { seed } : {});
   const backend: TextBackend =
@@ -267,7 +248,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const logger = createLogger(config.logging.level, io.stderr);
   await epistulaReady();
   const hotkey = await loadSigner(config, io.env, logger);
-  const chain = config.chain.no_chain ? null : await openChain(config);
+  const chain = config.chain.no_chain
+    ? null
+    : await connectChain({ network: config.chain.network, endpoint: config.chain.endpoint });
   const store = openResultsStore(config.logger_db.db_path);
   const { backend, researchBackend, finalBackend, search } = backends(config, config.pipeline.seed);
   const validator = createValidator(config, {
@@ -278,6 +261,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     researchBackend,
     finalBackend,
     search,
+    // A validator process on its own runs in real time: the system clock is its one clock.
     clock: systemClock,
     logger,
   });
@@ -310,6 +294,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `${JSON.stringify({
           hotkey: s.hotkey,
           rounds: s.roundsThisRun,
+          missing: s.missing,
           windowTotals: s.windowTotals,
           lastWeightSubmission: s.lastWeightSubmission,
         })}\n`,

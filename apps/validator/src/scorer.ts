@@ -1,6 +1,6 @@
 // MinerScorer (apex-v3-reference §3.3, §3.5): window totals → per-uid vector → u16 weights; opt-in policies.
 // Everything here is pure; the chain side lives in weight-setter.ts.
-import type { Metagraph } from "@apex/chain";
+import type { NeuronInfo } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import { accumulateRow, toU16Weights, type U16Weights, type WeightPrecision } from "@apex/protocol";
 
@@ -20,7 +20,8 @@ export interface WeightVector {
  */
 export function rewardsToVector(
   totals: ReadonlyMap<string, number>,
-  metagraph: Metagraph,
+  /** Only who holds which uid matters here (a metagraph, or the fixed uids of no-chain mode). */
+  metagraph: { readonly neurons: ReadonlyArray<Pick<NeuronInfo, "uid" | "hotkey">> },
   opts: { burnShare?: number; ownerHotkey?: string | null } = {},
 ): WeightVector {
   const neurons = [...metagraph.neurons].sort((a, b) => a.uid - b.uid);
@@ -59,7 +60,6 @@ export function windowStartMs(nowMs: number, rule: Pick<WindowRule, "windowHours
 }
 
 type WindowStore = ResultsStore & {
-  exportRounds?: (sinceMs: number) => Iterable<RoundRecord>;
   windowTotalsInStoredOrder?: (sinceMs: number) => Map<string, number>;
 };
 
@@ -73,10 +73,7 @@ export function scoreWindow(store: WindowStore, nowMs: number, rule: WindowRule)
     }
     return store.windowTotals(since);
   }
-  const rounds = store.exportRounds
-    ? [...store.exportRounds(since)]
-    : store.recentRounds(1_000_000).filter((r) => r.createdAt >= since);
-  return goldStandardTotals(rounds);
+  return goldStandardTotals([...store.exportRounds(since)]);
 }
 
 /** Each discriminator's accuracy on reference rounds (the validator's own gold tasks, apex issue #790). */
