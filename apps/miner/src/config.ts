@@ -58,8 +58,10 @@ export interface MinerConfig {
   noChain: boolean;
   trustedValidators: string[];
   verify: boolean;
-  /** Alpha stake (whole units) at which a signer without a validator permit is still accepted. */
+  /** Stake (whole units, measured by stakeMeasure) at which a signer without a validator permit is accepted. */
   minValidatorStake: number;
+  /** alpha: the subnet's alpha only; total: alpha + TAO × the chain's TAO weight (upstream's metagraph.stake). */
+  stakeMeasure: "alpha" | "total";
   budgetMs: number;
   rateLimitPerMinute: number;
   rateLimitBurst: number;
@@ -102,6 +104,7 @@ export const MINER_CONFIG_SHAPE = {
     trustedValidators: { kind: "array", items: nonEmpty },
     verify: { kind: "bool" },
     minValidatorStake: { kind: "number", minimum: 0 },
+    stakeMeasure: { kind: "oneOf", values: ["alpha", "total"] },
     budgetMs: { kind: "int", minimum: 1, maximum: 60_000 },
     rateLimitPerMinute: { kind: "int", minimum: 0 },
     rateLimitBurst: { kind: "int", minimum: 1 },
@@ -124,6 +127,7 @@ export const DEFAULTS = {
   trustedValidators: [] as string[],
   verify: true,
   minValidatorStake: 24_000,
+  stakeMeasure: "alpha",
   budgetMs: 15_000,
   rateLimitPerMinute: 600,
   rateLimitBurst: 120,
@@ -291,6 +295,12 @@ export const OPTIONS: Option[] = [
     flag: "min-validator-stake",
     kind: "number",
     help: "stake at which a signer without a permit is accepted (default 24000)",
+  },
+  {
+    key: "stakeMeasure",
+    flag: "stake-measure",
+    kind: "string",
+    help: "alpha | total: which stake --min-validator-stake compares (default alpha; total = upstream's)",
   },
   {
     key: "budgetMs",

@@ -36,6 +36,7 @@ export const MinerConfigSchema = Type.Object({
   trustedValidators: Type.Array(nonEmpty()),
   verify: Type.Boolean(),
   minValidatorStake: Type.Number({ minimum: 0 }),
+  stakeMeasure: Type.Union([Type.Literal("alpha"), Type.Literal("total")]),
   budgetMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
   rateLimitPerMinute: Type.Integer({ minimum: 0 }),
   rateLimitBurst: Type.Integer({ minimum: 1 }),

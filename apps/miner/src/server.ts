@@ -153,6 +153,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
         chain,
         netuid,
         minStake: config.minValidatorStake,
+        stakeMeasure: config.stakeMeasure,
         clock,
         onError: (e) => log?.warn({ err: e.message }, "metagraph refresh failed; keeping the cached one"),
       });
