@@ -113,7 +113,7 @@ describe("an outside miner in a virtual run", () => {
     expect(outside.windowReward).toBeGreaterThan(0);
     expect(outside.incentive).toBeGreaterThan(0);
     expect(report.anomalies).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("the data folder", () => {
@@ -168,7 +168,7 @@ describe("the data folder", () => {
       process.env.TMPDIR = prev;
       if (prev === undefined) delete process.env.TMPDIR;
     }
-  }, 120_000);
+  }, 300_000);
 
   it.skipIf(!existsSync(cli))(
     "is removed when a second Ctrl-C ends the process at once",
