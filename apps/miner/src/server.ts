@@ -102,6 +102,9 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
               timeoutMs: config.budgetMs,
             })
         : undefined,
+    // --log-texts stamps with the run's clock; the LLM judge's fallbacks are logged.
+    now: () => clock.now(),
+    onJudgeFallback: (reason) => log?.debug({ reason }, "llm discriminator fell back to the learned model"),
     ...deps.strategyDeps,
   };
   // Random strategies are seeded from --seed, else from our hotkey: reproducible runs, different per miner.

@@ -36,6 +36,8 @@ export interface ValidatorDeps {
   /** Overrides for the query and reference makers (default: built from backend + search). */
   makeQuery?: QueryMaker;
   research?: Researcher;
+  /** Told each reference the researcher wrote (the localnet records them with --record-references). */
+  recordReference?: (query: string, reference: string) => void;
   /**
    * Clock for Epistula timestamps (default: `clock`), or one per miner hotkey: a localnet on a virtual clock
    * stamps its own miners with virtual time and outside miners with wall time.
@@ -236,7 +238,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       maxTokens: config.llm.max_tokens,
       temperature: config.llm.temperature,
     });
-  const research =
+  const writeReference =
     deps.research ??
     llmResearcher({
       backend: deps.researchBackend ?? deps.backend,
@@ -248,6 +250,14 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       maxTokens: config.deep_research.max_tokens_total,
       clock,
     });
+  const record = deps.recordReference;
+  const research: Researcher = record
+    ? async (query, signal) => {
+        const reference = await writeReference(query, signal);
+        record(query, reference);
+        return reference;
+      }
+    : writeReference;
 
   const ctx: RoundContext = {
     settings: {
