@@ -4,6 +4,7 @@ import {
   type DiscriminatorLabel,
   EPISTULA_HEADERS,
   type EpistulaRejection,
+  MINER_MAX_BODY_BYTES,
   MINER_ROUTE,
   type MinerRequest,
   parseMinerRequestBody,
@@ -25,7 +26,7 @@ import { offlineGeneration } from "./strategies/generators.js";
 import type { Discriminator, Generator } from "./strategies/types.js";
 
 export const DEFAULT_BUDGET_MS = 15_000;
-export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = MINER_MAX_BODY_BYTES;
 /** Longer answers are cut: the validator forwards the text to 50 discriminators. */
 export const MAX_GENERATION_CHARS = 64 * 1024;
 

@@ -80,6 +80,8 @@ export const ValidatorConfigSchema = Type.Object(
         /** Total deadline per miner request, seconds. */
         request_timeout: Num(MINER_REQUEST_TIMEOUT_MS / 1000, 0.001),
         max_response_bytes: Int(1024 * 1024, 1),
+        /** Largest discriminator body a generation may need; see pipeline.deliverability_check. */
+        max_discriminator_body_bytes: Int(512 * 1024, 1),
         max_concurrency: Int(64, 1),
         candidate_ttl: Num(300),
         metagraph_ttl: Num(600),
@@ -113,6 +115,11 @@ export const ValidatorConfigSchema = Type.Object(
         rounds: Int(0),
         /** Seed for the round RNG; unset means Math.random. */
         seed: Type.Optional(Type.Integer()),
+        /**
+         * A generation whose discriminator body would pass miner_sampler.max_discriminator_body_bytes is a failed
+         * generation, and a round most discriminators refused as too large pays its generator 0. false = upstream.
+         */
+        deliverability_check: Type.Boolean({ default: true }),
         debug: Type.Boolean({ default: false }),
       },
       { additionalProperties: false },
@@ -202,6 +209,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
       address_policy: "auto",
       request_timeout: MINER_REQUEST_TIMEOUT_MS / 1000,
       max_response_bytes: 1024 * 1024,
+      max_discriminator_body_bytes: 512 * 1024,
       max_concurrency: 64,
       candidate_ttl: 300,
       metagraph_ttl: 600,
@@ -224,6 +232,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
       reference_rate: GAME_DEFAULTS.referenceRate,
       redundancy_rate: GAME_DEFAULTS.redundancyRate,
       rounds: 0,
+      deliverability_check: true,
       debug: false,
     },
     weight_syncer: {

@@ -2,7 +2,13 @@
 // discriminators, scores, stored whole.
 import { randomUUID } from "node:crypto";
 import type { DiscriminatorResultRecord, ResultsStore, RoundRecord } from "@apex/db";
-import { type Clock, parseDiscriminatorAnswer, scoreRound, VALIDATOR_REFERENCE_LABEL } from "@apex/protocol";
+import {
+  type Clock,
+  discriminatorBodyBytes,
+  parseDiscriminatorAnswer,
+  scoreRound,
+  VALIDATOR_REFERENCE_LABEL,
+} from "@apex/protocol";
 import type { QueryMaker, Researcher } from "./llm-adapter.js";
 import type { Logger } from "./logger.js";
 import type { ValidatorMetrics } from "./metrics.js";
@@ -16,6 +22,12 @@ export interface RoundSettings {
   discriminatorSampleSize: number;
   /** Time budget for one deep-research reference. */
   referenceTimeoutMs: number;
+  /**
+   * Largest discriminator body a generation may need (pipeline.deliverability_check). A longer generation is a
+   * failed generation, and a round where most discriminators refused the body as too large does not pay its
+   * generator. null = upstream: anything is forwarded and g = 1 − Σd even when no discriminator could read it.
+   */
+  maxDiscriminatorBodyBytes: number | null;
 }
 
 export interface RoundContext {
@@ -70,6 +82,25 @@ async function withBudget<T>(
   }
 }
 
+/** A generation no discriminator could receive is no generation: the generator caused the failure. */
+function deliverable(
+  settings: RoundSettings,
+  query: string,
+  reply: MinerReply,
+): { reply: MinerReply; undeliverable: boolean } {
+  const cap = settings.maxDiscriminatorBodyBytes;
+  if (cap === null || reply.text === null) return { reply, undeliverable: false };
+  const bytes = discriminatorBodyBytes(query, reply.text);
+  if (bytes <= cap) return { reply, undeliverable: false };
+  return {
+    reply: { ...reply, text: null, error: `undeliverable: the discriminator body would be ${bytes} bytes` },
+    undeliverable: true,
+  };
+}
+
+/** 413 from a discriminator: the body we forwarded was too large, which only the generator's text can cause. */
+const TOO_LARGE = 413;
+
 function recordReply(ctx: RoundContext, role: "generator" | "discriminator", reply: MinerReply): void {
   ctx.metrics?.minerRequests.inc({ role, outcome: reply.text === null ? "no_answer" : "answered" });
   ctx.metrics?.minerLatency.observe({ role }, reply.latencyMs / 1000);
@@ -107,7 +138,7 @@ export async function playRound(
   }
 
   let groundTruth: 0 | 1;
-  let generators: Array<{ miner: MinerInfo; reply: MinerReply }> = [];
+  let generators: Array<{ miner: MinerInfo; reply: MinerReply; undeliverable: boolean }> = [];
   let redundancyReference: string | null = null;
   if (reference !== null) {
     groundTruth = 0;
@@ -116,9 +147,11 @@ export async function playRound(
     const sampled = await ctx.sampler.sample(settings.generatorSampleSize);
     generators = await Promise.all(
       sampled.map(async (miner) => {
-        const reply = await ctx.client.generate(miner, query, opts.signal);
-        recordReply(ctx, "generator", reply);
-        return { miner, reply };
+        const raw = await ctx.client.generate(miner, query, opts.signal);
+        recordReply(ctx, "generator", raw);
+        const { reply, undeliverable } = deliverable(settings, query, raw);
+        if (undeliverable) logger.info({ generator: miner.hotkey, error: reply.error }, "generation refused");
+        return { miner, reply, undeliverable };
       }),
     );
     if (rng() < settings.redundancyRate) {
@@ -139,7 +172,13 @@ export async function playRound(
   const discriminators = await ctx.sampler.sample(settings.discriminatorSampleSize);
 
   // The shown text: a random generator result when GT=1 (failed generators show ""), else the reference.
-  let shown: { hotkey: string; uid: number | null; text: string; latencyMs: number | null };
+  let shown: {
+    hotkey: string;
+    uid: number | null;
+    text: string;
+    latencyMs: number | null;
+    undeliverable: boolean;
+  };
   if (groundTruth === 1 && generators.length > 0) {
     const g = generators[Math.floor(rng() * generators.length)]!;
     shown = {
@@ -147,11 +186,18 @@ export async function playRound(
       uid: g.miner.uid,
       text: g.reply.text ?? "",
       latencyMs: g.reply.latencyMs,
+      undeliverable: g.undeliverable,
     };
   } else if (groundTruth === 1) {
     throw new NoMinersError();
   } else {
-    shown = { hotkey: VALIDATOR_REFERENCE_LABEL, uid: null, text: reference ?? "", latencyMs: null };
+    shown = {
+      hotkey: VALIDATOR_REFERENCE_LABEL,
+      uid: null,
+      text: reference ?? "",
+      latencyMs: null,
+      undeliverable: false,
+    };
   }
 
   const replies = await Promise.all(
@@ -164,6 +210,13 @@ export async function playRound(
   const answers = replies.map((r) => parseDiscriminatorAnswer(r.text));
   // N = the sampled count, not the responders.
   const scores = scoreRound(groundTruth, answers);
+  // Safe by default: the generator is not paid for a text it made undeliverable (upstream pays 1 − Σd).
+  const tooLarge = replies.filter((r) => r.status === TOO_LARGE).length;
+  const generatorCausedFailure =
+    settings.maxDiscriminatorBodyBytes !== null &&
+    groundTruth === 1 &&
+    (shown.undeliverable || tooLarge * 2 > replies.length);
+  const generatorScore = generatorCausedFailure ? 0 : scores.generatorScore;
   const results: DiscriminatorResultRecord[] = discriminators.map((miner, i) => ({
     hotkey: miner.hotkey,
     uid: miner.uid,
@@ -183,7 +236,7 @@ export async function playRound(
     generatorHotkey: shown.hotkey,
     generatorUid: shown.uid,
     generatorLatencyMs: shown.latencyMs === null ? null : Math.round(shown.latencyMs),
-    generatorScore: scores.generatorScore,
+    generatorScore,
     referenceFailed,
     discriminators: results,
   };

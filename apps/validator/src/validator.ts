@@ -3,7 +3,7 @@
 import type { ChainClient, Metagraph } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
-import { type Clock, mulberry32, type Signer } from "@apex/protocol";
+import { type Clock, MINER_MAX_BODY_BYTES, mulberry32, type Signer } from "@apex/protocol";
 import { isPublicNetwork, type ValidatorConfig } from "./config.js";
 import { llmQueryMaker, llmResearcher, type QueryMaker, type Researcher } from "./llm-adapter.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -241,6 +241,9 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       generatorSampleSize: sc.generator_sample_size,
       discriminatorSampleSize: sc.discriminator_sample_size,
       referenceTimeoutMs: config.deep_research.timeout * 1000,
+      maxDiscriminatorBodyBytes: config.pipeline.deliverability_check
+        ? Math.min(sc.max_discriminator_body_bytes, MINER_MAX_BODY_BYTES)
+        : null,
     },
     sampler,
     client,
