@@ -144,6 +144,12 @@ export const ValidatorConfigSchema = Type.Object(
         ),
         expiry: Num(3600),
         request_timeout: Num(10, 0.001),
+        /**
+         * bounded (default): each validator's map scaled to sum 1 over metagraph hotkeys, one peer's share capped
+         * at max_peer_share. upstream: v3.0.6's raw stake-weighted mean of the totals (overflowing peers skipped).
+         */
+        merge: Type.Union([Type.Literal("bounded"), Type.Literal("upstream")], { default: "bounded" }),
+        max_peer_share: Num(0.5, 0, { maximum: 1 }),
       },
       { additionalProperties: false },
     ),
@@ -243,6 +249,8 @@ export function defaultValidatorConfig(): ValidatorConfig {
       verified_hotkeys: [],
       expiry: 3600,
       request_timeout: 10,
+      merge: "bounded",
+      max_peer_share: 0.5,
     },
     logger_db: { db_path: "results.db" },
     status: { host: "127.0.0.1", port: 8001, enabled: true },

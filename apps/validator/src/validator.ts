@@ -284,6 +284,8 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
           timeoutMs: ws.request_timeout * 1000,
           fetchImpl: deps.fetchImpl,
           addressPolicy: isPublicNetwork(config.chain.network) ? "public" : "any",
+          merge: ws.merge,
+          maxPeerShare: ws.max_peer_share,
         })
       : null;
 

@@ -184,6 +184,8 @@ describe("weight syncer between two validators on SimChain", () => {
         verified_hotkeys: [{ hotkey: keys.verified.address }],
         expiry: 3600,
         request_timeout: 5,
+        // These tests pin upstream's formula; the default bounded merge is in syncer-attacks.test.ts.
+        merge: "upstream",
       },
     });
     const validator = createValidator(config, {
