@@ -14,6 +14,7 @@ import {
   createValidator,
   makeValidatorConfig,
   mergeRewardsBounded,
+  type PeerRewards,
   syncerAxonParams,
   type ValidatorConfig,
 } from "../src/index.js";
@@ -159,7 +160,7 @@ describe("a hostile peer validator cannot stop or capture our weights", () => {
       ["b", 10],
     ]);
     const known = (h: string) => h !== "stranger";
-    const peers = [
+    const peers: PeerRewards[] = [
       { hotkey: "p1", stake: 100, rewards: { a: 1, c: 1e308, stranger: 1e9 } },
       { hotkey: "p2", stake: 100, rewards: { stranger: 5 } }, // nothing usable: skipped
     ];
