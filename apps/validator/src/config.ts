@@ -126,10 +126,12 @@ export const ValidatorConfigSchema = Type.Object(
     ),
     weight_syncer: Type.Object(
       {
+        /** The syncer's own listener (get_rewards only), started with enable_send; upstream: 0.0.0.0:8001. */
         port: Int(8001, 0),
+        host: Type.String({ default: "0.0.0.0" }),
         /**
-         * The validator's public IP. With enable_send, the status server (which serves get_rewards) is announced
-         * on chain at this IP and the status port, so peers find it in the metagraph as upstream's do.
+         * The validator's public IP. With enable_send, the syncer listener is announced on chain at this IP and
+         * its port, so peers find it in the metagraph as upstream's do.
          */
         external_ip: Type.Optional(Type.String()),
         enable_receive: Type.Boolean({ default: false }),
@@ -155,7 +157,8 @@ export const ValidatorConfigSchema = Type.Object(
     ),
     logger_db: Type.Object({ db_path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
     status: Type.Object(
-      { host: Type.String(), port: Int(8001, 0), enabled: Type.Boolean({ default: true }) },
+      // 8002: upstream peers expect the weight syncer on 8001, and the two listeners must differ.
+      { host: Type.String(), port: Int(8002, 0), enabled: Type.Boolean({ default: true }) },
       { additionalProperties: false },
     ),
     logging: Type.Object(
@@ -243,6 +246,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
     },
     weight_syncer: {
       port: 8001,
+      host: "0.0.0.0",
       enable_receive: false,
       enable_send: false,
       min_alpha_stake: 15_000,
@@ -253,7 +257,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
       max_peer_share: 0.5,
     },
     logger_db: { db_path: "results.db" },
-    status: { host: "127.0.0.1", port: 8001, enabled: true },
+    status: { host: "127.0.0.1", port: 8002, enabled: true },
     logging: { level: "info", json: false },
   };
 }
@@ -368,7 +372,8 @@ Flags (flags > environment > YAML file > defaults):
   --hotkey NAME          hotkey name                                  (env APEX_HOTKEY)
   --wallet-path DIR      wallets directory (default ~/.bittensor/wallets, env BT_WALLET_PATH)
   --db FILE              results database (default results.db)
-  --port N               status server port: /health /metrics /api/status (default 8001; 0 = any free port)
+  --port N               status server port: /health /metrics /api/status (default 8002 on 127.0.0.1;
+                         0 = any free port). Peers reach get_rewards on weight_syncer.port (8001), not here
   --rounds N             stop after N finished rounds (0 = forever)
   --fast                 local cadence: a round every few seconds, weights every minute
   --no-chain             do not touch a chain; query --miners and only log the weights it would set
@@ -573,6 +578,12 @@ export function validateConfig(cfg: unknown): ValidatorConfig {
     sampler.available_addresses.length !== (sampler.available_uids?.length ?? -1)
   )
     throw new ConfigError("miner_sampler.available_addresses needs available_uids of the same length");
+  const ws = c.weight_syncer;
+  if (ws.enable_send && c.status.enabled && ws.port !== 0 && ws.port === c.status.port)
+    throw new ConfigError(
+      `weight_syncer.port and status.port are both ${ws.port}: the syncer has its own public listener and the ` +
+        "status server stays local; move one (e.g. status.port: 8002, or --port 8002)",
+    );
   if (c.chain.no_chain && c.chain.miners.length === 0)
     throw new ConfigError("--no-chain needs --miners URL=SS58,... (the miners to query)");
   return c;
