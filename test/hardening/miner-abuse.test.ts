@@ -41,8 +41,11 @@ beforeAll(async () => {
       "dummy",
       "--discriminator",
       "constant-1",
-      // The per-signer limiter is tested on its own below; here every signed request must reach the parser.
+      // The per-signer and per-address limiters are tested on their own (flood.test.ts); here every signed
+      // request must reach the parser.
       "--rate-limit",
+      "0",
+      "--ip-rate-limit",
       "0",
     ],
     {},

@@ -4,7 +4,6 @@
 // real HTTP; the validator's round (playRound with MinerClient) decides.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMinerApp, trustedSetPolicy } from "../../apps/miner/src/index.js";
 import {
@@ -37,7 +36,7 @@ const ATTACKS: Record<string, string> = {
 };
 
 let validatorKey: Awaited<ReturnType<typeof devKeypair>>;
-const apps: FastifyInstance[] = [];
+const apps: ReturnType<typeof buildMinerApp>[] = [];
 const discriminators: MinerInfo[] = [];
 let generatorServer: http.Server;
 let generatorText = "";

@@ -58,6 +58,8 @@ export interface MinerConfig {
   budgetMs: number;
   rateLimitPerMinute: number;
   rateLimitBurst: number;
+  /** Requests per minute per client address, before any verification; 0 = off. */
+  ipRateLimitPerMinute: number;
   seed?: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -97,6 +99,7 @@ export const MINER_CONFIG_SHAPE = {
     budgetMs: { kind: "int", minimum: 1, maximum: 60_000 },
     rateLimitPerMinute: { kind: "int", minimum: 0 },
     rateLimitBurst: { kind: "int", minimum: 1 },
+    ipRateLimitPerMinute: { kind: "int", minimum: 0 },
     seed: optional({ kind: "int" }),
     logLevel: { kind: "oneOf", values: LOG_LEVELS },
   },
@@ -118,6 +121,7 @@ export const DEFAULTS = {
   budgetMs: 15_000,
   rateLimitPerMinute: 600,
   rateLimitBurst: 120,
+  ipRateLimitPerMinute: 1200,
   logLevel: "info",
 } satisfies Partial<MinerConfig>;
 
@@ -273,6 +277,12 @@ export const OPTIONS: Option[] = [
     help: "requests per minute per signer, 0 = off (default 600)",
   },
   { key: "rateLimitBurst", flag: "rate-limit-burst", kind: "int", help: "burst per signer (default 120)" },
+  {
+    key: "ipRateLimitPerMinute",
+    flag: "ip-rate-limit",
+    kind: "int",
+    help: "requests per minute per client address, checked before any signature work, 0 = off (default 1200)",
+  },
   {
     key: "seed",
     flag: "seed",
