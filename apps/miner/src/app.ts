@@ -53,6 +53,8 @@ export interface MinerAppOptions {
   ipRateLimitPerMinute?: number;
   /** Open connections at once (default 1024); past it new connections are dropped by the server. */
   maxConnections?: number;
+  /** The flood guard (address bucket and failure budget); default on. Off only to measure it (bench/src/flood.ts). */
+  floodGuard?: boolean;
   /** Epistula timestamp window in ms (default ±8000). */
   allowedDeltaMs?: number;
   /** Node process metrics (CPU, memory, event loop) in /metrics; leave off when several miners share a process. */
@@ -150,7 +152,7 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
 
   // Before the body is read: an address over its budget, or a stranger naming a signer whose failure budget is
   // spent, costs a header lookup and a 429, never a body, a hash or an sr25519 verification.
-  if (opts.verify !== "off") {
+  if (opts.verify !== "off" && opts.floodGuard !== false) {
     app.addHook("onRequest", async (req, reply) => {
       if (req.method !== "POST" || req.url !== MINER_ROUTE) return;
       const refusal = guard.admit(req.ip, signerHeader(req.headers));
