@@ -75,7 +75,7 @@ export const ValidatorConfigSchema = Type.Object(
         available_addresses: Type.Optional(Type.Array(Type.String())),
         dedupe_ip: Type.Boolean({ default: false }),
         dedupe_coldkey: Type.Boolean({ default: false }),
-        /** auto: public addresses only on finney/test, anything on local/sim. */
+        /** auto: anything on sim/local (chains we run), public addresses only everywhere else, ws:// included. */
         address_policy: Type.Union([Type.Literal("auto"), Type.Literal("public"), Type.Literal("any")]),
         /** Total deadline per miner request, seconds. */
         request_timeout: Num(MINER_REQUEST_TIMEOUT_MS / 1000, 0.001),
@@ -445,10 +445,21 @@ function networkName(network: string | string[]): string {
   return Array.isArray(network) ? (network[0] ?? "finney") : network;
 }
 
-/** Whether the network is a public one where miners must announce routable addresses. */
+/**
+ * Whether axons must be public addresses. Only a chain this project runs for you (`sim`, or `local`: the
+ * localnet's subtensor) may point validators at private addresses; any other network, a `ws://` URL included
+ * (a mainnet validator on its own node uses one), is treated as public, whatever it is called.
+ */
 export function isPublicNetwork(network: string | string[]): boolean {
   const n = networkName(network);
-  return n === "finney" || n === "test" || /opentensor\.ai/.test(n);
+  return n !== "sim" && n !== "local";
+}
+
+/** The address policy the sampler AND the weight syncer follow: the configured one, or the network's. */
+export function addressPolicy(config: Pick<ValidatorConfig, "chain" | "miner_sampler">): "public" | "any" {
+  const p = config.miner_sampler.address_policy;
+  if (p !== "auto") return p;
+  return isPublicNetwork(config.chain.network) ? "public" : "any";
 }
 
 /**

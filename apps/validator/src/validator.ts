@@ -4,7 +4,7 @@ import type { ChainClient, Metagraph } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
 import { type Clock, MINER_MAX_BODY_BYTES, mulberry32, type Signer } from "@apex/protocol";
-import { isPublicNetwork, type ValidatorConfig } from "./config.js";
+import { addressPolicy, type ValidatorConfig } from "./config.js";
 import { llmQueryMaker, llmResearcher, type QueryMaker, type Researcher } from "./llm-adapter.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { createMetrics, type ValidatorMetrics } from "./metrics.js";
@@ -185,12 +185,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       mode: sc.sample_mode,
       validatorMinStake: sc.validator_min_stake,
       ownHotkey: hotkey.address,
-      addressPolicy:
-        sc.address_policy === "auto"
-          ? isPublicNetwork(config.chain.network)
-            ? "public"
-            : "any"
-          : sc.address_policy,
+      addressPolicy: addressPolicy(config),
       dedupeIp: sc.dedupe_ip,
       dedupeColdkey: sc.dedupe_coldkey,
       availableUids: sc.available_uids,
@@ -283,7 +278,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
           verifiedHotkeys: ws.verified_hotkeys,
           timeoutMs: ws.request_timeout * 1000,
           fetchImpl: deps.fetchImpl,
-          addressPolicy: isPublicNetwork(config.chain.network) ? "public" : "any",
+          addressPolicy: addressPolicy(config),
           merge: ws.merge,
           maxPeerShare: ws.max_peer_share,
         })
