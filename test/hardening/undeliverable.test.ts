@@ -13,7 +13,10 @@ import {
   playRound,
   type RoundContext,
   type RoundSettings,
+  STORED_ANSWER_CHARS,
   silentLogger,
+  toStatusJson,
+  type ValidatorStatus,
 } from "../../apps/validator/src/index.js";
 import { openResultsStore } from "../../packages/db/src/index.js";
 import {
@@ -41,6 +44,8 @@ const discriminators: MinerInfo[] = [];
 let generatorServer: http.Server;
 let generatorText = "";
 let generatorInfo: MinerInfo;
+let verboseServer: http.Server;
+let verboseInfo: MinerInfo;
 
 beforeAll(async () => {
   await epistulaReady();
@@ -68,14 +73,28 @@ beforeAll(async () => {
   await new Promise<void>((r) => generatorServer.listen(0, "127.0.0.1", r));
   const { port } = generatorServer.address() as AddressInfo;
   generatorInfo = { uid: 0, hotkey: genKey.address, coldkey: "", address: `http://127.0.0.1:${port}` };
+  // A discriminator that answers a label followed by a megabyte: only the label matters, little may be kept.
+  const verboseKey = await devKeypair("//UndeliverableVerbose");
+  verboseServer = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200).end(`1${"x".repeat(1_000_000)}`));
+  });
+  await new Promise<void>((r) => verboseServer.listen(0, "127.0.0.1", r));
+  const vport = (verboseServer.address() as AddressInfo).port;
+  verboseInfo = { uid: 9, hotkey: verboseKey.address, coldkey: "", address: `http://127.0.0.1:${vport}` };
 }, 30_000);
 
 afterAll(async () => {
   await Promise.all(apps.map((a) => a.close()));
   await new Promise((r) => generatorServer.close(r));
+  await new Promise((r) => verboseServer.close(r));
 });
 
-async function round(text: string, maxDiscriminatorBodyBytes: number | null) {
+async function round(
+  text: string,
+  maxDiscriminatorBodyBytes: number | null,
+  judges: MinerInfo[] = discriminators,
+) {
   generatorText = text;
   const store = openResultsStore(":memory:");
   const client = new MinerClient(validatorKey, systemClock, {
@@ -85,14 +104,14 @@ async function round(text: string, maxDiscriminatorBodyBytes: number | null) {
   });
   // The sampler picks the generator, then the seven discriminators; everything else is the real round.
   const sampler = {
-    candidates: async () => [generatorInfo, ...discriminators],
-    sample: async (n: number) => (n === 1 ? [generatorInfo] : discriminators.slice(0, n)),
+    candidates: async () => [generatorInfo, ...judges],
+    sample: async (n: number) => (n === 1 ? [generatorInfo] : judges.slice(0, n)),
   } as unknown as MinerSampler;
   const settings: RoundSettings = {
     referenceRate: 0,
     redundancyRate: 0,
     generatorSampleSize: 1,
-    discriminatorSampleSize: DISCRIMINATORS,
+    discriminatorSampleSize: judges.length,
     referenceTimeoutMs: 1_000,
     maxDiscriminatorBodyBytes,
   };
@@ -152,5 +171,20 @@ describe("an undeliverable generation is not paid", () => {
     const r = await round("A short, ordinary answer.", 512 * 1024);
     expect(r.round.discriminators.every((d) => d.answer === "1")).toBe(true);
     expect(r.round.generatorScore).toBeCloseTo(0, 12);
+  }, 60_000);
+
+  it("a discriminator's megabyte answer is stored as a clipped sample, and served clipped", async () => {
+    const r = await round("A short, ordinary answer.", 512 * 1024, [
+      verboseInfo,
+      ...discriminators.slice(0, 2),
+    ]);
+    const stored = r.stored.discriminators.find((d) => d.hotkey === verboseInfo.hotkey)!;
+    expect(stored.answer!.length).toBeLessThanOrEqual(STORED_ANSWER_CHARS + 1);
+    expect(stored.answer!.startsWith("1x")).toBe(true);
+    expect(stored.correct).toBe(false); // never credited: not exactly "1"
+    // A round stored before the clip (a megabyte answer) is still served clipped.
+    const old = { ...r.stored, discriminators: [{ ...stored, answer: `1${"x".repeat(1_000_000)}` }] };
+    const json = toStatusJson({ recentRounds: [old] } as unknown as ValidatorStatus);
+    expect(JSON.stringify(json.recentRounds).length).toBeLessThan(10_000);
   }, 60_000);
 });

@@ -98,6 +98,17 @@ function deliverable(
   };
 }
 
+/** Longest answer kept in the DB besides a label: scoring needs only "0"/"1", the rest is a sample for audit. */
+export const STORED_ANSWER_CHARS = 64;
+/** Longest shown text kept in the DB (the miners' own cap on a generation: 64 k characters). */
+export const STORED_SHOWN_TEXT_CHARS = 64 * 1024;
+
+/** What a discriminator's answer costs to keep: a label as is, anything else clipped (never "0"/"1" by clipping). */
+export function storedAnswer(answer: string | null): string | null {
+  if (answer === null || answer.length <= STORED_ANSWER_CHARS) return answer;
+  return `${answer.slice(0, STORED_ANSWER_CHARS)}…`;
+}
+
 /** 413 from a discriminator: the body we forwarded was too large, which only the generator's text can cause. */
 const TOO_LARGE = 413;
 
@@ -220,7 +231,7 @@ export async function playRound(
   const results: DiscriminatorResultRecord[] = discriminators.map((miner, i) => ({
     hotkey: miner.hotkey,
     uid: miner.uid,
-    answer: answers[i] ?? null,
+    answer: storedAnswer(answers[i] ?? null),
     correct: scores.correct[i] ?? false,
     score: scores.discriminatorScores[i] ?? 0,
     latencyMs: Math.round(replies[i]?.latencyMs ?? 0),
@@ -232,7 +243,10 @@ export async function playRound(
     kind: groundTruth === 0 ? "reference" : "generator",
     groundTruth,
     query,
-    shownText: shown.text,
+    shownText:
+      shown.text.length > STORED_SHOWN_TEXT_CHARS
+        ? `${shown.text.slice(0, STORED_SHOWN_TEXT_CHARS)}…`
+        : shown.text,
     generatorHotkey: shown.hotkey,
     generatorUid: shown.uid,
     generatorLatencyMs: shown.latencyMs === null ? null : Math.round(shown.latencyMs),

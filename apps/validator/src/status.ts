@@ -23,7 +23,7 @@ export interface StatusJson {
   windowTotals: Record<string, number>;
   lastWeightSubmission: ValidatorStatus["lastWeightSubmission"];
   lastWeightOutcome: ValidatorStatus["lastWeightOutcome"];
-  /** Newest first; texts clipped to 2000 (query) and 4000 (shownText) characters. */
+  /** Newest first; texts clipped to 2000 (query), 4000 (shownText) and 64 (each answer) characters. */
   recentRounds: RoundRecord[];
   neurons: ValidatorStatus["neurons"];
 }
@@ -57,6 +57,10 @@ export function toStatusJson(s: ValidatorStatus): StatusJson {
       ...r,
       query: clip(r.query, 2000),
       shownText: clip(r.shownText, 4000),
+      // Rounds stored before answers were clipped can still hold a miner's megabyte.
+      discriminators: r.discriminators.map((d) =>
+        d.answer === null ? d : { ...d, answer: clip(d.answer, 64) },
+      ),
     })),
     neurons: s.neurons,
   };

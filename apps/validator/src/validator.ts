@@ -296,8 +296,9 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     const since = clock.now() - windowMs();
     if (config.miner_scorer.policy === "apex") return store.windowTotals(since);
     const s = store as ResultsStore & { exportRounds?: (since: number) => Iterable<RoundRecord> };
+    // Streamed from SQLite (a fresh cursor per pass), never the whole window in memory.
     const rounds = s.exportRounds
-      ? [...s.exportRounds(since)]
+      ? () => s.exportRounds!(since)
       : store.recentRounds(1_000_000).filter((r) => r.createdAt >= since);
     return config.miner_scorer.policy === "gold-standard" ? goldStandardTotals(rounds) : apexTotals(rounds);
   }
