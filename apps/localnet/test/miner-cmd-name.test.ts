@@ -11,3 +11,18 @@ describe("--miner-cmd is published as its program name only", () => {
     expect(programName("KEY=only")).toBe("(command)");
   });
 });
+
+describe("the dashboard refuses rebound hosts and foreign origins", () => {
+  it("403 for Host evil.example or a cross-site Origin; the page's own requests pass", async () => {
+    const { buildDashboardApp } = await import("../src/dashboard/server.js");
+    const source = { snapshot: async () => ({ ok: true }) } as unknown as Parameters<
+      typeof buildDashboardApp
+    >[0]["source"];
+    const app = buildDashboardApp({ source });
+    const get = (headers: Record<string, string>) => app.inject({ url: "/api/snapshot", headers });
+    expect((await get({ host: "rebind.evil.example:8787" })).statusCode).toBe(403);
+    expect((await get({ host: "127.0.0.1:8787", origin: "https://evil.example" })).statusCode).toBe(403);
+    expect((await get({ host: "127.0.0.1:8787", origin: "http://127.0.0.1:8787" })).statusCode).toBe(200);
+    await app.close();
+  });
+});
