@@ -23,6 +23,8 @@ export interface StatusJson {
   windowTotals: Record<string, number>;
   lastWeightSubmission: ValidatorStatus["lastWeightSubmission"];
   lastWeightOutcome: ValidatorStatus["lastWeightOutcome"];
+  /** Answers that did not arrive this run, by miner hotkey and reason (timeout, http_429, transport, …). */
+  missing: ValidatorStatus["missing"];
   /** Newest first; texts clipped to 2000 (query), 4000 (shownText) and 64 (each answer) characters. */
   recentRounds: RoundRecord[];
   neurons: ValidatorStatus["neurons"];
@@ -53,6 +55,7 @@ export function toStatusJson(s: ValidatorStatus): StatusJson {
     windowTotals: s.windowTotals,
     lastWeightSubmission: hidePending(s.lastWeightSubmission),
     lastWeightOutcome: hidePending(s.lastWeightOutcome),
+    missing: s.missing,
     recentRounds: s.recentRounds.map((r) => ({
       ...r,
       query: clip(r.query, 2000),

@@ -39,6 +39,7 @@ function fakeValidator(clock: VirtualClock, last: ValidatorStatus["lastWeightSub
       windowTotals: {},
       lastWeightSubmission: last,
       lastWeightOutcome: outcome,
+      missing: {},
       recentRounds: [],
       tempo: 10,
       neurons: null,
