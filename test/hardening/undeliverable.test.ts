@@ -1,4 +1,4 @@
-// Attack 1 (security.md §10): a generator answers a text whose discriminator body passes the miners' 1 MiB limit
+// Attack 1 (security.md §6): a generator answers a text whose discriminator body passes the miners' 1 MiB limit
 // (long, control characters escaped to 6 bytes, astral characters to 12). Every honest discriminator then answers
 // 413, and upstream's g = 1 − Σd pays the generator as if it had fooled them all. Real miners (buildMinerApp) over
 // real HTTP; the validator's round (playRound with MinerClient) decides.

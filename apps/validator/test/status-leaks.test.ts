@@ -1,4 +1,4 @@
-// Attack 6 (security.md §13): /api/status must not leak committed-but-unrevealed weights (commit-reveal exists so
+// Attack 6 (security.md §11): /api/status must not leak committed-but-unrevealed weights (commit-reveal exists so
 // nobody can copy them), must not cost chain reads per request, and no longer carries get_rewards.
 import { VirtualClock } from "@apex/protocol";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Attack 2 (security.md §11): a peer validator with a permit and stake answers get_rewards with numbers chosen
+// Attack 2 (security.md §10): a peer validator with a permit and stake answers get_rewards with numbers chosen
 // to stop our weights ({"m3": 1e308}: the stake-weighted sum overflows to Infinity and no weight vector can be
 // built) or to capture them ({"m3": 1e9}: m3 takes all the weight). Real HTTP, a SimChain subnet, the real
 // validator's scoring cycle: weights are still set, and the attacker moves at most max_peer_share of them.

@@ -1,4 +1,4 @@
-// Attack 8 (security.md §14): the served SimChain runs sudo calls signed with public dev keys, so a web page in the
+// Attack 8 (security.md §12): the served SimChain runs sudo calls signed with public dev keys, so a web page in the
 // user's browser must not be able to reach it: a cross-origin `text/plain` POST (no preflight needed) and a
 // rebound Host are refused before the body is read; our own client (JSON, no Origin) still works.
 import { describe, expect, it } from "vitest";
