@@ -90,7 +90,12 @@ async function handleRpc(sim: SimChain, body: unknown): Promise<unknown> {
       return sim.accountNonce(address);
     }
     case "info":
-      return { network: sim.network, blockTimeMs: sim.blockTimeMs, block: sim.blockNumber };
+      return {
+        network: sim.network,
+        blockTimeMs: sim.blockTimeMs,
+        block: sim.blockNumber,
+        genesisHash: sim.genesisHash,
+      };
     case "submit":
       return sim.submit(params as SignedCall);
     default:
