@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { DiscriminatorResultRecord, ResultsStore, RoundRecord } from "@apex/db";
 import {
   type Clock,
+  type DropRoundPolicy,
   discriminatorBodyBytes,
   parseDiscriminatorAnswer,
   scoreRound,
@@ -34,6 +35,8 @@ export interface RoundSettings {
    * generator. null = upstream: anything is forwarded and g = 1 − Σd even when no discriminator could read it.
    */
   maxDiscriminatorBodyBytes: number | null;
+  /** A reply that makes upstream lose the round: `safe` scores it wrong, `upstream` drops the round. */
+  dropRoundPolicy?: DropRoundPolicy;
 }
 
 export interface RoundContext {
@@ -234,7 +237,8 @@ export async function playRound(
       return reply;
     }),
   );
-  const answers = replies.map((r) => parseDiscriminatorAnswer(r.text));
+  // Under the upstream policy a DropRoundError escapes here: the round is not stored, as upstream loses it.
+  const answers = replies.map((r) => parseDiscriminatorAnswer(r.text, settings.dropRoundPolicy));
   // N = the sampled count, not the responders.
   const scores = scoreRound(groundTruth, answers);
   // Safe by default: the generator is not paid for a text it made undeliverable (upstream pays 1 − Σd).
