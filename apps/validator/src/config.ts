@@ -322,7 +322,13 @@ export const UPSTREAM_PROFILE: DeepPartial<ValidatorConfig> = {
     weight_precision: "float32",
     summation: "rows",
   },
-  pipeline: { reference_rate: 0.5, redundancy_rate: 0.05, drop_round_replies: "upstream" },
+  pipeline: {
+    reference_rate: 0.5,
+    redundancy_rate: 0.05,
+    drop_round_replies: "upstream",
+    // Upstream forwards any generation and pays g = 1 − Σd even when no discriminator could receive it.
+    deliverability_check: false,
+  },
   weight_syncer: {
     enable_receive: true,
     enable_send: true,
@@ -330,6 +336,8 @@ export const UPSTREAM_PROFILE: DeepPartial<ValidatorConfig> = {
     verified_hotkeys: [...UPSTREAM_VERIFIED_HOTKEYS],
     expiry: 3600,
     request_timeout: 5,
+    // WeightSyncer.compute_weighted_rewards: the raw stake-weighted mean (overflowing peers still skipped).
+    merge: "upstream",
   },
 };
 
