@@ -43,12 +43,14 @@ describe("Epistula edges", () => {
     });
   });
 
-  it("the replay window ends exactly ttl ms after the first sighting", () => {
+  it("the replay window ends just after ttl ms from the first sighting (inclusive, like the timestamp check)", () => {
     const cache = new ReplayCache(1_000);
     expect(cache.check("k", 0)).toBe(true);
     expect(cache.check("k", 999)).toBe(false);
-    expect(cache.has("k", 1_000)).toBe(false);
-    expect(cache.check("k", 1_000)).toBe(true);
+    expect(cache.has("k", 1_000)).toBe(true);
+    expect(cache.check("k", 1_000)).toBe(false);
+    expect(cache.has("k", 1_001)).toBe(false);
+    expect(cache.check("k", 1_001)).toBe(true);
   });
 
   it("the replay cache stays within its bound, forgetting the oldest first", () => {
