@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // apex-validator: run the validator, or read its results DB (scores, export).
 import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import { type ChainClient, DEFAULT_SIM_ENDPOINT, SimChainClient } from "@apex/chain";
 import { openResultsStore } from "@apex/db";
 import {
@@ -13,6 +12,7 @@ import {
   type WebSearch,
 } from "@apex/llm";
 import { epistulaReady, type Signer, systemClock } from "@apex/protocol";
+import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
 import { devKeypair, loadHotkey, resolveWalletRoot } from "@apex/wallet";
 import {
   ConfigError,
@@ -234,6 +234,10 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
 /** Entry point; returns the exit code. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   try {
+    if (argv[0] === "--version" || argv[0] === "-V") {
+      io.stdout(`${versionLine("apex-validator", packageVersionNextTo(import.meta.url), process.version)}\n`);
+      return 0;
+    }
     const [sub, ...rest] = argv;
     if (argv.includes("--help") || argv.includes("-h")) {
       io.stdout(VALIDATOR_HELP);
@@ -249,6 +253,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

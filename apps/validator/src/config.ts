@@ -341,6 +341,7 @@ Usage:
                                                window totals per hotkey as {hotkey: total}
   apex-validator export --since DATE [--db FILE]
                                                rounds since DATE as JSON lines on stdout
+  apex-validator --version                     package version, Apex version, version key
 
 Flags (flags > environment > YAML file > defaults):
   -c, --config FILE      YAML config (sections as upstream: chain, llm, deep_research, websearch,
