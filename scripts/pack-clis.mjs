@@ -30,7 +30,9 @@ const rootManifest = readJson(join(ROOT, "package.json"));
 function workspaceDirs() {
   const dirs = new Map();
   for (const parent of ["apps", "packages"]) {
-    for (const name of execFileSync("ls", [join(ROOT, parent)], { encoding: "utf8" }).split("\n").filter(Boolean)) {
+    for (const name of execFileSync("ls", [join(ROOT, parent)], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)) {
       const manifest = join(ROOT, parent, name, "package.json");
       if (existsSync(manifest)) dirs.set(readJson(manifest).name, join(ROOT, parent, name));
     }
@@ -138,7 +140,10 @@ async function packOne({ app, bin }, outDir, workspaces) {
     `# ${bin}\n\n${appManifest.description}. Built from the apex-ts repository (scripts/pack-clis.mjs).\n\n` +
       `    npm install -g ${bin}-${manifest.version}.tgz\n    ${bin} --help\n    ${bin} --version\n`,
   );
-  const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], { cwd: stage, encoding: "utf8" });
+  const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", outDir], {
+    cwd: stage,
+    encoding: "utf8",
+  });
   const [{ filename, size, unpackedSize }] = JSON.parse(packed);
   return { bin, tarball: join(outDir, filename), size, unpackedSize, dependencies: deps.size };
 }
