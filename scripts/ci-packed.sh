@@ -7,7 +7,10 @@
 #   scripts/ci-packed.sh [WORK_DIR]     (default: a fresh temp dir; the tarballs stay in WORK_DIR/pack)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-work="${1:-$(mktemp -d "${TMPDIR:-/tmp}/apex-packed.XXXXXX")}"
+if [ -n "${1:-}" ]; then work="$1"; else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/apex-packed.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+fi
 prefix="$work/prefix"
 elsewhere="$work/elsewhere"
 rm -rf "$prefix" "$elsewhere" && mkdir -p "$work/pack" "$elsewhere"
