@@ -26,7 +26,7 @@ case "$strict" in true|false) ;; *) echo "apex-localnet action: strict must be t
 
 if [ -n "${APEX_CLI_PACKAGE:-}" ]; then
   echo "::group::npm install -g $APEX_CLI_PACKAGE"
-  npm install -g --no-audit --no-fund "$APEX_CLI_PACKAGE"
+  npm install -g --prefer-offline --no-audit --no-fund "$APEX_CLI_PACKAGE"
   echo "::endgroup::"
   cli="$(npm prefix -g)/bin/apex-localnet"
 else

@@ -35,5 +35,5 @@ npx -y "$pnpm_spec" exec turbo run build --force --output-logs=errors-only
 "$root/scripts/ci-packed.sh"
 npx -y "$pnpm_spec" exec vitest run \
   apps/localnet/test/whole-loop.test.ts apps/localnet/test/external-miners.test.ts apps/localnet/test/game.test.ts \
-  apps/miner/test/start.test.ts apps/validator/test/fleet.test.ts test/hardening/crash-safety.test.ts
+  apps/miner/test/start.test.ts apps/validator/test/fleet.test.ts
 echo "ci-node$major: ok"

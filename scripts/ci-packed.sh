@@ -20,7 +20,7 @@ echo "ci-packed: node $(node --version), npm $(npm --version), work dir $work"
 node "$root/scripts/pack-clis.mjs" --out "$work/pack"
 node "$root/scripts/sqlite-prebuild.mjs"
 started=$SECONDS
-npm install -g --prefix "$prefix" --no-audit --no-fund --loglevel=error "$work/pack"/apex-*.tgz
+npm install -g --prefix "$prefix" --prefer-offline --no-audit --no-fund --loglevel=error "$work/pack"/apex-*.tgz
 echo "ci-packed: npm install -g of the three tarballs took $((SECONDS - started)) s"
 
 cd "$elsewhere"
@@ -38,6 +38,11 @@ for cli in apex-miner apex-validator apex-localnet; do
   done
 done
 [ ! -e "$prefix/lib/node_modules/apex-miner/node_modules/better-sqlite3" ] || fail "apex-miner installed better-sqlite3"
+# apex-localnet subtensor asks for chopsticks (a spec with a placeholder runtime gets as far as loading it).
+echo '{"genesis":{"raw":{"top":{"0x3a636f6465":"0x0061736d"}}}}' > spec.json
+asked="$("$prefix/bin/apex-localnet" subtensor --spec spec.json 2>&1 || true)"
+case "$asked" in *ChopsticksMissing*"npm install -g @acala-network/chopsticks@"*) ;; *) fail "subtensor without chopsticks said: $asked" ;; esac
+echo "ci-packed: apex-localnet subtensor asks for chopsticks"
 
 started=$SECONDS
 "$prefix/bin/apex-localnet" run --virtual --hours 2 --report r.json --quiet --no-dashboard --chain-port 0

@@ -51,7 +51,17 @@ export async function benchFirstVerdict(cfg: BenchConfig): Promise<BenchReport> 
     const install = (prefix: string) =>
       timed(
         "npm",
-        ["install", "-g", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", tarball],
+        [
+          "install",
+          "-g",
+          "--prefix",
+          prefix,
+          "--prefer-offline",
+          "--no-audit",
+          "--no-fund",
+          "--loglevel=error",
+          tarball,
+        ],
         work,
       );
     install(join(work, "warm-up"));
