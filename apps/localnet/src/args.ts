@@ -33,6 +33,10 @@ export interface RunOptions {
   commitReveal: boolean;
   strategies: string[] | null;
   dataDir: string | null;
+  /** Keep the temp data folder (no --data-dir) after the run and say where it is. */
+  keep: boolean;
+  /** Exit non-zero when the run found anomalies (built-in miners that missed answers). */
+  strict: boolean;
   walletPath: string | null;
   json: boolean;
   quiet: boolean;
@@ -281,6 +285,8 @@ function parseRun(argv: string[]): RunOptions {
     "commit-reveal": { type: "boolean" },
     strategies: { type: "string" },
     "data-dir": { type: "string" },
+    keep: { type: "boolean" },
+    strict: { type: "boolean" },
     "wallet-path": { type: "string" },
     json: { type: "boolean" },
     quiet: { type: "boolean" },
@@ -323,6 +329,8 @@ function parseRun(argv: string[]): RunOptions {
     commitReveal: Boolean(values["commit-reveal"]),
     strategies: values.strategies ? (values.strategies as string).split(",").map((s) => s.trim()) : null,
     dataDir: (values["data-dir"] as string | undefined) ?? null,
+    keep: Boolean(values.keep),
+    strict: Boolean(values.strict),
     walletPath: (values["wallet-path"] as string | undefined) ?? null,
     json: Boolean(values.json),
     quiet: Boolean(values.quiet),

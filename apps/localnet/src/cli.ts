@@ -41,7 +41,10 @@ Runs until Ctrl-C, --rounds N, or (with --virtual) --hours H of subnet time.
   --llm-base-url URL       validators use this OpenAI-compatible endpoint instead of the offline backend
   --llm-model NAME         its model (API key from APEX_LLM_API_KEY)
   --tempo T, --block-time MS, --commit-reveal   chain settings (defaults: tempo 10, 250 ms; virtual: 360, 12000)
-  --data-dir DIR           where the validators' results DBs go (default: a temp folder)
+  --data-dir DIR           where the validators' results DBs go (default: a temp folder, removed at the end)
+  --keep                   keep that temp folder after the run and print where it is
+  --strict                 exit 3 when the run found anomalies (a built-in miner missed answers: timeouts,
+                           HTTP 429/401/413…, transport errors, invalid answers); a warning is printed anyway
   --quiet                  no per-round lines or epoch tables (progress and summary only)`,
   chain: `apex-localnet chain [--port 9955] [--host 127.0.0.1] [--block-time 250] [--tempo 10]
 
@@ -74,6 +77,14 @@ Runs a real subtensor runtime locally from a chain spec you supply (through chop
   wallet: "apex-localnet wallet --help",
   dashboard: "apex-localnet dashboard --help",
 };
+
+/** `run --strict` exits with this when the run found anomalies (distinct from 1, an error, and 2, usage). */
+export const STRICT_ANOMALY_EXIT = 3;
+
+/** A finished run exits 0, or STRICT_ANOMALY_EXIT under --strict when it found anomalies. */
+export function runExitCode(report: { anomalies: readonly unknown[] }, strict: boolean): number {
+  return strict && report.anomalies.length > 0 ? STRICT_ANOMALY_EXIT : 0;
+}
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -118,7 +129,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       });
       if (o.json) io.stdout(`${JSON.stringify(report)}\n`);
       else if (o.report) io.stdout(`report written to ${o.report}\n`);
-      return 0;
+      return runExitCode(report, o.strict);
     }
     case "chain": {
       const { runChainCommand } = await import("./commands.js");

@@ -2,11 +2,10 @@
 import {
   bootstrapSubnet,
   type ChainClient,
-  DEFAULT_SIM_ENDPOINT,
+  connectChain,
   runScenario,
   runSubtensorLocal,
   SimChain,
-  SimChainClient,
   SubtensorClient,
   serveSimChain,
 } from "@apex/chain";
@@ -24,15 +23,6 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-/** A chain by name: "sim" is a served SimChain at the default endpoint, http(s) another served one. */
-export async function connectChain(network: string): Promise<ChainClient> {
-  if (network === "sim") return new SimChainClient(DEFAULT_SIM_ENDPOINT);
-  if (/^https?:\/\//.test(network)) return new SimChainClient(network);
-  const client = new SubtensorClient({ endpoints: network });
-  await client.connect();
-  return client;
-}
-
 export async function runChainCommand(o: ChainOptions, io: CliIo): Promise<number> {
   const sim = new SimChain({ blockTimeMs: o.blockTimeMs, tempo: o.tempo, autoBlocks: true });
   const served = await serveSimChain(sim, { port: o.port, host: o.host });
@@ -46,7 +36,7 @@ export async function runChainCommand(o: ChainOptions, io: CliIo): Promise<numbe
 }
 
 export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promise<number> {
-  const chain = await connectChain(o.network);
+  const chain = await connectChain({ network: o.network });
   try {
     const root = resolveWalletRoot(o.walletPath ?? undefined, io.env);
     const unlock = { env: io.env };
@@ -100,7 +90,7 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
       sim.produceBlocks(n);
     };
   } else {
-    chain = await connectChain(o.network);
+    chain = await connectChain({ network: o.network });
     if (chain instanceof SubtensorClient) {
       const client = chain;
       runtime = client.runtime;

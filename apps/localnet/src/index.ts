@@ -2,6 +2,6 @@
 export * from "./args.js";
 export { main } from "./cli.js";
 export * from "./report.js";
-export { isEpochBlock, type LocalnetHandle, type LocalnetIo, runLocalnet, startLocalnet } from "./run.js";
-export { blocksUntilEpoch, LocalnetState } from "./state.js";
+export { type LocalnetHandle, type LocalnetIo, runLocalnet, startLocalnet } from "./run.js";
+export { LocalnetState } from "./state.js";
 export { DEFAULT_MIX, strategyFor } from "./strategies.js";

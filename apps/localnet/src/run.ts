@@ -1,14 +1,21 @@
 // `apex-localnet run`: a whole subnet on one machine. A SimChain (served to other processes), miners as real
 // HTTP servers on loopback, validators that play the Apex game against them, epochs that pay incentive.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { bootstrapSubnet, RAO_PER_ALPHA, SimChain, serveSimChain } from "@apex/chain";
+import {
+  axonParams,
+  bootstrapSubnet,
+  isEpochBlock,
+  RAO_PER_ALPHA,
+  SimChain,
+  serveSimChain,
+} from "@apex/chain";
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
 import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
-import { type Clock, systemClock, VirtualClock } from "@apex/protocol";
+import type { Clock } from "@apex/protocol";
 import {
   createValidator,
   FAST_PRESET,
@@ -23,14 +30,17 @@ import type { RunOptions } from "./args.js";
 import { devKey, localnetKeys, type NeuronKeys } from "./keys.js";
 import { type Relay, startRelay } from "./proxy.js";
 import {
+  findAnomalies,
   type LocalnetReport,
   type Role,
+  renderAnomalyWarning,
   renderEpochTable,
   renderLineChartSvg,
   renderMarkdown,
   renderProgress,
   renderRoundLine,
 } from "./report.js";
+import { RunContext } from "./run-context.js";
 import { LocalnetState } from "./state.js";
 import { strategyFor, strategyLabel } from "./strategies.js";
 
@@ -45,10 +55,6 @@ export interface LocalnetIo {
 const LOOPBACK_ANNOUNCE = "127.0.0.2";
 const VALIDATOR_STAKE_ALPHA = 100_000n;
 
-export function isEpochBlock(block: number, netuid: number, tempo: number): boolean {
-  return (block + netuid + 1) % (tempo + 1) === tempo;
-}
-
 interface NeuronMeta {
   role: Role;
   strategy: string | null;
@@ -58,7 +64,12 @@ export interface LocalnetHandle {
   chain: SimChain;
   chainUrl: string | null;
   netuid: number;
+  /** The run's one notion of time: every part was built from it. */
+  context: RunContext;
+  /** Same as context.clock. */
   clock: Clock;
+  /** Where the validators' DBs are; removed on close when the run made it (no --data-dir, no --keep). */
+  dataDir: string;
   validators: Validator[];
   stores: SqliteResultsStore[];
   miners: RunningMiner[];
@@ -67,11 +78,58 @@ export interface LocalnetHandle {
   close(): Promise<void>;
 }
 
+/** A data folder the run made itself: removed when the run ends, however it ends, unless --keep. */
+function makeDataDir(opts: RunOptions, io: LocalnetIo): { dir: string; remove: () => void } {
+  if (opts.dataDir) {
+    const dir = resolve(opts.dataDir);
+    mkdirSync(dir, { recursive: true });
+    return { dir, remove: () => undefined };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "apex-localnet-"));
+  if (opts.keep) {
+    io.out(`data dir (kept after the run, --keep): ${dir}`);
+    return { dir, remove: () => undefined };
+  }
+  const remove = () => {
+    process.off("exit", remove);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // A second Ctrl-C exits at once (process.exit): "exit" listeners still run, synchronously.
+  process.on("exit", remove);
+  return { dir, remove };
+}
+
 /** Builds the whole subnet and returns it running (real-time mode) or ready to step (virtual mode). */
 export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<LocalnetHandle> {
-  const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "apex-localnet-"));
-  mkdirSync(dataDir, { recursive: true });
-  const clock: Clock = opts.virtual ? new VirtualClock(Date.UTC(2026, 0, 1)) : systemClock;
+  const data = makeDataDir(opts, io);
+  const closers: Array<() => Promise<void> | void> = [data.remove];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        io.err(`localnet: while closing: ${(err as Error).message}`);
+      }
+    }
+  };
+  try {
+    return await buildLocalnet(opts, io, data.dir, closers, closeAll);
+  } catch (err) {
+    // Whatever was started before the failure is stopped, and the temp folder removed.
+    await closeAll();
+    throw err;
+  }
+}
+
+async function buildLocalnet(
+  opts: RunOptions,
+  io: LocalnetIo,
+  dataDir: string,
+  closers: Array<() => Promise<void> | void>,
+  closeAll: () => Promise<void>,
+): Promise<LocalnetHandle> {
+  const context = new RunContext(opts.virtual);
+  const { clock } = context;
   const chain = new SimChain({
     clock,
     blockTimeMs: opts.blockTimeMs,
@@ -79,7 +137,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     commitReveal: opts.commitReveal,
     startCallDelay: 0,
   });
-  const closers: Array<() => Promise<void> | void> = [];
+  closers.push(() => chain.close());
   const meta = new Map<string, NeuronMeta>();
 
   const keys = await localnetKeys(opts.validators, opts.miners);
@@ -120,7 +178,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     weightsRateLimit: opts.virtual ? 100 : 0,
     advanceBlocks: (n) => {
       chain.produceBlocks(n);
-      if (clock instanceof VirtualClock) clock.advance(n * opts.blockTimeMs);
+      context.advance(n * opts.blockTimeMs);
     },
   });
   meta.set(keys.owner.hotkey.address, { role: "owner", strategy: null });
@@ -171,8 +229,9 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       chain,
       hotkey: m.hotkey,
       coldkeyAddress: m.coldkey.address,
-      // Miners are real HTTP servers: request freshness and strategy budgets run on the wall clock.
-      clock: systemClock,
+      // Inside the subnet: freshness, replay cache, rate limiter and strategy budgets on the subnet's clock
+      // (the validators stamp requests to it from the same clock).
+      clock,
       externalIp: LOOPBACK_ANNOUNCE,
     });
     miners.push(running);
@@ -182,6 +241,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
   // Outside miners: someone else's process at a URL; we register a hotkey for it and serve its axon.
   for (const [i, ext] of opts.externalMiners.entries()) {
     const { hotkey } = outside[i]!;
+    context.addOutsideMiner(hotkey.address);
     const url = new URL(ext.url);
     const relay = await announceFor(url.hostname, Number(url.port));
     if (relay.relay) closers.push(() => relay.relay!.close());
@@ -194,6 +254,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
   const children: ChildProcess[] = [];
   for (const [i, cmd] of opts.minerCmds.entries()) {
     const { hotkey } = cmdKeys[i]!;
+    context.addOutsideMiner(hotkey.address);
     const port = await freePort();
     const child = spawn(cmd, {
       shell: true,
@@ -245,7 +306,8 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       backend,
       search: new OfflineWebSearch({ seed: opts.seed + i }),
       clock,
-      stampClock: systemClock,
+      // Our miners check stamps against the subnet's clock, outside miners against their wall clock.
+      stampClock: (minerHotkey) => context.stampClockFor(minerHotkey),
       rng: seededRng(opts.seed * 1000 + i),
     });
     validators.push(validator);
@@ -268,22 +330,15 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     chain,
     chainUrl,
     netuid,
+    context,
     clock,
+    dataDir,
     validators,
     stores,
     miners,
     state,
     dashboardUrl,
-    close: async () => {
-      for (const c of closers.reverse()) {
-        try {
-          await c();
-        } catch (err) {
-          io.err(`localnet: while closing: ${(err as Error).message}`);
-        }
-      }
-      await chain.close();
-    },
+    close: closeAll,
   };
 }
 
@@ -311,19 +366,6 @@ function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index
     miner_scorer: { interval: Math.max(5, 2 * epochSeconds), retry_backoff: 1 },
     miner_sampler: { candidate_ttl: epochSeconds, metagraph_ttl: epochSeconds },
   });
-}
-
-function axonParams(netuid: number, ip: string, port: number) {
-  return {
-    netuid,
-    version: 3_000_006,
-    ip,
-    port,
-    ipType: 4 as const,
-    protocol: 4,
-    placeholder1: 0,
-    placeholder2: 0,
-  };
 }
 
 /** Where to announce a miner listening at host:port, relaying from 127.0.0.2 when it is on 127.0.0.1 only. */
@@ -355,6 +397,7 @@ async function freePort(): Promise<number> {
 
 async function waitForPort(host: string, port: number, timeoutMs: number): Promise<void> {
   const net = await import("node:net");
+  // Wall time on purpose: waiting for someone else's process to start listening, outside the subnet's time.
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((done) => {
@@ -375,6 +418,7 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
 
 /** Plays the run to its end (rounds, hours, or Ctrl-C) and returns the report. */
 export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<LocalnetReport> {
+  // Wall time on purpose: the report's wallSeconds (the one field a same-seed rerun may change).
   const wallStart = performance.now();
   const net = await startLocalnet(opts, io);
   const { chain, netuid, state } = net;
@@ -442,6 +486,8 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
     if (opts.report) writeReport(opts.report, report);
     if (opts.plot) writePlots(opts.plot, report);
     if (!opts.quiet) io.out(`final ${renderEpochTable(await chain.currentBlock(), report.neurons)}`);
+    // The run checks itself: a built-in miner that missed answers means the run did not measure the game.
+    if (report.anomalies.length > 0) io.err(renderAnomalyWarning(report.anomalies));
     await net.close();
   }
   return report;
@@ -450,14 +496,10 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
 async function playRealTime(net: LocalnetHandle, opts: RunOptions, io: LocalnetIo, rounds: () => number) {
   net.chain.start();
   for (const v of net.validators) v.start();
-  await new Promise<void>((resolveDone) => {
-    const timer = setInterval(() => {
-      if ((opts.rounds !== null && rounds() >= opts.rounds) || io.signal?.aborted) {
-        clearInterval(timer);
-        resolveDone();
-      }
-    }, 50);
-  });
+  // Real time: the subnet's clock is the system clock, so this polls on it.
+  while (!(opts.rounds !== null && rounds() >= opts.rounds) && !io.signal?.aborted) {
+    await net.clock.sleep(50, io.signal).catch(() => undefined);
+  }
   for (const v of net.validators) await v.stop();
 }
 
@@ -472,7 +514,7 @@ async function playVirtual(
   rounds: () => number,
   progress: () => void,
 ) {
-  const clock = net.clock as VirtualClock;
+  const clock = net.context.virtualClock;
   const start = clock.now();
   const end = opts.hours !== null ? start + opts.hours * 3_600_000 : Number.POSITIVE_INFINITY;
   const roundEvery = net.validators.map((v) => v.config.pipeline.timeout_producer * 1000);
@@ -507,8 +549,12 @@ async function playVirtual(
     if (t > end || !action) break;
     clock.advanceTo(t);
     net.chain.syncToClock();
+    // Epochs the new blocks ran are recorded before the next action stores anything: the report must not
+    // depend on which of the two the event loop happened to finish first.
+    await net.state.flushEpochs();
     await net.validators[0]?.revealIfDue();
     await action();
+    // Wall time on purpose: the progress bar is redrawn at most five times a second of real time.
     if (performance.now() - lastProgress > 200) {
       progress();
       lastProgress = performance.now();
@@ -532,8 +578,8 @@ async function settle(net: LocalnetHandle, opts: RunOptions) {
     let block = await chain.currentBlock();
     do {
       block = chain.produceBlocks(1);
-      if (net.clock instanceof VirtualClock) net.clock.advance(opts.blockTimeMs);
-    } while (!isEpochBlock(block, netuid, opts.tempo));
+      net.context.advance(opts.blockTimeMs);
+    } while (!isEpochBlock(netuid, opts.tempo, block));
     for (const v of net.validators) await v.revealIfDue().catch(() => null);
   }
   await net.state.flushEpochs();
@@ -549,7 +595,7 @@ async function buildReport(
   const neurons = await net.state.neuronReports();
   const summary = net.stores[0]?.windowSummary(0);
   return {
-    version: 1,
+    version: 2,
     seed: opts.seed,
     clock: opts.virtual ? "virtual" : "real",
     simulatedHours: (net.clock.now() - simStart) / 3_600_000,
@@ -560,6 +606,7 @@ async function buildReport(
     referenceFailures: summary?.referenceFailures ?? 0,
     epochs: net.state.epochs,
     neurons,
+    anomalies: findAnomalies(neurons),
   };
 }
 

@@ -1,6 +1,6 @@
 // What the localnet knows about its subnet at any moment: the chain's metagraph joined with the first validator's
 // results DB. Feeds the epoch tables, the report and the dashboard (it is the dashboard's DashboardSource).
-import type { Metagraph, NeuronInfo, SimChain } from "@apex/chain";
+import { blocksUntilNextEpoch, type Metagraph, type NeuronInfo, type SimChain } from "@apex/chain";
 import type { RoundRecord, SqliteResultsStore } from "@apex/db";
 import type { Clock } from "@apex/protocol";
 import type { Validator } from "@apex/validator";
@@ -23,12 +23,6 @@ export interface LocalnetStateOptions {
   clock: Clock;
 }
 
-export function blocksUntilEpoch(block: number, netuid: number, tempo: number): number {
-  // The epoch runs at block b when (b + netuid + 1) % (tempo + 1) == tempo.
-  const phase = (block + netuid + 1) % (tempo + 1);
-  return (tempo - phase + (tempo + 1)) % (tempo + 1);
-}
-
 export function toDashboardRound(r: RoundRecord): DashboardRound {
   return {
     id: r.id,
@@ -49,6 +43,8 @@ export class LocalnetState implements DashboardSource {
   private readonly epochListeners = new Set<(block: number) => Promise<void> | void>();
   private readonly unsubscribers: Array<() => void> = [];
   private pending: Promise<void> = Promise.resolve();
+  /** Answers that did not arrive this run, by hotkey and reason, from every validator. */
+  private readonly missing = new Map<string, Record<string, number>>();
 
   constructor(private readonly o: LocalnetStateOptions) {}
 
@@ -56,7 +52,7 @@ export class LocalnetState implements DashboardSource {
     const { chain, netuid, tempo } = this.o;
     this.unsubscribers.push(
       chain.onBlock((block) => {
-        const until = blocksUntilEpoch(block, netuid, tempo);
+        const until = blocksUntilNextEpoch(netuid, tempo, block);
         this.emit({ type: "block", block, blocksUntilEpoch: until });
         if (until === 0) {
           // The epoch ran inside this block: record it after the block's listeners are done.
@@ -66,7 +62,14 @@ export class LocalnetState implements DashboardSource {
     );
     for (const v of this.o.validators) {
       this.unsubscribers.push(
-        v.onRound((e) => this.emit({ type: "round", round: toDashboardRound(e.round) })),
+        v.onRound((e) => {
+          for (const m of e.missing) {
+            const byReason = this.missing.get(m.hotkey) ?? {};
+            byReason[m.reason] = (byReason[m.reason] ?? 0) + 1;
+            this.missing.set(m.hotkey, byReason);
+          }
+          this.emit({ type: "round", round: toDashboardRound(e.round) });
+        }),
       );
     }
   }
@@ -167,6 +170,7 @@ export class LocalnetState implements DashboardSource {
         dividends: x.dividends,
         emission: x.emission,
         stake: x.stake,
+        missing: { ...this.missing.get(x.hotkey) },
       };
     });
   }
@@ -188,7 +192,7 @@ export class LocalnetState implements DashboardSource {
       netuid: this.o.netuid,
       block,
       tempo: this.o.tempo,
-      blocksUntilEpoch: blocksUntilEpoch(block, this.o.netuid, this.o.tempo),
+      blocksUntilEpoch: blocksUntilNextEpoch(this.o.netuid, this.o.tempo, block),
       neurons: neurons.map((n) => {
         const axon = axons.get(n.uid);
         return {
@@ -202,6 +206,7 @@ export class LocalnetState implements DashboardSource {
           emission: n.emission,
           weight: n.weight,
           windowReward: n.windowReward,
+          missing: n.missing,
           ...(axon && axon.port !== 0 ? { axon: `${axon.ip}:${axon.port}` } : {}),
         };
       }),

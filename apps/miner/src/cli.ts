@@ -39,14 +39,8 @@ const defaultIo = (): CliIo => ({
 /** Connects to the configured chain through ChainClient only. */
 export async function connectChain(config: MinerConfig): Promise<ChainClient> {
   // Loaded on demand: @polkadot/api takes most of a second to import, and only the run command needs it.
-  const { DEFAULT_SIM_ENDPOINT, SimChainClient, SubtensorClient } = await import("@apex/chain");
-  const endpoint = config.chainEndpoint;
-  if (config.network === "sim") return new SimChainClient(endpoint ?? DEFAULT_SIM_ENDPOINT);
-  if (/^https?:\/\//.test(config.network)) return new SimChainClient(endpoint ?? config.network);
-  if (endpoint && /^https?:\/\//.test(endpoint)) return new SimChainClient(endpoint);
-  const client = new SubtensorClient({ endpoints: endpoint ?? config.network });
-  await client.connect();
-  return client;
+  const { connectChain: connect } = await import("@apex/chain");
+  return connect({ network: config.network, endpoint: config.chainEndpoint });
 }
 
 /** A pino logger as fastify builds it (fastify ships pino; this avoids a second copy). */

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import type { ChainClient, Metagraph, ServeAxonParams } from "@apex/chain";
-import { axonVersion, type Clock, epistulaReady, type Signer, systemClock } from "@apex/protocol";
+import { axonParams, sameAxon } from "@apex/chain/rules";
+import { type Clock, epistulaReady, fnv1a32, type Signer, systemClock } from "@apex/protocol";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { buildMinerApp } from "./app.js";
 import type { MinerConfig } from "./config.js";
@@ -10,7 +11,7 @@ import { announceIpProblem, discoverExternalIp, type FetchLike } from "./externa
 import { llmStrategyDeps, openAIBackend } from "./llm-bridge.js";
 import { MetagraphPolicy, trustedSetPolicy, type VerifyPolicy } from "./policy.js";
 import { resolveDiscriminator, resolveGenerator, type StrategyDeps } from "./strategies/index.js";
-import { type Discriminator, type Generator, hashString } from "./strategies/types.js";
+import type { Discriminator, Generator } from "./strategies/types.js";
 
 export interface StartMinerDeps {
   /** Required unless config.noChain. */
@@ -35,6 +36,8 @@ export interface RunningMiner {
   app: FastifyInstance;
   netuid?: number;
   uid?: number;
+  /** The clock of its Epistula freshness window, replay cache, rate limiter, strategy budgets and refreshes. */
+  clock: Clock;
   /** What happened to the axon: served now, already up to date, or not applicable (--no-chain). */
   axon: "served" | "unchanged" | "none";
   close(): Promise<void>;
@@ -78,20 +81,11 @@ export function axonUnchanged(
 ): boolean {
   const n = mg.neurons.find((x) => x.hotkey === hotkey);
   if (!n) return false;
-  const a = n.axon;
-  return (
-    n.coldkey === coldkey &&
-    a.ip === params.ip &&
-    a.port === params.port &&
-    a.ipType === params.ipType &&
-    a.protocol === params.protocol &&
-    a.version === params.version &&
-    a.placeholder1 === params.placeholder1 &&
-    a.placeholder2 === params.placeholder2
-  );
+  return n.coldkey === coldkey && sameAxon(n.axon, params);
 }
 
 export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Promise<RunningMiner> {
+  // A miner process on its own runs on the system clock; a localnet injects its run clock.
   const clock = deps.clock ?? systemClock;
   const log = deps.logger;
   await epistulaReady();
@@ -111,7 +105,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     ...deps.strategyDeps,
   };
   // Random strategies are seeded from --seed, else from our hotkey: reproducible runs, different per miner.
-  const strategyConfig = { ...config, seed: config.seed ?? hashString(deps.hotkey.address) };
+  const strategyConfig = { ...config, seed: config.seed ?? fnv1a32(deps.hotkey.address) };
   const generator = deps.generator ?? (await resolveGenerator(strategyConfig, strategyDeps));
   // The offline generator's WordNet glossary (~28 MB) loads on its first request, not here: a miner that only
   // discriminates never pays for it, and the first generator request (15 s budget) absorbs the ~0.3 s load.
@@ -210,16 +204,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
 
   let axon: RunningMiner["axon"] = "none";
   if (chain && netuid !== undefined && announceIp && config.serveAxon) {
-    const params: ServeAxonParams = {
-      netuid,
-      version: axonVersion(),
-      ip: announceIp,
-      port: config.axonPort ?? port,
-      ipType: isIP(announceIp) === 6 ? 6 : 4,
-      protocol: 4,
-      placeholder1: 0,
-      placeholder2: 0,
-    };
+    const params = axonParams(netuid, announceIp, config.axonPort ?? port);
     try {
       const mg = await chain.metagraph(netuid);
       // With a dev key (no wallet) the coldkey is not known here; the chain's record is the reference then.
@@ -252,5 +237,5 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     { url, generator: generator.name, discriminator: discriminator.name, netuid, uid },
     "miner listening",
   );
-  return { url, port, app, netuid, uid, axon, close: closeAll };
+  return { url, port, app, clock, netuid, uid, axon, close: closeAll };
 }

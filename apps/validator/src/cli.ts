@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // apex-validator: run the validator, or read its results DB (scores, export).
 import { readFileSync } from "node:fs";
-import { type ChainClient, DEFAULT_SIM_ENDPOINT, SimChainClient } from "@apex/chain";
+import { connectChain } from "@apex/chain";
 import { openResultsStore } from "@apex/db";
 import {
   OfflineBackend,
@@ -122,25 +122,6 @@ async function loadSigner(config: ValidatorConfig, env: CliIo["env"], logger: Lo
   }
 }
 
-async function openChain(config: ValidatorConfig): Promise<ChainClient> {
-  const network = config.chain.network;
-  const first = Array.isArray(network) ? network[0]! : network;
-  if (first === "sim") return new SimChainClient(config.chain.endpoint ?? DEFAULT_SIM_ENDPOINT);
-  // SubtensorClient (real chains); loaded lazily so the sim path never pays for @polkadot/api.
-  const mod = (await import("@apex/chain")) as Record<string, unknown>;
-  const Ctor = mod.SubtensorClient as
-    | (new (o: {
-        endpoints: string | readonly string[];
-      }) => ChainClient & { connect(): Promise<void> })
-    | undefined;
-  if (!Ctor)
-    throw new Error("this build of @apex/chain has no SubtensorClient; use --network sim or --no-chain");
-  const endpoints = config.chain.endpoint ?? network;
-  const client = new Ctor({ endpoints });
-  await client.connect();
-  return client;
-}
-
 function backends(config: ValidatorConfig, seed: number | undefined) {
   const offline = new OfflineBackend(seed !== undefined ? { seed } : {});
   const backend: TextBackend =
@@ -176,7 +157,9 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const logger = createLogger(config.logging.level, io.stderr);
   await epistulaReady();
   const hotkey = await loadSigner(config, io.env, logger);
-  const chain = config.chain.no_chain ? null : await openChain(config);
+  const chain = config.chain.no_chain
+    ? null
+    : await connectChain({ network: config.chain.network, endpoint: config.chain.endpoint });
   const store = openResultsStore(config.logger_db.db_path);
   const { backend, finalBackend, search } = backends(config, config.pipeline.seed);
   const validator = createValidator(config, {
@@ -186,6 +169,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     backend,
     finalBackend,
     search,
+    // A validator process on its own runs in real time: the system clock is its one clock.
     clock: systemClock,
     logger,
   });
@@ -218,6 +202,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `${JSON.stringify({
           hotkey: s.hotkey,
           rounds: s.roundsThisRun,
+          missing: s.missing,
           windowTotals: s.windowTotals,
           lastWeightSubmission: s.lastWeightSubmission,
         })}\n`,

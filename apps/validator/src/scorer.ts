@@ -1,6 +1,6 @@
 // MinerScorer (apex-v3-reference §3.3, §3.5): window totals → per-uid vector → u16 weights; opt-in policies.
 // Everything here is pure; the chain side lives in weight-setter.ts.
-import type { Metagraph } from "@apex/chain";
+import type { NeuronInfo } from "@apex/chain";
 import type { RoundRecord } from "@apex/db";
 import { accumulateRow, toU16Weights, type U16Weights } from "@apex/protocol";
 
@@ -20,7 +20,8 @@ export interface WeightVector {
  */
 export function rewardsToVector(
   totals: ReadonlyMap<string, number>,
-  metagraph: Metagraph,
+  /** Only who holds which uid matters here (a metagraph, or the fixed uids of no-chain mode). */
+  metagraph: { readonly neurons: ReadonlyArray<Pick<NeuronInfo, "uid" | "hotkey">> },
   opts: { burnShare?: number; ownerHotkey?: string | null } = {},
 ): WeightVector {
   const neurons = [...metagraph.neurons].sort((a, b) => a.uid - b.uid);

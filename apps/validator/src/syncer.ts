@@ -1,9 +1,16 @@
 // Weight syncer (apex-v3-reference §3.4): validators share their raw window totals over an Epistula-signed
 // POST /v1/get_rewards, and each merges what it got, weighted by stake.
 import { isIP } from "node:net";
-import type { ChainClient, Metagraph, NeuronInfo, ServeAxonParams } from "@apex/chain";
+import {
+  axonParams,
+  type ChainClient,
+  type Metagraph,
+  type NeuronInfo,
+  type ServeAxonParams,
+  sameAxon,
+} from "@apex/chain";
 import type { Clock, Signer } from "@apex/protocol";
-import { axonVersion, fastSigner, signEpistula } from "@apex/protocol";
+import { fastSigner, signEpistula } from "@apex/protocol";
 import type { Logger } from "./logger.js";
 import { deadlineSignal, Semaphore } from "./miner-client.js";
 import { isPublicAddress } from "./sampler.js";
@@ -253,16 +260,7 @@ export function syncerAxonParams(netuid: number, ip: string, port: number): Serv
     throw new Error(`syncer axon: "${ip}" is not an IP address; give the validator's external IP`);
   if (!Number.isInteger(port) || port <= 0 || port > 65535)
     throw new Error(`syncer axon: port ${port} must be 1..65535 (the status server's port)`);
-  return {
-    netuid,
-    version: axonVersion(),
-    ip,
-    port,
-    ipType: kind === 6 ? 6 : 4,
-    protocol: 4,
-    placeholder1: 0,
-    placeholder2: 0,
-  };
+  return axonParams(netuid, ip, port);
 }
 
 /**
@@ -281,16 +279,7 @@ export async function announceSyncerAxon(
       `syncer axon: hotkey ${hotkey.address} is not registered on subnet ${params.netuid}; register it first`,
     );
   }
-  const a = me.axon;
-  if (
-    a.ip === params.ip &&
-    a.port === params.port &&
-    a.ipType === params.ipType &&
-    a.protocol === params.protocol &&
-    a.version === params.version
-  ) {
-    return "unchanged";
-  }
+  if (sameAxon(me.axon, params)) return "unchanged";
   await chain.serveAxon(hotkey, params);
   return "served";
 }

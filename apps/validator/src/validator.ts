@@ -1,6 +1,6 @@
 // createValidator: wires sampler, miner client, rounds, scorer and weight setter on injected dependencies, and
 // runs upstream's producer/consumer pipeline and scorer loop on the injected clock.
-import type { ChainClient, Metagraph } from "@apex/chain";
+import type { ChainClient } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
 import { type Clock, mulberry32, type Signer } from "@apex/protocol";
@@ -31,8 +31,11 @@ export interface ValidatorDeps {
   /** Overrides for the query and reference makers (default: built from backend + search). */
   makeQuery?: QueryMaker;
   research?: Researcher;
-  /** Clock for Epistula timestamps (default: `clock`); the localnet's virtual mode stamps with real time. */
-  stampClock?: Clock;
+  /**
+   * Clock for Epistula timestamps (default: `clock`), or one per miner hotkey: a localnet on a virtual clock
+   * stamps its own miners with virtual time and outside miners with wall time.
+   */
+  stampClock?: Clock | ((minerHotkey: string) => Clock);
   /** Real-time source for latencies (default performance.now). */
   monotonic?: () => number;
 }
@@ -56,6 +59,8 @@ export interface ValidatorStatus {
   windowTotals: Record<string, number>;
   lastWeightSubmission: ReturnType<ResultsStore["lastWeightSubmission"]>;
   lastWeightOutcome: WeightOutcome | null;
+  /** Answers that did not arrive this run, by miner hotkey and reason (see MissReason). */
+  missing: Record<string, Record<string, number>>;
   recentRounds: RoundRecord[];
   tempo: number | null;
   /** The metagraph as last read (null without a chain). */
@@ -77,6 +82,10 @@ export interface Validator {
   readonly sampler: MinerSampler;
   readonly store: ResultsStore;
   readonly hotkey: string;
+  /** The clock of its cadences, deadlines and stored times. */
+  readonly clock: Clock;
+  /** The clock whose time stamps a request to this miner (Epistula freshness is checked against it). */
+  stampClockFor(minerHotkey: string): Clock;
   /** One whole round: query, reference or generator, discriminators, scores, stored. */
   runRound(opts?: { query?: string; signal?: AbortSignal }): Promise<RoundRecord>;
   /** Window totals → weights → chain (or a log line in --no-chain mode). */
@@ -152,11 +161,11 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   const network = Array.isArray(config.chain.network) ? config.chain.network.join(",") : config.chain.network;
   let chainHead: number | null = null;
 
+  const dbSizeBytes = store.dbSizeBytes?.bind(store);
   const metrics = createMetrics(
     () => {
-      const s = store as ResultsStore & { dbSizeBytes?: () => number };
       try {
-        return s.dbSizeBytes ? s.dbSizeBytes() : 0;
+        return dbSizeBytes ? dbSizeBytes() : 0;
       } catch {
         return 0;
       }
@@ -287,6 +296,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   const roundListeners = new Set<(e: RoundEvent) => void>();
   const weightListeners = new Set<(e: WeightEvent) => void>();
   const counts = { reference: 0, generator: 0, referenceFailed: 0, errors: 0 };
+  const missing = new Map<string, Record<string, number>>();
   let lastOutcome: WeightOutcome | null = null;
   let latest: { at: number; rewards: Record<string, number> } | null = null;
 
@@ -295,10 +305,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   function windowTotals(): Map<string, number> {
     const since = clock.now() - windowMs();
     if (config.miner_scorer.policy === "apex") return store.windowTotals(since);
-    const s = store as ResultsStore & { exportRounds?: (since: number) => Iterable<RoundRecord> };
-    const rounds = s.exportRounds
-      ? [...s.exportRounds(since)]
-      : store.recentRounds(1_000_000).filter((r) => r.createdAt >= since);
+    const rounds = [...store.exportRounds(since)];
     return config.miner_scorer.policy === "gold-standard" ? goldStandardTotals(rounds) : apexTotals(rounds);
   }
 
@@ -306,6 +313,12 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     const event = await playRound(ctx, { ...opts, monotonic: deps.monotonic });
     counts[event.round.kind]++;
     if (event.round.referenceFailed) counts.referenceFailed++;
+    for (const m of event.missing) {
+      const byReason = missing.get(m.hotkey) ?? {};
+      byReason[m.reason] = (byReason[m.reason] ?? 0) + 1;
+      missing.set(m.hotkey, byReason);
+      metrics.missingAnswers.inc({ role: m.role, reason: m.reason });
+    }
     logger.info(
       {
         round: event.round.id,
@@ -314,6 +327,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
         g: event.round.generatorScore,
         answered: event.round.discriminators.filter((d) => d.answer !== null).length,
         sampled: event.round.discriminators.length,
+        missing: event.missing.length,
         ms: Math.round(event.durationMs),
       },
       "round stored",
@@ -346,12 +360,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     }
     let outcome: WeightOutcome;
     if (!chain || !setter) {
-      const mg: Metagraph = {
-        netuid,
-        block: 0,
-        neurons: fixed.map((m) => ({ uid: m.uid, hotkey: m.hotkey }) as Metagraph["neurons"][number]),
-      };
-      const w = vectorToU16(rewardsToVector(totals, mg));
+      const w = vectorToU16(rewardsToVector(totals, { neurons: fixed }));
       logger.info({ uids: w.uids, weights: w.weights }, "no-chain mode: the weights I would set");
       store.recordWeightSubmission({
         createdAt: now,
@@ -545,6 +554,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       windowTotals: Object.fromEntries(windowTotals()),
       lastWeightSubmission: store.lastWeightSubmission(),
       lastWeightOutcome: lastOutcome,
+      missing: Object.fromEntries([...missing].map(([h, r]) => [h, { ...r }])),
       recentRounds: store.recentRounds(recent),
       tempo,
       neurons,
@@ -557,6 +567,8 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     sampler,
     store,
     hotkey: hotkey.address,
+    clock,
+    stampClockFor: (minerHotkey) => client.stampClockFor(minerHotkey),
     runRound,
     scoreAndSetWeights,
     revealIfDue: () => (setter ? setter.revealIfDue() : Promise.resolve(null)),

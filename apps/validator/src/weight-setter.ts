@@ -4,9 +4,9 @@ import {
   type ChainClient,
   ChainError,
   commitHash,
+  epochIndex,
+  firstBlockOfEpoch,
   type Hyperparameters,
-  type SetWeightsParams,
-  type TxResult,
 } from "@apex/chain";
 import type { ResultsStore, WeightMode, WeightSubmissionRecord } from "@apex/db";
 import type { Clock, Signer, U16Weights } from "@apex/protocol";
@@ -35,16 +35,6 @@ interface PendingReveal {
   revealEpoch: number;
 }
 
-/** The subtensor epoch index a block falls in (specs ~293–300: epochs run at (block + netuid + 1) % (tempo + 1) == tempo). */
-export function epochOf(block: number, netuid: number, tempo: number): number {
-  return Math.floor((block + netuid + 1) / (tempo + 1));
-}
-
-/** First block of an epoch index. */
-export function firstBlockOfEpoch(epoch: number, netuid: number, tempo: number): number {
-  return Math.max(0, epoch * (tempo + 1) - netuid - 1);
-}
-
 const FATAL = new Set([
   "IncorrectWeightVersionKey",
   "HotKeyNotRegisteredInNetwork",
@@ -58,11 +48,6 @@ const FATAL = new Set([
   "MaxWeightExceeded",
   "SubNetworkDoesNotExist",
 ]);
-
-/** SubtensorClient's timelocked commit (CRv3/v4); optional on ChainClient. */
-interface TimelockCapable {
-  commitTimelockedWeights(hotkey: Signer, p: SetWeightsParams): Promise<{ revealRound: number } & TxResult>;
-}
 
 export interface WeightSetterOptions {
   /** auto: timelocked when the chain client supports it, else hash-based; hash: always hash-based. */
@@ -252,10 +237,9 @@ export class WeightSetter {
       }
     }
     // Timelocked (drand) commit when the chain client offers it: the chain reveals by itself, as the SDK does.
-    const timelock = (this.chain as ChainClient & Partial<TimelockCapable>).commitTimelockedWeights;
-    if (typeof timelock === "function" && this.opts.commitMode !== "hash") {
+    if (this.chain.commitTimelockedWeights && this.opts.commitMode !== "hash") {
       try {
-        const tx = await timelock.call(this.chain, this.hotkey, {
+        const tx = await this.chain.commitTimelockedWeights(this.hotkey, {
           netuid,
           uids: w.uids,
           weights: w.weights,
@@ -277,7 +261,7 @@ export class WeightSetter {
         salt,
         versionKey,
         commitBlock: tx.block,
-        revealEpoch: epochOf(tx.block, netuid, hp.tempo) + Math.max(1, hp.commitRevealPeriod),
+        revealEpoch: epochIndex(netuid, hp.tempo, tx.block) + Math.max(1, hp.commitRevealPeriod),
       };
       this.record("commit", "ok", tx.block, w, null);
       return { ...base, ok: true, mode: "commit", outcome: "ok", block: tx.block, error: null };
@@ -311,7 +295,7 @@ export class WeightSetter {
     if (!this.pending) return null;
     const hp = await this.chain.hyperparameters(this.opts.netuid);
     const block = await this.chain.currentBlock();
-    return Math.max(0, firstBlockOfEpoch(this.pending.revealEpoch, this.opts.netuid, hp.tempo) - block);
+    return Math.max(0, firstBlockOfEpoch(this.opts.netuid, hp.tempo, this.pending.revealEpoch) - block);
   }
 
   /** Reveals the pending commit when its epoch has come; null when there was nothing to do yet. */
@@ -323,7 +307,7 @@ export class WeightSetter {
       const { netuid } = this.opts;
       const hp = await this.chain.hyperparameters(netuid);
       const block = await this.chain.currentBlock();
-      const epoch = epochOf(block, netuid, hp.tempo);
+      const epoch = epochIndex(netuid, hp.tempo, block);
       const w = { uids: p.uids, weights: p.values };
       const base = { uids: p.uids, weights: p.values, attempts: 1 };
       if (epoch < p.revealEpoch) return null;

@@ -1,8 +1,8 @@
 // Test fixtures: real HTTP miners with known behaviour on loopback, and a SimChain subnet with them registered.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { bootstrapSubnet, SimChain } from "@apex/chain";
-import { axonVersion, type Signer, verifyEpistula } from "@apex/protocol";
+import { axonParams, bootstrapSubnet, SimChain } from "@apex/chain";
+import { mulberry32, type Signer, verifyEpistula } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
 
 export type Behaviour =
@@ -37,15 +37,6 @@ export interface FleetMiner {
   seen: SeenRequest[];
 }
 
-/** A tiny deterministic PRNG per miner (so "random" is reproducible from its seed). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
 export interface Fleet {
   miners: FleetMiner[];
   close(): Promise<void>;
@@ -62,7 +53,8 @@ export async function startFleet(
   for (const [i, behaviour] of behaviours.entries()) {
     const hotkey = await devKeypair(`//FleetMiner${i}`);
     const coldkey = await devKeypair(`//FleetCold${i}`);
-    const rand = lcg((opts.seed ?? 7) + i);
+    // One seeded PRNG per miner, so "random" behaviour replays from its seed.
+    const rand = mulberry32((opts.seed ?? 7) + i);
     const seen: SeenRequest[] = [];
     const server = http.createServer((req, res) => {
       if (behaviour === "reset") {
@@ -172,16 +164,7 @@ export async function simSubnet(
     },
   });
   for (const m of fleet) {
-    await chain.serveAxon(m.hotkey, {
-      netuid: res.netuid,
-      version: axonVersion(),
-      ip: m.host,
-      port: m.port,
-      ipType: 4,
-      protocol: 4,
-      placeholder1: 0,
-      placeholder2: 0,
-    });
+    await chain.serveAxon(m.hotkey, axonParams(res.netuid, m.host, m.port));
   }
   return { chain, netuid: res.netuid, validator, owner, sudo, uidOf: res.uids.byHotkey };
 }

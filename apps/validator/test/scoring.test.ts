@@ -1,4 +1,3 @@
-import type { Metagraph } from "@apex/chain";
 import type { RoundRecord } from "@apex/db";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,11 +11,7 @@ import {
   vectorToU16,
 } from "../src/index.js";
 
-const mg = (hotkeys: string[]): Metagraph => ({
-  netuid: 1,
-  block: 1,
-  neurons: hotkeys.map((hotkey, uid) => ({ uid, hotkey }) as Metagraph["neurons"][number]),
-});
+const mg = (hotkeys: string[]) => ({ neurons: hotkeys.map((hotkey, uid) => ({ uid, hotkey })) });
 
 function round(
   kind: "reference" | "generator",

@@ -2,11 +2,12 @@
 // 200 replies count; slow, huge, non-JSON, redirecting, failing and empty peers are ignored within the deadline.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChainClient, Metagraph, NeuronInfo } from "@apex/chain";
+import type { ChainClient, Metagraph } from "@apex/chain";
 import { epistulaReady, type Signer, VirtualClock, verifyEpistula } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET_REWARDS_ROUTE, silentLogger, WeightSyncer } from "../src/index.js";
+import { neuronInfo } from "./neuron.js";
 
 type Behaviour =
   | "ok"
@@ -112,13 +113,7 @@ describe("weight syncer client against misbehaving peers", () => {
 
   function metagraph(): Metagraph {
     const neuron = (uid: number, hotkey: string, stake: number, port: number) =>
-      ({
-        uid,
-        hotkey,
-        stake,
-        validatorPermit: true,
-        axon: { ip: host, port, ipType: 4 },
-      }) as unknown as NeuronInfo;
+      neuronInfo({ uid, hotkey, stake, validatorPermit: true, axon: { ip: host, port } });
     return {
       netuid: 1,
       block: 100,

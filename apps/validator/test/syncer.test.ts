@@ -3,7 +3,7 @@
 // every kind of bad request with upstream's status; expiry on a virtual clock; the send and receive switches.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { bootstrapSubnet, type Metagraph, type NeuronInfo, SimChain } from "@apex/chain";
+import { bootstrapSubnet, type Metagraph, SimChain } from "@apex/chain";
 import { openResultsStore, type ResultsStore, type RoundRecord } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch } from "@apex/llm";
 import { epistulaReady, type Signer, signEpistula, VirtualClock } from "@apex/protocol";
@@ -24,6 +24,7 @@ import {
   type Validator,
   type WeightEvent,
 } from "../src/index.js";
+import { neuronInfo } from "./neuron.js";
 
 const ALPHA = 1_000_000_000n;
 const STAKE_A = 20_000;
@@ -58,8 +59,8 @@ function roundWith(id: string, at: number, scores: Record<string, number>, uidOf
 
 describe("weight syncer: pure rules", () => {
   const neuron = (hotkey: string, stake: number, permit: boolean, ip = "10.1.2.3", port = 8001) =>
-    ({ hotkey, stake, validatorPermit: permit, axon: { ip, port, ipType: 4 } }) as unknown as NeuronInfo;
-  const mg = {
+    neuronInfo({ hotkey, stake, validatorPermit: permit, axon: { ip, port } });
+  const mg: Metagraph = {
     netuid: 1,
     block: 1,
     neurons: [
@@ -68,7 +69,7 @@ describe("weight syncer: pure rules", () => {
       neuron("noPermit", 50_000, false),
       neuron("small", 14_999.9, true),
     ],
-  } as Metagraph;
+  };
   const policy = { minAlphaStake: 15_000, verifiedHotkeys: [{ hotkey: "friend", address: "1.2.3.4:8001" }] };
 
   it("asks stake ≥ threshold with a permit, or verified; serves stake ≥ threshold (no permit needed) or verified", () => {

@@ -1,5 +1,7 @@
 export * from "./bootstrap.js";
 export * from "./commit.js";
+export * from "./connect.js";
+export * from "./rules.js";
 export * from "./scenarios/index.js";
 export * from "./served/index.js";
 export * from "./sim/index.js";

@@ -162,6 +162,15 @@ export interface ChainClient {
   /** Signed by the chain's sudo key (//Alice on dev chains). */
   sudo(sudoKey: Signer, call: SudoCall): Promise<TxResult>;
 
+  /**
+   * Timelocked (drand) weights commit (CRv3/v4), as the SDK does when commit-reveal is on: the chain reveals it by
+   * itself. Only SubtensorClient has it; SimChain models hash-based commit-reveal only.
+   */
+  commitTimelockedWeights?(
+    hotkey: Signer,
+    params: SetWeightsParams,
+  ): Promise<{ revealRound: number } & TxResult>;
+
   /** Moves free balance (rao). Only chains that model balances have it (SimChain charges no fees or burns). */
   transfer?(from: Signer, to: string, amountRao: bigint): Promise<TxResult>;
 

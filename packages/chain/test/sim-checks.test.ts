@@ -5,9 +5,11 @@ import type { KeyringPair } from "@polkadot/keyring/types";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  blocksUntilNextEpoch,
   bootstrapSubnet,
   ChainError,
   commitHash,
+  isEpochBlock,
   SimChain,
   type SimChainOptions,
   signCall,
@@ -281,7 +283,7 @@ describe("hash commit-reveal", () => {
     await chain.commitWeights(v, netuid, hash);
     expect(await errorOf(chain.revealWeights(v, reveal))).toBe("RevealTooEarly");
     const tempo = 10;
-    chain.produceBlocks(SimChain.blocksUntilNextEpoch(netuid, tempo, chain.blockNumber) + 1);
+    chain.produceBlocks(blocksUntilNextEpoch(netuid, tempo, chain.blockNumber) + 1);
     expect(await errorOf(chain.revealWeights(v, { ...reveal, salt: [9] }))).toBe(
       "InvalidRevealCommitHashNotMatch",
     );
@@ -365,10 +367,10 @@ describe("signatures", () => {
 describe("blocks, epochs and emission", () => {
   it("runs epochs on (block + netuid + 1) % (tempo + 1) == tempo and pays 18% to the owner", async () => {
     // netuid 2, tempo 10: (b + 3) % 11 == 10 at b = 7, 18, 29, …
-    expect(SimChain.isEpochBlock(2, 10, 7)).toBe(true);
-    expect(SimChain.isEpochBlock(2, 10, 18)).toBe(true);
-    expect(SimChain.isEpochBlock(2, 10, 8)).toBe(false);
-    expect(SimChain.blocksUntilNextEpoch(2, 10, 8)).toBe(10);
+    expect(isEpochBlock(2, 10, 7)).toBe(true);
+    expect(isEpochBlock(2, 10, 18)).toBe(true);
+    expect(isEpochBlock(2, 10, 8)).toBe(false);
+    expect(blocksUntilNextEpoch(2, 10, 8)).toBe(10);
     const { chain, netuid, owner, validator, miners } = await subnet();
     await chain.setWeights(validator.hotkey, { netuid, uids: [2], weights: [65_535], versionKey: 0 });
     const before = {
@@ -378,7 +380,7 @@ describe("blocks, epochs and emission", () => {
     };
     // Move to just after an epoch, then exactly one more tempo.
     chain.produceBlocks(1);
-    chain.produceBlocks(SimChain.blocksUntilNextEpoch(netuid, 10, chain.blockNumber));
+    chain.produceBlocks(blocksUntilNextEpoch(netuid, 10, chain.blockNumber));
     const s0 = {
       owner: chain.stakeOf(owner.hotkey.address, netuid),
       val: chain.stakeOf(validator.hotkey.address, netuid),

@@ -46,7 +46,6 @@ export interface SqliteResultsStore extends ResultsStore {
   windowStats(sinceMs: number): HotkeyWindowStats[];
   /** Round counts by kind over the window. */
   windowSummary(sinceMs: number): WindowSummary;
-  /** Rounds with createdAt ≥ sinceMs, oldest first, streamed in pages (for JSONL export). */
   exportRounds(sinceMs: number): Generator<RoundRecord>;
   recentWeightSubmissions(limit: number): WeightSubmissionRecord[];
   /** Main file plus WAL, in bytes. */

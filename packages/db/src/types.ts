@@ -55,5 +55,9 @@ export interface ResultsStore {
   recentRounds(limit: number): RoundRecord[];
   lastWeightSubmission(): WeightSubmissionRecord | null;
   roundCount(): number;
+  /** Rounds with createdAt ≥ sinceMs, oldest first, streamed in pages (the non-apex score policies, JSONL export). */
+  exportRounds(sinceMs: number): Iterable<RoundRecord>;
+  /** Main file plus WAL, in bytes, for the db-size metric; a store without a file has no size to report. */
+  dbSizeBytes?(): number;
   close(): void;
 }

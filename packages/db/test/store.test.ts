@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { accumulateRow } from "@apex/protocol";
+import { accumulateRow, mulberry32 } from "@apex/protocol";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { countedFlags, MIGRATIONS_FOLDER, openResultsStore, type SqliteResultsStore } from "../src/index.js";
@@ -118,11 +118,7 @@ describe("window totals", () => {
   });
 
   it("matches the protocol's accumulateRow on random rounds", () => {
-    let seed = 42;
-    const rand = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const rand = mulberry32(42);
     const hotkeys = ["h0", "h1", "h2", "h3", "h4", "h5"];
     const expected = new Map<string, number>();
     for (let i = 0; i < 200; i++) {

@@ -1,15 +1,13 @@
-// Small deterministic randomness: a 32-bit string hash and the mulberry32 PRNG.
+// Small deterministic randomness for generated text: a well-spread 32-bit string hash, the PRNG and helpers over it.
+// FNV-1a and mulberry32 have their one home in @apex/protocol.
+import { fnv1a32, mulberry32 } from "@apex/protocol";
 
 /** A function returning floats in [0, 1), like Math.random, but reproducible from its seed. */
 export type Rng = () => number;
 
 /** FNV-1a over UTF-16 code units, finished with a murmur-style mix so close strings spread apart. */
 export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a32(s);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -18,16 +16,9 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: tiny, fast, good enough for sampling and text variety (not for cryptography). */
+/** mulberry32 seeded by a number or a string (good enough for sampling and text variety, not for cryptography). */
 export function seededRandom(seed: number | string): Rng {
-  let a = (typeof seed === "string" ? hashString(seed) : Math.floor(seed)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(typeof seed === "string" ? hashString(seed) : Math.floor(seed));
 }
 
 /** An integer in [0, n). */

@@ -1,5 +1,15 @@
-// Seeded randomness shared by the game (coin flips, samples), the strategies and the tests, so a seed replays a
+// Seeded randomness and string hashing shared by the game (coin flips, samples), the strategies and the tests, so a seed replays a
 // run exactly. Never for keys or anything secret.
+
+/** FNV-1a (32-bit) over UTF-16 code units: a stable seed from a string (a query, a hotkey, a feature key). */
+export function fnv1a32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
 
 /** mulberry32: a 32-bit state PRNG, small and fast, uniform in [0, 1). */
 export function mulberry32(seed: number): () => number {

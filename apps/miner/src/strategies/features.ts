@@ -1,6 +1,7 @@
 // Text features of the validator's reference form (apex-v3-reference §2.6): a plain-text report with the sections
 // Executive Summary, Key Findings, Evidence, Limitations, Conclusion, inline numeric citations [n] and a final
 // Sources list. Pure functions; the heuristic and learned discriminators share them.
+import { fnv1a32 } from "@apex/protocol";
 
 export const REFERENCE_SECTIONS = [
   "Executive Summary",
@@ -467,19 +468,10 @@ export function hashedFeatures(text: string, dims: number): Map<number, number> 
   const norm = 1 / Math.sqrt(n);
   for (let i = 0; i + 1 < n; i++) {
     const key = `${tokens[i]} ${tokens[i + 1]}`;
-    const h = fnv(key);
+    const h = fnv1a32(key);
     const idx = h % dims;
     const sign = h & 0x80000000 ? -1 : 1;
     out.set(idx, (out.get(idx) ?? 0) + sign * norm);
   }
   return out;
-}
-
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }

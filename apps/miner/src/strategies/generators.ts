@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { TextBackend } from "@apex/llm";
-import { type Generator, hashString, mulberry32 } from "./types.js";
+import { fnv1a32 } from "@apex/protocol";
+import { type Generator, mulberry32 } from "./types.js";
 
 /** The upstream base miner's fixed answer (macrocosm-os/apex miner.py). */
 export const DUMMY_GENERATION = "This is a dummy generation from the base miner";
@@ -183,7 +184,7 @@ function hex8(rnd: () => number): string {
  * trained model still catches part of it.
  */
 export function offlineGeneration(query: string, seed = 0, glossary?: Glossary): string {
-  const rnd = mulberry32(hashString(query) ^ seed);
+  const rnd = mulberry32(fnv1a32(query) ^ seed);
   const terms = queryTerms(query, glossary);
   // Half the time a careful layout (many sources, each cited in turn), else a looser one.
   const careful = rnd() < 0.5;

@@ -27,13 +27,3 @@ export interface Discriminator {
 
 /** Seeded 32-bit PRNG (mulberry32, shared through @apex/protocol): strategies are reproducible from a seed. */
 export { mulberry32 } from "@apex/protocol";
-
-/** FNV-1a hash of a string: a stable per-query seed. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

@@ -5,6 +5,7 @@ import { Keyring } from "@polkadot/keyring";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { type BootstrapResult, bootstrapSubnet, waitBlocks } from "../bootstrap.js";
 import { commitHash } from "../commit.js";
+import { blocksUntilNextEpoch } from "../epoch.js";
 import { type ChainClient, ChainError } from "../types.js";
 import type { IncentiveResult, YumaSplitResult } from "./compare.js";
 
@@ -236,10 +237,9 @@ async function commitReveal(
   if (!committed) return { netuid, hash };
   const reveal = () => chain.revealWeights(k.valHot, { netuid, uids, values, salt, versionKey: 0 });
   await rec.step("reveal in the same epoch", reveal, "RevealTooEarly");
-  // Move into the next epoch: past the next epoch block (the spec-293 schedule, (b + netuid + 1) % (tempo + 1)).
+  // Move into the next epoch: past the next epoch block.
   const { tempo } = await chain.hyperparameters(netuid);
-  const block = await chain.currentBlock();
-  const untilEpoch = tempo - ((block + netuid + 1) % (tempo + 1));
+  const untilEpoch = blocksUntilNextEpoch(netuid, tempo, await chain.currentBlock());
   await waitBlocks(chain, untilEpoch + 1, opts);
   await rec.step("reveal in the next epoch", reveal);
   return { netuid, hash, committedAt: committed.block };

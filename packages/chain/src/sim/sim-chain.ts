@@ -4,6 +4,8 @@ import { type Clock, type Signer, systemClock } from "@apex/protocol";
 import { runEpoch } from "@apex/yuma";
 import { decodeAddress, encodeAddress } from "@polkadot/util-crypto";
 import { commitHash } from "../commit.js";
+import { epochIndex, isEpochBlock } from "../epoch.js";
+import { ipFromU128, ipToU128 } from "../ip.js";
 import {
   type AxonInfo,
   type ChainClient,
@@ -135,36 +137,17 @@ function fail(name: string, message?: string): never {
   throw new ChainError(name, message, "module");
 }
 
-/** Parse dotted IPv4 / IPv6 text into subtensor's u128 integer. */
-export function ipToBigInt(ip: string, ipType: number): bigint {
-  if (ipType === 4) {
-    const parts = ip.split(".");
-    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255))
-      throw new ChainError("InvalidIpAddress", `"${ip}" is not a dotted IPv4 address`);
-    return parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n);
+/** Dotted IPv4 / IPv6 text of the given ip_type → subtensor's u128 integer (the one parser, ../ip.ts). */
+function ipOfType(ip: string, ipType: 4 | 6): bigint {
+  let parsed: ReturnType<typeof ipToU128>;
+  try {
+    parsed = ipToU128(ip);
+  } catch (err) {
+    throw new ChainError("InvalidIpAddress", (err as Error).message);
   }
-  let text = ip;
-  if (text.includes(".")) {
-    // IPv4-mapped tail, e.g. ::ffff:10.0.0.1
-    const idx = text.lastIndexOf(":");
-    const v4 = ipToBigInt(text.slice(idx + 1), 4);
-    text = `${text.slice(0, idx + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) throw new ChainError("InvalidIpAddress", `"${ip}" is not an IPv6 address`);
-  const head = halves[0] ? halves[0].split(":") : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const missing = 8 - head.length - tail.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0)
-    throw new ChainError("InvalidIpAddress", `"${ip}" is not an IPv6 address`);
-  const groups = [...head, ...new Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
-  let v = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g))
-      throw new ChainError("InvalidIpAddress", `"${ip}" is not an IPv6 address`);
-    v = (v << 16n) | BigInt(`0x${g}`);
-  }
-  return v;
+  if (parsed.ipType !== ipType)
+    throw new ChainError("InvalidIpAddress", `"${ip}" is not an IPv${ipType} address`);
+  return parsed.ip;
 }
 
 /** subtensor's is_valid_ip_address with allow_zero = true (serve_axon). */
@@ -325,7 +308,7 @@ export class SimChain implements ChainClient {
       }
       if (sn.firstEmissionBlock === null || b < sn.firstEmissionBlock) continue;
       sn.pendingEmission += this.defaults.emissionPerBlockRao;
-      if (SimChain.isEpochBlock(sn.netuid, sn.params.tempo, b)) this.epoch(sn);
+      if (isEpochBlock(sn.netuid, sn.params.tempo, b)) this.epoch(sn);
     }
     for (const l of [...this.listeners]) {
       try {
@@ -334,23 +317,6 @@ export class SimChain implements ChainClient {
         // A listener's failure must not stop the chain.
       }
     }
-  }
-
-  /** The spec-293 schedule: an epoch runs at block b when (b + netuid + 1) % (tempo + 1) == tempo. */
-  static isEpochBlock(netuid: number, tempo: number, block: number): boolean {
-    if (tempo === 0) return false;
-    return (block + netuid + 1) % (tempo + 1) === tempo;
-  }
-
-  /** Blocks until the next epoch block for a subnet (0 when this block is one). */
-  static blocksUntilNextEpoch(netuid: number, tempo: number, block: number): number {
-    if (tempo === 0) return Number.MAX_SAFE_INTEGER;
-    return tempo - ((block + netuid + 1) % (tempo + 1));
-  }
-
-  /** Epoch index used by hash-based commit-reveal (get_epoch_index). */
-  static epochIndex(netuid: number, tempo: number, block: number): number {
-    return Math.floor((block + netuid + 1) / (tempo + 1));
   }
 
   private epoch(sn: Subnet): void {
@@ -795,7 +761,7 @@ export class SimChain implements ChainClient {
     const ipType = num(args, "ipType");
     if (ipType !== 4 && ipType !== 6) fail("InvalidIpType", `ip_type must be 4 or 6, got ${ipType}`);
     const ipText = str(args, "ip");
-    const ip = ipToBigInt(ipText, ipType);
+    const ip = ipOfType(ipText, ipType);
     if (!isValidIp(ipType, ip))
       fail(
         "InvalidIpAddress",
@@ -808,7 +774,8 @@ export class SimChain implements ChainClient {
     const port = num(args, "port");
     if (port === 0) fail("InvalidPort", "port must not be 0");
     nr.axon = {
-      ip: ipText,
+      // Read back the way the chain stores it (a u128), so the sim's metagraph text matches SubtensorClient's.
+      ip: ipFromU128(ip, ipType),
       port,
       ipType,
       protocol: num(args, "protocol"),
@@ -891,7 +858,7 @@ export class SimChain implements ChainClient {
     const nr = sn.neurons[uid]!;
     if (!(nr.lastUpdate === 0 || this.block - nr.lastUpdate >= p.weightsRateLimit))
       fail("CommittingWeightsTooFast", `limit ${p.weightsRateLimit} blocks`);
-    const epoch = SimChain.epochIndex(netuid, p.tempo, this.block);
+    const epoch = epochIndex(netuid, p.tempo, this.block);
     const commits = (sn.commits.get(hotkey) ?? []).filter((c) => !this.isExpired(sn, c));
     if (commits.length >= 10) fail("TooManyUnrevealedCommits");
     commits.push({ hash, commitBlock: this.block, commitEpoch: epoch });
@@ -902,10 +869,7 @@ export class SimChain implements ChainClient {
   }
 
   private isExpired(sn: Subnet, c: WeightCommit): boolean {
-    return (
-      SimChain.epochIndex(sn.netuid, sn.params.tempo, this.block) >
-      c.commitEpoch + sn.params.commitRevealPeriod
-    );
+    return epochIndex(sn.netuid, sn.params.tempo, this.block) > c.commitEpoch + sn.params.commitRevealPeriod;
   }
 
   private doRevealWeights(hotkey: string, args: CallArgs): CallResult {
@@ -932,7 +896,7 @@ export class SimChain implements ChainClient {
         expired.some((c) => c.hash === provided) ? "ExpiredWeightCommit" : "InvalidRevealCommitHashNotMatch",
       );
     }
-    const current = SimChain.epochIndex(netuid, sn.params.tempo, this.block);
+    const current = epochIndex(netuid, sn.params.tempo, this.block);
     if (current !== live[pos]!.commitEpoch + sn.params.commitRevealPeriod) {
       sn.commits.set(hotkey, live);
       fail(

@@ -6,6 +6,7 @@ import { ApiPromise, WsProvider } from "@polkadot/api";
 import type { SubmittableExtrinsic } from "@polkadot/api/types";
 import { u8aConcat } from "@polkadot/util";
 import { decodeAddress } from "@polkadot/util-crypto";
+import { ipToU128 } from "../ip.js";
 import {
   type ChainClient,
   ChainError,
@@ -22,7 +23,6 @@ import {
   chooseTimelockCall,
   chooseWeightsCall,
   hyperparametersFrom,
-  ipToU128,
   neuronFromLite,
   poolRejection,
   resolveEndpoints,

@@ -1,4 +1,5 @@
 // Pure conversions between subtensor's on-chain shapes and our ChainClient types. No I/O here.
+import { ipFromU128 } from "../ip.js";
 import { ChainError, type Hyperparameters, type NeuronInfo, type SudoCall } from "../types.js";
 
 export const U16_MAX = 65535;
@@ -45,68 +46,6 @@ export function raoToUnits(rao: bigint | number | string): number {
   const whole = big / BigInt(RAO_PER_UNIT);
   const frac = big % BigInt(RAO_PER_UNIT);
   return Number(whole) + Number(frac) / RAO_PER_UNIT;
-}
-
-/** The chain's u128 IP (serve_axon) → dotted IPv4 / compressed IPv6 text. */
-export function ipFromU128(ip: bigint | number | string, ipType: number): string {
-  const value = BigInt(ip);
-  if (ipType === 4) {
-    if (value < 0n || value > 0xffffffffn) throw new Error(`ip ${value} does not fit IPv4`);
-    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join(".");
-  }
-  if (ipType !== 6) throw new Error(`ip_type must be 4 or 6, got ${ipType}`);
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  // Compress the longest run of zero groups (RFC 5952), if it is at least two groups long.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestLen < 2) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
-}
-
-/** Dotted IPv4 or IPv6 text → the chain's u128 and ip_type. */
-export function ipToU128(text: string): { ip: bigint; ipType: 4 | 6 } {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (v4) {
-    let ip = 0n;
-    for (const part of v4.slice(1)) {
-      const n = Number(part);
-      if (n > 255) throw new Error(`invalid IPv4 address "${text}": octet ${n} > 255`);
-      ip = (ip << 8n) | BigInt(n);
-    }
-    return { ip, ipType: 4 };
-  }
-  if (!text.includes(":")) throw new Error(`invalid IP address "${text}": expected dotted IPv4 or IPv6`);
-  const halves = text.split("::");
-  if (halves.length > 2) throw new Error(`invalid IPv6 address "${text}": more than one "::"`);
-  const parse = (s: string) => (s === "" ? [] : s.split(":"));
-  const head = parse(halves[0]!);
-  const tail = halves.length === 2 ? parse(halves[1]!) : [];
-  const missing = 8 - head.length - tail.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) {
-    throw new Error(`invalid IPv6 address "${text}": expected 8 groups`);
-  }
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail];
-  let ip = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new Error(`invalid IPv6 address "${text}": bad group "${g}"`);
-    ip = (ip << 16n) | BigInt(Number.parseInt(g, 16));
-  }
-  return { ip, ipType: 6 };
 }
 
 /**

@@ -11,6 +11,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { bls12_381 as bls } from "@noble/curves/bls12-381";
 import { sha256 } from "@noble/hashes/sha2";
+import { epochIndex, firstBlockOfEpoch } from "../epoch.js";
 
 /** drand quicknet (bittensor-drand constants.rs; drand's published chain info). */
 export const QUICKNET = {
@@ -236,14 +237,12 @@ export interface RevealRoundInput {
 
 /**
  * The drand round a commit must target so the chain can reveal it in epoch `commit_epoch + reveal_period`
- * (bittensor-drand `generate_commit`, epoch boundary `(block + netuid + 1) % (tempo + 1)`).
+ * (bittensor-drand `generate_commit`; the epoch schedule is ../epoch.ts).
  */
 export function revealRound(input: RevealRoundInput): { revealRound: number; revealBlock: number } {
-  const tempoPlusOne = input.tempo + 1;
-  const netuidPlusOne = input.netuid + 1;
-  const currentEpoch = Math.floor((input.currentBlock + netuidPlusOne) / tempoPlusOne);
+  const currentEpoch = epochIndex(input.netuid, input.tempo, input.currentBlock);
   let revealEpoch = currentEpoch + input.revealPeriodEpochs;
-  const blockOf = (epoch: number) => epoch * tempoPlusOne - netuidPlusOne;
+  const blockOf = (epoch: number) => firstBlockOfEpoch(input.netuid, input.tempo, epoch);
   const secondsUntil = (epoch: number) =>
     Math.max(0, blockOf(epoch) - input.currentBlock) * input.blockTimeSeconds;
   // Leave the chain's drand pallet time to ingest the pulse before the reveal block.

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { fnv1a32, mulberry32 } from "../src/random.js";
+
+describe("fnv1a32", () => {
+  it("gives the published FNV-1a 32-bit values (ASCII input, one code unit per byte)", () => {
+    // Test vectors of the FNV reference (Fowler/Noll/Vo): "", "a", "foobar".
+    expect(fnv1a32("")).toBe(0x811c9dc5);
+    expect(fnv1a32("a")).toBe(0xe40c292c);
+    expect(fnv1a32("foobar")).toBe(0xbf9cf968);
+  });
+});
+
+describe("mulberry32", () => {
+  it("replays the same sequence from the same seed and another from another", () => {
+    const a = mulberry32(7);
+    const b = mulberry32(7);
+    const seqA = [a(), a(), a()];
+    expect([b(), b(), b()]).toEqual(seqA);
+    expect(mulberry32(8)()).not.toBe(seqA[0]);
+    for (const x of seqA) expect(x >= 0 && x < 1).toBe(true);
+  });
+});
