@@ -45,7 +45,7 @@ case "$asked" in *ChopsticksMissing*"npm install -g @acala-network/chopsticks@"*
 echo "ci-packed: apex-localnet subtensor asks for chopsticks"
 
 started=$SECONDS
-"$prefix/bin/apex-localnet" run --virtual --hours 2 --report r.json --quiet --no-dashboard --chain-port 0
+"$prefix/bin/apex-localnet" run --virtual --hours 2 --report r.json --quiet --no-dashboard --chain-port 0 --strict
 node -e '
   const r = require("./r.json");
   const miners = r.neurons.filter((n) => n.role === "miner");
