@@ -33,6 +33,6 @@ describe("action.yml ↔ action/run.sh", () => {
   it("uploads the folder the script writes to, even when the verdict failed", () => {
     expect(envSet.get("APEX_OUT_DIR")).toBe("runner.temp");
     expect(actionYml).toMatch(/- if: always\(\)\n\s+uses: actions\/upload-artifact@v4/);
-    expect(actionYml).toContain("path: ${{ runner.temp }}/apex-localnet-report");
+    expect(actionYml).toMatch(/path: \$\{\{ runner\.temp \}\}\/apex-localnet-report\n/);
   });
 });
