@@ -16,6 +16,7 @@ if [ ! -x "$cache/node_modules/$pkg/bin/node" ]; then
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$cache" "$pkg@$major"
 fi
 nodedir="$cache/node_modules/$pkg"
+outer_node="$(command -v node)"
 export PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir"
 echo "ci-node$major: node $(node --version) from $nodedir"
 
@@ -23,7 +24,17 @@ echo "ci-node$major: node $(node --version) from $nodedir"
 sqlite="$(cd "$root/packages/db/node_modules/better-sqlite3" && pwd -P)"
 saved="$(mktemp -d "${TMPDIR:-/tmp}/apex-sqlite-build.XXXXXX")"
 mv "$sqlite/build" "$saved/build"
-trap 'rm -rf "$sqlite/build"; mv "$saved/build" "$sqlite/build"; rmdir "$saved"' EXIT
+restore() {
+  local status=$?
+  rm -rf "$sqlite/build" && mv "$saved/build" "$sqlite/build" && rmdir "$saved"
+  # npm test runs next on the outer Node: its binary must load again, or this pass fails.
+  if ! "$outer_node" -e "new (require('$sqlite'))(':memory:').close()"; then
+    echo "ci-node$major: FAIL: better-sqlite3 does not load in $("$outer_node" --version) after the pass" >&2
+    status=1
+  fi
+  exit $status
+}
+trap restore EXIT
 started=$SECONDS
 gyp="$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)/node_modules/node-gyp/bin/node-gyp.js"
 (cd "$sqlite" && { node ../prebuild-install/bin.js 2>/dev/null || node "$gyp" rebuild --release >/dev/null; })
