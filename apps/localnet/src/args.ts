@@ -13,6 +13,10 @@ export type LocalnetCommand =
   | "help";
 
 export interface RunOptions {
+  /** null: the in-process SimChain. Else a subtensor node's ws:// URL, or "subtensor" with `spec`. */
+  network: string | null;
+  /** With network "subtensor": the chain spec to run through chopsticks. */
+  spec: string | null;
   miners: number;
   validators: number;
   rounds: number | null;
@@ -27,6 +31,10 @@ export interface RunOptions {
   minerCmds: string[];
   llmBaseUrl: string | null;
   llmModel: string;
+  /** Replay recorded references (JSONL, label-0 lines) instead of writing them. */
+  referenceCorpus: string | null;
+  /** With --llm-base-url: append each reference the validators write to this JSONL file. */
+  recordReferences: string | null;
   fast: boolean;
   tempo: number;
   blockTimeMs: number;
@@ -75,8 +83,13 @@ export interface ScenarioOptions {
 }
 
 export interface SubtensorOptions {
-  spec: string;
+  /** A chain spec you supply, or null with `fork`. */
+  spec: string | null;
+  /** Fork a live chain through chopsticks instead: its endpoint and a block (default its head). */
+  fork: { endpoint: string; block?: number } | null;
   port: number;
+  /** "instant": a block per extrinsic (and on request); "slot": every Aura slot of the runtime; or every N ms. */
+  blocks: "instant" | "slot" | { blockTimeMs: number };
 }
 
 export type ParsedLocalnetArgs =
@@ -246,19 +259,49 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
         },
       };
     }
-    case "subtensor": {
-      const { values } = parse(rest, { spec: { type: "string" }, port: { type: "string" } });
-      if (!values.spec)
-        throw new UsageError("subtensor needs --spec FILE (a subtensor chain spec you supply)");
-      return {
-        command,
-        options: {
-          spec: values.spec as string,
-          port: int("port", values.port as string | undefined, 9944, 1, 65535),
-        },
-      };
-    }
+    case "subtensor":
+      return { command, options: parseSubtensor(rest) };
   }
+}
+
+/** --spec FILE | --fork ENDPOINT [--block N], --port P, --block-time MS | --instant */
+export function parseSubtensor(argv: string[]): SubtensorOptions {
+  const { values } = parse(argv, {
+    spec: { type: "string" },
+    fork: { type: "string" },
+    block: { type: "string" },
+    port: { type: "string" },
+    "block-time": { type: "string" },
+    instant: { type: "boolean" },
+  });
+  const spec = (values.spec as string | undefined) ?? null;
+  const endpoint = (values.fork as string | undefined) ?? null;
+  if (Boolean(spec) === Boolean(endpoint))
+    throw new UsageError(
+      "subtensor needs --spec FILE (a chain spec you supply) or --fork ENDPOINT, not both",
+    );
+  if (values.block !== undefined && !endpoint) throw new UsageError("--block goes with --fork");
+  if (endpoint && !/^wss?:\/\//.test(endpoint))
+    throw new UsageError(`--fork wants a ws:// or wss:// URL, got "${endpoint}"`);
+  if (values.instant && values["block-time"] !== undefined)
+    throw new UsageError("--instant and --block-time are two ways to build blocks: give one");
+  const blockTime = values["block-time"] as string | undefined;
+  return {
+    spec,
+    fork: endpoint
+      ? {
+          endpoint,
+          ...(values.block !== undefined ? { block: int("block", values.block as string, 0) } : {}),
+        }
+      : null,
+    port: int("port", values.port as string | undefined, 9944, 0, 65535),
+    // Default: the runtime's own slot, the cadence a node of that runtime keeps.
+    blocks: values.instant
+      ? "instant"
+      : blockTime === undefined
+        ? "slot"
+        : { blockTimeMs: int("block-time", blockTime, 0, 1) },
+  };
 }
 
 function parseRun(argv: string[]): RunOptions {
@@ -279,6 +322,8 @@ function parseRun(argv: string[]): RunOptions {
     "miner-cmd": { type: "string", multiple: true },
     "llm-base-url": { type: "string" },
     "llm-model": { type: "string" },
+    "reference-corpus": { type: "string" },
+    "record-references": { type: "string" },
     fast: { type: "boolean" },
     tempo: { type: "string" },
     "block-time": { type: "string" },
@@ -290,15 +335,36 @@ function parseRun(argv: string[]): RunOptions {
     "wallet-path": { type: "string" },
     json: { type: "boolean" },
     quiet: { type: "boolean" },
+    network: { type: "string" },
+    spec: { type: "string" },
   });
   const virtual = Boolean(values.virtual);
+  const network = (values.network as string | undefined) ?? null;
+  const spec = (values.spec as string | undefined) ?? null;
+  if (network !== null) {
+    if (network !== "subtensor" && !/^wss?:\/\//.test(network))
+      throw new UsageError(`--network wants a ws:// URL or "subtensor" (with --spec), got "${network}"`);
+    if ((network === "subtensor") !== (spec !== null))
+      throw new UsageError("--spec FILE goes with --network subtensor, and --network subtensor needs it");
+    if (virtual) throw new UsageError("--virtual runs on SimChain only: a real runtime keeps its own time");
+    if (values["external-miner"] || values["miner-cmd"])
+      throw new UsageError("--external-miner and --miner-cmd run on SimChain only for now");
+  } else if (spec !== null) throw new UsageError("--spec goes with --network subtensor");
   const hours = num("hours", values.hours as string | undefined, 0);
   if (hours !== null && !virtual)
     throw new UsageError("--hours goes with --virtual (subnet time on a virtual clock)");
   const rounds = values.rounds === undefined ? null : int("rounds", values.rounds as string, 0, 1);
+  if (values["record-references"] && !values["llm-base-url"])
+    throw new UsageError("--record-references FILE records what --llm-base-url writes; give both");
+  if (values["reference-corpus"] && values["llm-base-url"])
+    throw new UsageError(
+      "--reference-corpus replays recorded references; it does not go with --llm-base-url",
+    );
   const blockDefault = virtual ? 12_000 : 250;
   const tempoDefault = virtual ? 360 : 10;
   return {
+    network,
+    spec,
     miners: int("miners", values.miners as string | undefined, 8, 0, 4096),
     validators: int("validators", values.validators as string | undefined, 1, 1, 64),
     rounds,
@@ -323,6 +389,8 @@ function parseRun(argv: string[]): RunOptions {
     minerCmds: (values["miner-cmd"] as string[] | undefined) ?? [],
     llmBaseUrl: (values["llm-base-url"] as string | undefined) ?? null,
     llmModel: (values["llm-model"] as string | undefined) ?? "deepseek-ai/DeepSeek-V3-0324",
+    referenceCorpus: (values["reference-corpus"] as string | undefined) ?? null,
+    recordReferences: (values["record-references"] as string | undefined) ?? null,
     fast: Boolean(values.fast) || !virtual,
     tempo: int("tempo", values.tempo as string | undefined, tempoDefault, 1, 65535),
     blockTimeMs: int("block-time", values["block-time"] as string | undefined, blockDefault, 1),

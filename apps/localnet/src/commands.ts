@@ -78,7 +78,7 @@ export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promi
 
 export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise<number> {
   // "sim" runs an in-process SimChain stepped block by block; anything else is a chain to connect to.
-  // A chopsticks-run runtime (`apex-localnet subtensor`) serves dev_newBlock: blocks are built on demand there;
+  // A chopsticks-run runtime (`apex-localnet subtensor`) serves dev_newBlock, which runScenario finds and uses;
   // on any other node the scenario waits for real blocks.
   let chain: ChainClient;
   let advanceBlocks: ((n: number) => Promise<void> | void) | undefined;
@@ -91,11 +91,7 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
     };
   } else {
     chain = await connectChain({ network: o.network });
-    if (chain instanceof SubtensorClient) {
-      const client = chain;
-      runtime = client.runtime;
-      if (await client.supportsDevBlocks()) advanceBlocks = (n) => client.devAdvanceBlocks(n);
-    }
+    if (chain instanceof SubtensorClient) runtime = chain.runtime;
   }
   try {
     const report = await runScenario(o.name, chain, { advanceBlocks, runtime });
@@ -116,9 +112,22 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
 }
 
 export async function runSubtensorCommand(o: SubtensorOptions, io: CliIo): Promise<number> {
-  const node = await runSubtensorLocal({ specPath: o.spec, port: o.port });
-  io.stdout(`subtensor runtime at ${node.url} (slot ${node.slotDurationMs} ms); Ctrl-C to stop\n`);
+  const node = await runSubtensorLocal({
+    ...(o.spec ? { specPath: o.spec } : { fork: o.fork! }),
+    port: o.port,
+    blocks: o.blocks,
+  });
+  const cadence =
+    node.blocks === "instant"
+      ? "a block per extrinsic, more with dev_newBlock"
+      : `a block every ${node.blocks.blockTimeMs} ms`;
+  io.stdout(
+    `subtensor runtime ${node.specName}, spec version ${node.specVersion}, at ${node.url} ` +
+      `(${o.spec ? "from a chain spec" : `forked from ${o.fork!.endpoint}`}; ${cadence}; sudo //Alice on dev specs)\n`,
+  );
+  io.stdout("Ctrl-C to stop\n");
   await untilAborted(io.signal);
   await node.close();
+  io.stdout("subtensor runtime stopped\n");
   return 0;
 }

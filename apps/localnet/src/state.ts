@@ -1,6 +1,6 @@
 // What the localnet knows about its subnet at any moment: the chain's metagraph joined with the first validator's
 // results DB. Feeds the epoch tables, the report and the dashboard (it is the dashboard's DashboardSource).
-import { blocksUntilNextEpoch, type Metagraph, type NeuronInfo, type SimChain } from "@apex/chain";
+import { blocksUntilNextEpoch, type ChainClient, type Metagraph, type NeuronInfo } from "@apex/chain";
 import type { RoundRecord, SqliteResultsStore } from "@apex/db";
 import type { Clock } from "@apex/protocol";
 import type { Validator } from "@apex/validator";
@@ -14,7 +14,7 @@ import type {
 import type { EpochReport, NeuronReport, Role } from "./report.js";
 
 export interface LocalnetStateOptions {
-  chain: SimChain;
+  chain: ChainClient;
   netuid: number;
   tempo: number;
   meta: Map<string, { role: Role; strategy: string | null }>;

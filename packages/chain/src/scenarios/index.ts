@@ -3,13 +3,14 @@
 import type { Signer } from "@apex/protocol";
 import { Keyring } from "@polkadot/keyring";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
-import { type BootstrapResult, bootstrapSubnet, waitBlocks } from "../bootstrap.js";
+import { type BootstrapResult, bootstrapSubnet, resolveAdvanceBlocks, waitBlocks } from "../bootstrap.js";
 import { commitHash } from "../commit.js";
 import { blocksUntilNextEpoch } from "../epoch.js";
 import { type ChainClient, ChainError } from "../types.js";
 import type { IncentiveResult, YumaSplitResult } from "./compare.js";
 
 export * from "./compare.js";
+export * from "./expectations.js";
 
 export const SCENARIOS = ["incentive", "errors", "commit-reveal", "yuma-split"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -321,6 +322,8 @@ export async function runScenario(
   if (!(SCENARIOS as readonly string[]).includes(name))
     throw new Error(`unknown scenario "${name}"; choose one of ${SCENARIOS.join(", ")}`);
   const scenario = name as ScenarioName;
+  // A node that builds blocks only on request (chopsticks) is asked for them, as bootstrap does.
+  opts = { ...opts, advanceBlocks: await resolveAdvanceBlocks(chain, opts) };
   const keys = await keysFor(opts, scenario);
   const rec = new Recorder();
   const run = { incentive, errors, "commit-reveal": commitReveal, "yuma-split": yumaSplit }[scenario];

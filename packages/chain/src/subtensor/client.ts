@@ -7,6 +7,7 @@ import type { SubmittableExtrinsic } from "@polkadot/api/types";
 import { u8aConcat } from "@polkadot/util";
 import { decodeAddress } from "@polkadot/util-crypto";
 import { ipToU128 } from "../ip.js";
+import { INITIAL_TAO_WEIGHT_RAW, taoWeightRatio, totalStake } from "../stake.js";
 import {
   type ChainClient,
   ChainError,
@@ -26,8 +27,10 @@ import {
   neuronFromLite,
   poolRejection,
   resolveEndpoints,
+  stakesFromSubnetState,
   type TxSections,
 } from "./codec.js";
+import { devNewBlocks, servesDevBlocks } from "./dev-blocks.js";
 import { encodeWeightsPayload, QUICKNET, revealRound, tlockEncrypt } from "./tlock.js";
 
 export interface SubtensorClientOptions {
@@ -290,13 +293,47 @@ export class SubtensorClient implements ChainClient {
       this.currentBlock(),
       this.deadline(getNeuronsLite(netuid), "NeuronInfoRuntimeApi_get_neurons_lite"),
     ]);
-    const registeredAt = await this.registrationBlocks(netuid);
+    const [registeredAt, taoWeight, stakes] = await Promise.all([
+      this.registrationBlocks(netuid),
+      this.taoWeight(),
+      this.subnetStakes(netuid),
+    ]);
     const neurons = ((lite.toJSON() ?? []) as Json[]).map((raw) => {
       const n = neuronFromLite(raw);
-      return { ...n, registeredAt: registeredAt[n.uid] ?? 0 };
+      // Total stake as the chain weighs it: inherited alpha + inherited TAO × TaoWeight (stake.ts).
+      const alpha = stakes?.alpha[n.uid] ?? n.stake;
+      const tao = stakes?.tao[n.uid] ?? 0;
+      return {
+        ...n,
+        registeredAt: registeredAt[n.uid] ?? 0,
+        taoStake: tao,
+        totalStake: totalStake(alpha, tao, taoWeight),
+      };
     });
     neurons.sort((a, b) => a.uid - b.uid);
-    return { netuid, block, neurons };
+    return { netuid, block, taoWeight, neurons };
+  }
+
+  /** SubtensorModule.TaoWeight as a ratio; the runtime's initial value where the storage item is absent. */
+  private async taoWeight(): Promise<number> {
+    const raw = await this.query("subtensorModule", "taoWeight");
+    const v = raw?.toJSON();
+    return taoWeightRatio(
+      v === null || v === undefined ? INITIAL_TAO_WEIGHT_RAW : BigInt(v as string | number),
+    );
+  }
+
+  /** Per-uid inherited alpha and TAO stake from SubnetInfoRuntimeApi.get_subnet_state; null where unavailable. */
+  private async subnetStakes(netuid: number): Promise<{ alpha: number[]; tao: number[] } | null> {
+    const getState = this.runtimeCall("subnetInfoRuntimeApi", "getSubnetState");
+    if (!getState) return null;
+    try {
+      return stakesFromSubnetState(
+        (await this.deadline(getState(netuid), "SubnetInfoRuntimeApi_get_subnet_state")).toJSON(),
+      );
+    } catch {
+      return null;
+    }
   }
 
   /** `block_at_registration` per uid: metagraph runtime API field 66 when selective reads exist, else storage. */
@@ -378,12 +415,25 @@ export class SubtensorClient implements ChainClient {
     return owner ? String(owner.toJSON()) : null;
   }
 
+  /**
+   * The subnet's `Incentive` storage as the runtime wrote it at its last epoch (u16 per uid, here / 65535), read
+   * directly rather than through a runtime API: what a check of "the runtime paid incentive" should look at.
+   */
+  async incentiveStorage(netuid: number): Promise<number[]> {
+    const raw = await this.query("subtensorModule", "incentive", netuid);
+    if (!raw) throw new ChainError("StorageNotFound", "this runtime has no SubtensorModule.Incentive", "rpc");
+    return (raw.toJSON() as number[]).map((v) => Number(v) / 65535);
+  }
+
   // ---- dev chains ----
 
   /** True when the node serves chopsticks' `dev_newBlock` (a chopsticks-run runtime; real nodes do not). */
   async supportsDevBlocks(): Promise<boolean> {
-    const listed = await this.deadline(this.api.rpc.rpc.methods(), "rpc_methods");
-    return listed.methods.some((m) => m.toString() === "dev_newBlock");
+    const provider = this.connectedProvider();
+    return this.deadline(
+      servesDevBlocks((m, p) => provider.send(m, p)),
+      "rpc_methods",
+    );
   }
 
   /**
@@ -394,14 +444,11 @@ export class SubtensorClient implements ChainClient {
     if (!Number.isInteger(n) || n < 0)
       throw new RangeError(`block count must be a whole number ≥ 0, got ${n}`);
     if (n === 0) return;
-    const provider = this.provider;
-    if (!provider || !this.apiInstance) {
-      throw new ChainError("NotConnected", "call connect() first (or wait for the reconnect)", "transport");
-    }
+    const provider = this.connectedProvider();
     try {
       // Each block runs the runtime (epochs included), so allow the deadline per block.
       await this.deadline(
-        provider.send("dev_newBlock", [{ count: n }]),
+        devNewBlocks((m, p) => provider.send(m, p), n),
         `dev_newBlock ×${n}`,
         this.rpcTimeoutMs * n,
       );
@@ -415,6 +462,13 @@ export class SubtensorClient implements ChainClient {
       }
       throw error;
     }
+  }
+
+  private connectedProvider(): WsProvider {
+    if (!this.provider || !this.apiInstance) {
+      throw new ChainError("NotConnected", "call connect() first (or wait for the reconnect)", "transport");
+    }
+    return this.provider;
   }
 
   // ---- calls ----
