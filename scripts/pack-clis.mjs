@@ -8,11 +8,12 @@
 // declares the real runtime dependencies (better-sqlite3, the polkadot crypto with its sr25519 wasm, fastify, …)
 // at the exact versions this repository's lockfile tested. Those are read from the workspace manifests (the app's
 // dependencies plus those of every @apex/* package it uses), never listed twice; optional dependencies such as
-// chopsticks stay out (apex-localnet subtensor asks for it). No dev tooling goes in.
+// chopsticks stay out (apex-localnet subtensor asks for it). No dev tooling goes in. Data files the modules find
+// next to themselves (migrations, the miner's held-out set) are copied in and their URLs rewritten.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -68,6 +69,36 @@ function installedManifest(dir, name) {
   }
 }
 
+/**
+ * Workspace modules find their data files next to themselves: `new URL("../drizzle", import.meta.url)` in
+ * packages/db/dist/store.js, `new URL("../../data/held-out.jsonl", import.meta.url)` in
+ * apps/miner/dist/strategies/held-out.js. In the bundle every module lives in <package>/dist/, so each such file is
+ * copied to <package>/assets/<its path in the repository> and the URL rewritten to point there.
+ */
+function relocateAssets(stage, assets) {
+  const pattern = /new URL\(\s*(["'])(\.{1,2}\/[^"']+)\1\s*,\s*import\.meta\.url\s*\)/g;
+  return {
+    name: "relocate-assets",
+    setup(b) {
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        if (!args.path.startsWith(ROOT) || args.path.includes("/node_modules/")) return undefined;
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes("import.meta.url")) return undefined;
+        const contents = text.replace(pattern, (_, quote, rel) => {
+          const target = resolve(dirname(args.path), rel);
+          const inRepo = relative(ROOT, target);
+          if (inRepo.startsWith("..") || !existsSync(target))
+            throw new Error(`${args.path}: asset ${rel} not found`);
+          cpSync(target, join(stage, "assets", inRepo), { recursive: true });
+          assets.add(inRepo);
+          return `new URL(${quote}../assets/${inRepo}${quote}, import.meta.url)`;
+        });
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
 /** "drizzle-orm/better-sqlite3" → "drizzle-orm", "@polkadot/util/x" → "@polkadot/util". */
 const packageOf = (specifier) =>
   specifier
@@ -85,6 +116,7 @@ async function packOne({ app, bin }, outDir, workspaces) {
   mkdirSync(stage, { recursive: true });
 
   const deps = runtimeDependencies(appDir, workspaces);
+  const assets = new Set();
   const result = await build({
     entryPoints: { cli: entry },
     outdir: join(stage, "dist"),
@@ -97,6 +129,7 @@ async function packOne({ app, bin }, outDir, workspaces) {
     logLevel: "warning",
     legalComments: "none",
     plugins: [
+      relocateAssets(stage, assets),
       {
         // Bundle our workspace packages; every other package is a declared dependency, resolved at run time.
         name: "external-dependencies",
@@ -118,11 +151,7 @@ async function packOne({ app, bin }, outDir, workspaces) {
   if (undeclared.length) throw new Error(`${bin}: imports undeclared packages: ${undeclared.join(", ")}`);
 
   const files = ["dist"];
-  // @apex/db applies its migrations from ../drizzle next to the module: the bundle's dist/ → <package>/drizzle.
-  if (deps.has("better-sqlite3")) {
-    cpSync(join(ROOT, "packages", "db", "drizzle"), join(stage, "drizzle"), { recursive: true });
-    files.push("drizzle");
-  }
+  if (assets.size > 0) files.push("assets");
   const appManifest = readJson(join(appDir, "package.json"));
   const manifest = {
     name: bin,
