@@ -18,6 +18,7 @@ import { heldOutAccuracy, loadMinerConfig, type RunningMiner, startMiner } from 
 import type { Clock } from "@apex/protocol";
 import {
   createValidator,
+  DEFAULT_IDLE_SOCKET_TIMEOUT_MS,
   FAST_PRESET,
   makeValidatorConfig,
   mergeConfig,
@@ -236,6 +237,13 @@ async function buildLocalnet(
       // Inside the subnet: freshness, replay cache, rate limiter and strategy budgets on the subnet's clock
       // (the validators stamp requests to it from the same clock).
       clock,
+      // Sockets are wall-time things: the miner keeps an idle connection open longer than the validators' agent
+      // does, so the validator always closes first and never reuses a socket the miner is closing (ECONNRESET
+      // under load, a lost answer that depends on scheduling).
+      timeouts: {
+        keepAlive: 2 * DEFAULT_IDLE_SOCKET_TIMEOUT_MS,
+        connection: 3 * DEFAULT_IDLE_SOCKET_TIMEOUT_MS,
+      },
       externalIp: LOOPBACK_ANNOUNCE,
     });
     miners.push(running);
@@ -289,7 +297,8 @@ async function buildLocalnet(
     const relay = await announceFor("127.0.0.1", port);
     if (relay.relay) closers.push(() => relay.relay!.close());
     await chain.serveAxon(hotkey, axonParams(netuid, relay.host, relay.port));
-    meta.set(hotkey.address, { role: "external", strategy: `cmd: ${cmd}` });
+    // The program's name only: a command line can carry inline secrets (KEY=… python miner.py).
+    meta.set(hotkey.address, { role: "external", strategy: `cmd: ${programName(cmd)}` });
   }
 
   // Validators, each with its own results DB; references from the localnet's writer, a corpus, or the LLM.
@@ -633,4 +642,11 @@ function writePlots(dir: string, report: LocalnetReport) {
     points: report.epochs.map((e): [number, number] => [hours(e.time), e.rewards[uid] ?? 0]),
   }));
   writeFileSync(join(dir, "reward.svg"), renderLineChartSvg("Window reward per miner", "hours", reward));
+}
+
+/** The program a shell command runs, without its folder, arguments or leading VAR=value assignments. */
+export function programName(cmd: string): string {
+  const words = cmd.trim().split(/\s+/);
+  const program = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) ?? "";
+  return program.split("/").pop() || "(command)";
 }

@@ -2,7 +2,13 @@
 // Everything here is pure; the chain side lives in weight-setter.ts.
 import type { NeuronInfo } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
-import { accumulateRow, toU16Weights, type U16Weights, type WeightPrecision } from "@apex/protocol";
+import {
+  accumulateRow,
+  type ScoredRow,
+  toU16Weights,
+  type U16Weights,
+  type WeightPrecision,
+} from "@apex/protocol";
 
 export type ScoringPolicy = "apex" | "gold-standard";
 
@@ -60,7 +66,7 @@ export function windowStartMs(nowMs: number, rule: Pick<WindowRule, "windowHours
 }
 
 type WindowStore = ResultsStore & {
-  windowTotalsInStoredOrder?: (sinceMs: number) => Map<string, number>;
+  scoredRowsInStoredOrder?: (sinceMs: number) => Iterable<ScoredRow>;
 };
 
 /** Window totals at `nowMs` under the rule: the one place the validator and `scores` get them from. */
@@ -68,17 +74,21 @@ export function scoreWindow(store: WindowStore, nowMs: number, rule: WindowRule)
   const since = windowStartMs(nowMs, rule);
   if (rule.policy === "apex") {
     if (rule.summation === "rows") {
-      if (!store.windowTotalsInStoredOrder) throw new Error("this store cannot sum in stored order");
-      return store.windowTotalsInStoredOrder(since);
+      if (!store.scoredRowsInStoredOrder) throw new Error("this store cannot read rows in stored order");
+      // Upstream's loop: row by row in stored order, each hotkey's float64 sum in that order.
+      const totals = new Map<string, number>();
+      for (const row of store.scoredRowsInStoredOrder(since)) accumulateRow(totals, row);
+      return totals;
     }
     return store.windowTotals(since);
   }
-  return goldStandardTotals([...store.exportRounds(since)]);
+  // Streamed from SQLite in two passes (a fresh cursor each), never the whole window in memory.
+  return goldStandardTotals(() => store.exportRounds(since));
 }
 
 /** Each discriminator's accuracy on reference rounds (the validator's own gold tasks, apex issue #790). */
 export function referenceAccuracy(
-  rounds: readonly RoundRecord[],
+  rounds: Iterable<RoundRecord>,
 ): Map<string, { correct: number; sampled: number }> {
   const acc = new Map<string, { correct: number; sampled: number }>();
   for (const r of rounds) {
@@ -96,18 +106,25 @@ export function referenceAccuracy(
 /** Accuracy used when a hotkey was never shown a reference in the window: a coin's. */
 export const UNTESTED_ACCURACY = 0.5;
 
+/** Rounds to read, possibly twice: a re-iterable collection, or a function that starts a fresh stream. */
+export type RoundSource = Iterable<RoundRecord> | (() => Iterable<RoundRecord>);
+
+const stream = (source: RoundSource): Iterable<RoundRecord> =>
+  typeof source === "function" ? source() : source;
+
 /**
  * The `gold-standard` policy: the same per-row totals as upstream, but every discriminator payment is scaled by
- * that hotkey's accuracy on reference rounds in the window. Generator payments are unchanged.
+ * that hotkey's accuracy on reference rounds in the window. Generator payments are unchanged. Reads the rounds in
+ * two streamed passes, so a window never has to fit in memory.
  */
-export function goldStandardTotals(rounds: readonly RoundRecord[]): Map<string, number> {
-  const accuracy = referenceAccuracy(rounds);
+export function goldStandardTotals(source: RoundSource): Map<string, number> {
+  const accuracy = referenceAccuracy(stream(source));
   const factor = (h: string) => {
     const a = accuracy.get(h);
     return a && a.sampled > 0 ? a.correct / a.sampled : UNTESTED_ACCURACY;
   };
   const totals = new Map<string, number>();
-  for (const r of rounds) {
+  for (const r of stream(source)) {
     accumulateRow(totals, {
       generatorHotkey: r.generatorHotkey,
       generatorScore: r.generatorScore,
@@ -119,9 +136,9 @@ export function goldStandardTotals(rounds: readonly RoundRecord[]): Map<string, 
 }
 
 /** Upstream totals from raw rounds (the store computes the same in SQL; used by tests and the no-SQL path). */
-export function apexTotals(rounds: readonly RoundRecord[]): Map<string, number> {
+export function apexTotals(source: RoundSource): Map<string, number> {
   const totals = new Map<string, number>();
-  for (const r of rounds)
+  for (const r of stream(source))
     accumulateRow(totals, {
       generatorHotkey: r.generatorHotkey,
       generatorScore: r.generatorScore,
