@@ -1,5 +1,5 @@
 // The ONE place the bench reads its environment and command line.
-export const BENCH_NAMES = ["miner", "validator", "scorer", "localnet", "yuma"] as const;
+export const BENCH_NAMES = ["miner", "validator", "scorer", "localnet", "yuma", "first-verdict"] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export interface BenchConfig {

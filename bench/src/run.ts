@@ -1,8 +1,9 @@
-// `npm run bench [-- miner|validator|scorer|localnet|yuma ...]`: runs the benchmarks, prints a summary table and
+// `npm run bench [-- miner|validator|scorer|localnet|yuma|first-verdict ...]`: runs the benchmarks, prints a summary table and
 // writes bench/results/latest.json.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type BenchName, loadBenchConfig } from "./config.js";
+import { benchFirstVerdict } from "./first-verdict.js";
 import { benchLocalnet } from "./localnet.js";
 import { benchMiner } from "./miner.js";
 import { type BenchReport, machineInfo } from "./report.js";
@@ -18,6 +19,7 @@ const RUNNERS: Record<BenchName, (cfg: ReturnType<typeof loadBenchConfig>) => Pr
   scorer: benchScorer,
   localnet: benchLocalnet,
   yuma: benchYuma,
+  "first-verdict": benchFirstVerdict,
 };
 
 async function main(): Promise<number> {

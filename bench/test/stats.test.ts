@@ -40,7 +40,7 @@ describe("bench helpers", () => {
   });
 
   it("rejects unknown benchmark names and too few repeats", () => {
-    expect(loadBenchConfig([], {}).benches).toHaveLength(5);
+    expect(loadBenchConfig([], {}).benches).toHaveLength(6);
     expect(loadBenchConfig(["yuma"], { BENCH_QUICK: "1" })).toMatchObject({ benches: ["yuma"], quick: true });
     expect(() => loadBenchConfig(["minr"], {})).toThrow(/unknown benchmark "minr"/);
     expect(() => loadBenchConfig([], { BENCH_REPEATS: "2" })).toThrow(/≥ 3/);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // apex-localnet: one command runs a whole Apex subnet on one machine.
-import { pathToFileURL } from "node:url";
+import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
 import { type LocalnetCommand, type ParsedLocalnetArgs, parseLocalnetArgs, UsageError } from "./args.js";
 
 export const HELP: Record<LocalnetCommand, string> = {
@@ -15,7 +15,7 @@ Usage:
   apex-localnet wallet create|show     make or show bittensor wallets (btcli layout) without btcli
   apex-localnet dashboard --validator-status URL   the dashboard for a validator's /api/status alone
 
-apex-localnet COMMAND --help shows each command's options.`,
+apex-localnet COMMAND --help shows each command's options; apex-localnet --version its version.`,
   run: `apex-localnet run [options]
 
 Starts a SimChain (served to other processes), registers a subnet, starts miners as real HTTP servers on
@@ -111,6 +111,10 @@ export interface CliIo {
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === "--version" || argv[0] === "-V") {
+    io.stdout(`${versionLine("apex-localnet", packageVersionNextTo(import.meta.url), process.version)}\n`);
+    return 0;
+  }
   let parsed: ParsedLocalnetArgs;
   try {
     parsed = parseLocalnetArgs(argv);
@@ -198,7 +202,7 @@ async function hiddenPrompt(question: string): Promise<string> {
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (isMainModule(import.meta.url)) {
   const ctrl = new AbortController();
   let interrupts = 0;
   process.on("SIGINT", () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // apex-miner command line: run the miner, or train / evaluate the learned discriminator.
 import { readFileSync, writeFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
 import type { ChainClient } from "@apex/chain";
+import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { helpText, loadMinerArgs, type MinerConfig, processEnv, redactConfig } from "./config.js";
 import { llmStrategyDeps } from "./llm-bridge.js";
@@ -288,6 +288,10 @@ export function parseJsonl(text: string, source: string): Example[] {
 
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   try {
+    if (argv[0] === "--version" || argv[0] === "-V") {
+      io.out(versionLine("apex-miner", packageVersionNextTo(import.meta.url), process.version));
+      return 0;
+    }
     if (argv.includes("--help") || argv.includes("-h") || argv[0] === "help") {
       io.out(helpText());
       return 0;
@@ -307,6 +311,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -537,6 +537,7 @@ export function helpText(): string {
     "                                 [--examples N] [--seed S] [--data-out FILE.jsonl]",
     "  apex-miner eval-discriminator --data FILE.jsonl [--model FILE | --discriminator NAME] [--json]",
     "  apex-miner make-data --out FILE.jsonl [--examples N] [--seed S]   write labelled examples",
+    "  apex-miner --version                                 package version, Apex version, version key",
     "",
     "Flags (each also settable as APEX_MINER_<NAME> in the environment or as a key in --config FILE.yaml;",
     "precedence: flags > environment > file > defaults):",

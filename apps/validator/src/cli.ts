@@ -2,7 +2,6 @@
 // apex-validator: run the validator, or read its results DB (scores, export).
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
 import { connectChain, type Metagraph } from "@apex/chain";
 import { importUpstreamResults, openResultsStore } from "@apex/db";
 import {
@@ -14,6 +13,7 @@ import {
   type WebSearch,
 } from "@apex/llm";
 import { epistulaReady, type Signer, systemClock } from "@apex/protocol";
+import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
 import { devKeypair, loadHotkey, resolveWalletRoot } from "@apex/wallet";
 import {
   ConfigError,
@@ -318,6 +318,10 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
 /** Entry point; returns the exit code. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   try {
+    if (argv[0] === "--version" || argv[0] === "-V") {
+      io.stdout(`${versionLine("apex-validator", packageVersionNextTo(import.meta.url), process.version)}\n`);
+      return 0;
+    }
     const [sub, ...rest] = argv;
     if (argv.includes("--help") || argv.includes("-h")) {
       io.stdout(VALIDATOR_HELP);
@@ -334,6 +338,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

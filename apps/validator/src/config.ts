@@ -551,6 +551,7 @@ Usage:
                                                convert an upstream (Python Apex) results.db into ours
   apex-validator export --since DATE [--db FILE]
                                                rounds since DATE as JSON lines on stdout
+  apex-validator --version                     package version, Apex version, version key
 
 Flags (flags > environment > YAML file > defaults):
   -c, --config FILE      YAML config (sections as upstream: chain, llm, deep_research, websearch,

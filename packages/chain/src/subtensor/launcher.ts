@@ -4,7 +4,8 @@
 //  2. the Aura slot-duration probe fails (missing bls12_381 host functions), so we run it ourselves with
 //     unresolved imports allowed and seed chopsticks' memo;
 //  3. Timestamp.Now is seeded slot-aligned so block #1 cannot straddle a slot boundary.
-// chopsticks is an optional dependency (it declares node >= 22, so pnpm on node 20 skips it): loaded lazily.
+// chopsticks is loaded lazily and installed only where this command runs: a dev dependency of @apex/chain in the
+// checkout, an install the error below asks for next to a packed apex-localnet (docs/install.md).
 import { readFile } from "node:fs/promises";
 import { type Clock, systemClock } from "@apex/protocol";
 import { ChainError } from "../types.js";
@@ -82,9 +83,11 @@ async function loadChopsticks(): Promise<ChopsticksModule> {
   } catch (error) {
     throw new ChainError(
       "ChopsticksMissing",
-      `${name} is not installed (${error instanceof Error ? error.message : String(error)}). It is an optional ` +
-        `dependency that declares node >= 22, so pnpm skips it on node 20: install it with ` +
-        `\`pnpm --filter @apex/chain add -O ${name}@1.5.1 --config.engine-strict=false\` or run on node 22.`,
+      `apex-localnet subtensor needs ${name}@1.5.1 (Node >= 22), which is not installed ` +
+        `(${error instanceof Error ? error.message : String(error)}). It is left out of the miner's, the ` +
+        `validator's and apex-localnet's own installs (it brings axios, typeorm and a native sqlite3 for this ` +
+        `one command). Next to an apex-localnet installed with npm -g: \`npm install -g ${name}@1.5.1\`; in ` +
+        `the apex-ts checkout \`npm run setup\` installs it (a dev dependency of @apex/chain).`,
       "transport",
     );
   }
