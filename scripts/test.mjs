@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: build, type-check and lint every workspace, run every test, and end with one plain line:
 // "N passed, N failed[, N skipped]" (CI reads that line, not vitest's own summary).
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { pnpm } from "./setup.mjs";
 
 const extra = process.argv.slice(2);
 let failedSteps = 0;
-function step(name, args) {
+function step(name, args, run = pnpm) {
   const started = Date.now();
-  const r = pnpm(args);
+  const r = run(args);
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     failedSteps++;
@@ -21,6 +22,9 @@ function step(name, args) {
 
 step("build + typecheck", ["exec", "turbo", "run", "build", "typecheck", "--output-logs=errors-only"]);
 step("lint", ["exec", "biome", "check", "."]);
+step("house rules", ["scripts/check-deps.mjs"], (args) =>
+  spawnSync(process.execPath, args, { stdio: "inherit" }),
+);
 
 mkdirSync(".test-results", { recursive: true });
 const report = ".test-results/vitest.json";

@@ -2,6 +2,7 @@
 // apex-localnet: one command runs a whole Apex subnet on one machine.
 import { pathToFileURL } from "node:url";
 import { type LocalnetCommand, type ParsedLocalnetArgs, parseLocalnetArgs, UsageError } from "./args.js";
+import type { CliIo } from "./io.js";
 
 export const HELP: Record<LocalnetCommand, string> = {
   help: `apex-localnet: run a whole Apex (Bittensor SN1) subnet on one machine, no Docker.
@@ -75,13 +76,7 @@ Runs a real subtensor runtime locally from a chain spec you supply (through chop
   dashboard: "apex-localnet dashboard --help",
 };
 
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: Record<string, string | undefined>;
-  signal?: AbortSignal;
-  isTTY?: boolean;
-}
+export type { CliIo };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let parsed: ParsedLocalnetArgs;
@@ -181,7 +176,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    env: process.env,
+    env: process.env, // house-rule: env — the process edge: main() and args.ts read it only as io.env
     signal: ctrl.signal,
     isTTY: Boolean(process.stderr.isTTY),
   }).then(

@@ -204,7 +204,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       detached: true,
       stdio: ["ignore", "inherit", "inherit"],
       env: {
-        ...process.env,
+        ...process.env, // house-rule: env — passed through to the child miner, not read here
         APEX_MINER_PORT: String(port),
         APEX_MINER_HOTKEY_URI: `//apex//cmd${i}//hot`,
         APEX_MINER_HOTKEY_SS58: hotkey.address,

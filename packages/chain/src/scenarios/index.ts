@@ -7,31 +7,17 @@ import { type BootstrapResult, bootstrapSubnet, waitBlocks } from "../bootstrap.
 import { commitHash } from "../commit.js";
 import { blocksUntilNextEpoch } from "../epoch.js";
 import { type ChainClient, ChainError } from "../types.js";
-import type { IncentiveResult, YumaSplitResult } from "./compare.js";
+import type {
+  IncentiveResult,
+  ScenarioName,
+  ScenarioReport,
+  ScenarioStep,
+  YumaSplitResult,
+} from "./report.js";
+import { SCENARIOS } from "./report.js";
 
 export * from "./compare.js";
-
-export const SCENARIOS = ["incentive", "errors", "commit-reveal", "yuma-split"] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
-
-export interface ScenarioStep {
-  name: string;
-  ok: boolean;
-  /** The chain's error name when the call failed, else null. */
-  error: string | null;
-  /** The error name this step expects (null = success expected). */
-  expected: string | null;
-}
-
-export interface ScenarioReport {
-  scenario: ScenarioName;
-  network: string;
-  runtime: string;
-  steps: ScenarioStep[];
-  /** True when every step ended as expected. */
-  passed: boolean;
-  result: unknown;
-}
+export * from "./report.js";
 
 export interface ScenarioOptions {
   /** Moves the chain n blocks forward (SimChain: produceBlocks). Without it, new blocks are awaited. */
