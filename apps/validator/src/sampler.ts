@@ -1,4 +1,5 @@
-// MinerSampler (apex-v3-reference §2.9 plus issue 6): who is a candidate, and which miners a round asks.
+// MinerSampler (docs/upstream.md § Sampling, plus issue 6): who is a candidate, and which miners a round
+// asks.
 import { isIP } from "node:net";
 import type { Metagraph, NeuronInfo } from "@apex/chain";
 import type { Clock } from "@apex/protocol";

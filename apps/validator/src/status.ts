@@ -104,10 +104,10 @@ export function buildStatusServer(validator: Validator, opts: StatusServerOption
 }
 
 /**
- * POST /v1/get_rewards (apex-v3-reference §3.4): our raw totals of the latest scoring cycle, for peer validators.
- * 405 when sending is off; Epistula over the raw body, signed for our hotkey, within the ms window, never replayed:
- * 400 on failure; a signer below `min_alpha_stake` and not verified: 401; a body that is not JSON: 400; no totals
- * yet or older than `expiry`: 503.
+ * POST /v1/get_rewards (docs/upstream.md § Weight syncer): our raw totals of the latest scoring cycle, for
+ * peer validators. 405 when sending is off; Epistula over the raw body, signed for our hotkey, within the ms
+ * window, never replayed: 400 on failure; a signer below `min_alpha_stake` and not verified: 401; a body that
+ * is not JSON: 400; no totals yet or older than `expiry`: 503.
  */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 

@@ -1,4 +1,5 @@
-// Request bodies and replies of POST /v1/chat/completions, exactly as Apex v3 sends them (apex-v3-reference §1.2–1.3).
+// Request bodies and replies of POST /v1/chat/completions, exactly as Apex v3 sends them (docs/upstream.md §
+// Miner requests, § Miner replies).
 
 export interface GeneratorRequest {
   step: "generator";
@@ -87,11 +88,11 @@ function pyJsonString(s: string): string {
 
 /**
  * The validator's reading of a discriminator reply, step for step as upstream's `query_discriminators`
- * (apex-v3-reference §1.3): an empty body (or a failed request) is no answer; a JSON object is read as
- * `choices[0].message.content` with Python's `.get` defaults (so an object without `choices` reads as "");
- * anything that makes that lookup fail (not JSON, a bare number, a list, a non-string content…) falls back
- * to the raw body. The result is stripped with Python's notion of whitespace. We return null where the
- * stripped answer is empty: it can never equal "0" or "1", so scoring is unchanged.
+ * (docs/upstream.md § Miner replies): an empty body (or a failed request) is no answer; a JSON object is read
+ * as `choices[0].message.content` with Python's `.get` defaults (so an object without `choices` reads as "");
+ * anything that makes that lookup fail (not JSON, a bare number, a list, a non-string content…) falls back to
+ * the raw body. The result is stripped with Python's notion of whitespace. We return null where the stripped
+ * answer is empty: it can never equal "0" or "1", so scoring is unchanged.
  */
 export function parseDiscriminatorAnswer(body: string | null | undefined): string | null {
   if (body === null || body === undefined || body === "") return null;

@@ -1,10 +1,10 @@
-// Runs a real subtensor runtime locally, offline, inside @acala-network/chopsticks, from a chain spec the user
-// supplies (subtensor-reference §B2–B7). Three fixes make the stock chopsticks work with subtensor:
-//  1. plain specs → raw genesis through the runtime's own GenesisBuilder (chopsticks only reads raw specs);
-//  2. the Aura slot-duration probe fails (missing bls12_381 host functions), so we run it ourselves with
-//     unresolved imports allowed and seed chopsticks' memo;
-//  3. Timestamp.Now is seeded slot-aligned so block #1 cannot straddle a slot boundary.
-// chopsticks is an optional dependency (it declares node >= 22, so pnpm on node 20 skips it): loaded lazily.
+// Runs a real subtensor runtime locally, offline, inside @acala-network/chopsticks, from a chain spec the
+// user supplies (docs/upstream.md § Local subtensor runtime). Three fixes make the stock chopsticks work with
+// subtensor: 1. plain specs → raw genesis through the runtime's own GenesisBuilder (chopsticks only reads raw
+// specs); 2. the Aura slot-duration probe fails (missing bls12_381 host functions), so we run it ourselves
+// with unresolved imports allowed and seed chopsticks' memo; 3. Timestamp.Now is seeded slot-aligned so block
+// #1 cannot straddle a slot boundary. chopsticks is an optional dependency (it declares node >= 22, so pnpm
+// on node 20 skips it): loaded lazily.
 import { readFile } from "node:fs/promises";
 import { type Clock, systemClock } from "@apex/protocol";
 import { ChainError } from "../types.js";
