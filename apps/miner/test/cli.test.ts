@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { type CliIo, main, parseJsonl } from "../src/cli.js";
+import { it } from "./temp-dir.js";
 
 function io(env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -25,8 +25,9 @@ describe("apex-miner CLI", () => {
     expect(t.out.join("\n")).toMatch(/--trusted-validators/);
   });
 
-  it("train-discriminator writes a model; eval-discriminator scores it on held-out data (text and --json)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-cli-"));
+  it("train-discriminator writes a model; eval-discriminator scores it on held-out data (text and --json)", async ({
+    tmpDir: dir,
+  }) => {
     const model = join(dir, "model.json");
     const data = join(dir, "held-out.jsonl");
     const t = io();
@@ -66,8 +67,7 @@ describe("apex-miner CLI", () => {
     expect(() => parseJsonl('{"query":"q"}\n', "d.jsonl")).toThrow(/d.jsonl:1 must be/);
   });
 
-  it("refuses to run without the wallet it was pointed at, naming it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-cli-w-"));
+  it("refuses to run without the wallet it was pointed at, naming it", async ({ tmpDir: dir }) => {
     const t = io();
     const code = await main(
       [
