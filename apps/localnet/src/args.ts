@@ -13,6 +13,10 @@ export type LocalnetCommand =
   | "help";
 
 export interface RunOptions {
+  /** null: the in-process SimChain. Else a subtensor node's ws:// URL, or "subtensor" with `spec`. */
+  network: string | null;
+  /** With network "subtensor": the chain spec to run through chopsticks. */
+  spec: string | null;
   miners: number;
   validators: number;
   rounds: number | null;
@@ -33,6 +37,10 @@ export interface RunOptions {
   commitReveal: boolean;
   strategies: string[] | null;
   dataDir: string | null;
+  /** Keep the temp data folder (no --data-dir) after the run and say where it is. */
+  keep: boolean;
+  /** Exit non-zero when the run found anomalies (built-in miners that missed answers). */
+  strict: boolean;
   walletPath: string | null;
   json: boolean;
   quiet: boolean;
@@ -71,8 +79,13 @@ export interface ScenarioOptions {
 }
 
 export interface SubtensorOptions {
-  spec: string;
+  /** A chain spec you supply, or null with `fork`. */
+  spec: string | null;
+  /** Fork a live chain through chopsticks instead: its endpoint and a block (default its head). */
+  fork: { endpoint: string; block?: number } | null;
   port: number;
+  /** "instant": a block per extrinsic (and on request); "slot": every Aura slot of the runtime; or every N ms. */
+  blocks: "instant" | "slot" | { blockTimeMs: number };
 }
 
 export type ParsedLocalnetArgs =
@@ -242,19 +255,49 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
         },
       };
     }
-    case "subtensor": {
-      const { values } = parse(rest, { spec: { type: "string" }, port: { type: "string" } });
-      if (!values.spec)
-        throw new UsageError("subtensor needs --spec FILE (a subtensor chain spec you supply)");
-      return {
-        command,
-        options: {
-          spec: values.spec as string,
-          port: int("port", values.port as string | undefined, 9944, 1, 65535),
-        },
-      };
-    }
+    case "subtensor":
+      return { command, options: parseSubtensor(rest) };
   }
+}
+
+/** --spec FILE | --fork ENDPOINT [--block N], --port P, --block-time MS | --instant */
+export function parseSubtensor(argv: string[]): SubtensorOptions {
+  const { values } = parse(argv, {
+    spec: { type: "string" },
+    fork: { type: "string" },
+    block: { type: "string" },
+    port: { type: "string" },
+    "block-time": { type: "string" },
+    instant: { type: "boolean" },
+  });
+  const spec = (values.spec as string | undefined) ?? null;
+  const endpoint = (values.fork as string | undefined) ?? null;
+  if (Boolean(spec) === Boolean(endpoint))
+    throw new UsageError(
+      "subtensor needs --spec FILE (a chain spec you supply) or --fork ENDPOINT, not both",
+    );
+  if (values.block !== undefined && !endpoint) throw new UsageError("--block goes with --fork");
+  if (endpoint && !/^wss?:\/\//.test(endpoint))
+    throw new UsageError(`--fork wants a ws:// or wss:// URL, got "${endpoint}"`);
+  if (values.instant && values["block-time"] !== undefined)
+    throw new UsageError("--instant and --block-time are two ways to build blocks: give one");
+  const blockTime = values["block-time"] as string | undefined;
+  return {
+    spec,
+    fork: endpoint
+      ? {
+          endpoint,
+          ...(values.block !== undefined ? { block: int("block", values.block as string, 0) } : {}),
+        }
+      : null,
+    port: int("port", values.port as string | undefined, 9944, 0, 65535),
+    // Default: the runtime's own slot, the cadence a node of that runtime keeps.
+    blocks: values.instant
+      ? "instant"
+      : blockTime === undefined
+        ? "slot"
+        : { blockTimeMs: int("block-time", blockTime, 0, 1) },
+  };
 }
 
 function parseRun(argv: string[]): RunOptions {
@@ -281,11 +324,26 @@ function parseRun(argv: string[]): RunOptions {
     "commit-reveal": { type: "boolean" },
     strategies: { type: "string" },
     "data-dir": { type: "string" },
+    keep: { type: "boolean" },
+    strict: { type: "boolean" },
     "wallet-path": { type: "string" },
     json: { type: "boolean" },
     quiet: { type: "boolean" },
+    network: { type: "string" },
+    spec: { type: "string" },
   });
   const virtual = Boolean(values.virtual);
+  const network = (values.network as string | undefined) ?? null;
+  const spec = (values.spec as string | undefined) ?? null;
+  if (network !== null) {
+    if (network !== "subtensor" && !/^wss?:\/\//.test(network))
+      throw new UsageError(`--network wants a ws:// URL or "subtensor" (with --spec), got "${network}"`);
+    if ((network === "subtensor") !== (spec !== null))
+      throw new UsageError("--spec FILE goes with --network subtensor, and --network subtensor needs it");
+    if (virtual) throw new UsageError("--virtual runs on SimChain only: a real runtime keeps its own time");
+    if (values["external-miner"] || values["miner-cmd"])
+      throw new UsageError("--external-miner and --miner-cmd run on SimChain only for now");
+  } else if (spec !== null) throw new UsageError("--spec goes with --network subtensor");
   const hours = num("hours", values.hours as string | undefined, 0);
   if (hours !== null && !virtual)
     throw new UsageError("--hours goes with --virtual (subnet time on a virtual clock)");
@@ -293,6 +351,8 @@ function parseRun(argv: string[]): RunOptions {
   const blockDefault = virtual ? 12_000 : 250;
   const tempoDefault = virtual ? 360 : 10;
   return {
+    network,
+    spec,
     miners: int("miners", values.miners as string | undefined, 8, 0, 4096),
     validators: int("validators", values.validators as string | undefined, 1, 1, 64),
     rounds,
@@ -323,6 +383,8 @@ function parseRun(argv: string[]): RunOptions {
     commitReveal: Boolean(values["commit-reveal"]),
     strategies: values.strategies ? (values.strategies as string).split(",").map((s) => s.trim()) : null,
     dataDir: (values["data-dir"] as string | undefined) ?? null,
+    keep: Boolean(values.keep),
+    strict: Boolean(values.strict),
     walletPath: (values["wallet-path"] as string | undefined) ?? null,
     json: Boolean(values.json),
     quiet: Boolean(values.quiet),

@@ -42,8 +42,15 @@ Runs until Ctrl-C, --rounds N, or (with --virtual) --hours H of subnet time.
   --llm-base-url URL       validators use this OpenAI-compatible endpoint instead of the offline backend
   --llm-model NAME         its model (API key from APEX_LLM_API_KEY)
   --tempo T, --block-time MS, --commit-reveal   chain settings (defaults: tempo 10, 250 ms; virtual: 360, 12000)
-  --data-dir DIR           where the validators' results DBs go (default: a temp folder)
-  --quiet                  no per-round lines or epoch tables (progress and summary only)`,
+  --data-dir DIR           where the validators' results DBs go (default: a temp folder, removed at the end)
+  --keep                   keep that temp folder after the run and print where it is
+  --strict                 exit 3 when the run found anomalies (a built-in miner missed answers: timeouts,
+                           HTTP 429/401/413…, transport errors, invalid answers); a warning is printed anyway
+  --quiet                  no per-round lines or epoch tables (progress and summary only)
+  --network ws://URL       run on a subtensor node instead of SimChain (//Alice must be sudo; dev_newBlock is used
+                           when served); the report names the runtime and how it differs from SimChain
+  --network subtensor --spec FILE   start the runtime of a chain spec you supply in chopsticks (node >= 22) and
+                           run on it; blocks every Aura slot of the runtime (docs/real-chains.md)`,
   chain: `apex-localnet chain [--port 9955] [--host 127.0.0.1] [--block-time 250] [--tempo 10]
 
 Serves a SimChain over HTTP (see docs/chain.md). Join it with apex-miner / apex-validator --network sim
@@ -69,14 +76,30 @@ Runs a named chain scenario and prints {scenario, network, runtime, steps:[{name
 --network sim (default) runs an in-process SimChain; http://… a served SimChain; local, ws://… or wss://… a
 subtensor node (blocks are built with dev_newBlock when the node offers it, as chopsticks does).
 Exit code 0 when every step ended as the scenario expects.`,
-  subtensor: `apex-localnet subtensor --spec FILE [--port 9944]
+  subtensor: `apex-localnet subtensor (--spec FILE | --fork ENDPOINT [--block N]) [options]
 
-Runs a real subtensor runtime locally from a chain spec you supply (through chopsticks). See docs/real-chains.md.`,
+Runs a real subtensor runtime locally through chopsticks (node >= 22, optional install; see docs/real-chains.md)
+and prints its ws URL, runtime name and spec version. Ctrl-C stops it.
+
+  --spec FILE           a subtensor chain spec you supply (plain or raw)
+  --fork ENDPOINT       fork a live chain (wss://…) instead, state fetched lazily; --block N pins the block
+  --block-time MS       build a block every MS (default: the runtime's Aura slot, as a node of it would)
+  --instant             build a block for each extrinsic, more on dev_newBlock (what bootstrap/scenario/run use
+                        to go fast)
+  --port P              (default 9944)`,
   wallet: "apex-localnet wallet --help",
   dashboard: "apex-localnet dashboard --help",
 };
 
 export type { CliIo };
+
+/** `run --strict` exits with this when the run found anomalies (distinct from 1, an error, and 2, usage). */
+export const STRICT_ANOMALY_EXIT = 3;
+
+/** A finished run exits 0, or STRICT_ANOMALY_EXIT under --strict when it found anomalies. */
+export function runExitCode(report: { anomalies: readonly unknown[] }, strict: boolean): number {
+  return strict && report.anomalies.length > 0 ? STRICT_ANOMALY_EXIT : 0;
+}
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let parsed: ParsedLocalnetArgs;
@@ -94,7 +117,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${HELP[(parsed.topic as LocalnetCommand) ?? "help"] ?? HELP.help}\n`);
       return 0;
     case "run": {
-      const { runLocalnet } = await import("./run.js");
+      // A real runtime (--network ws://… or subtensor --spec) has its own module; SimChain runs in run.ts.
+      const { runLocalnet } = parsed.options.network
+        ? { runLocalnet: (await import("./real-run.js")).runOnRealChain }
+        : await import("./run.js");
       const { resolveWalletRoot } = await import("@apex/wallet");
       const o = {
         ...parsed.options,
@@ -109,7 +135,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       });
       if (o.json) io.stdout(`${JSON.stringify(report)}\n`);
       else if (o.report) io.stdout(`report written to ${o.report}\n`);
-      return 0;
+      return runExitCode(report, o.strict);
     }
     case "chain": {
       const { runChainCommand } = await import("./commands.js");

@@ -116,9 +116,22 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
 }
 
 export async function runSubtensorCommand(o: SubtensorOptions, io: CliIo): Promise<number> {
-  const node = await runSubtensorLocal({ specPath: o.spec, port: o.port });
-  io.stdout(`subtensor runtime at ${node.url} (slot ${node.slotDurationMs} ms); Ctrl-C to stop\n`);
+  const node = await runSubtensorLocal({
+    ...(o.spec ? { specPath: o.spec } : { fork: o.fork! }),
+    port: o.port,
+    blocks: o.blocks,
+  });
+  const cadence =
+    node.blocks === "instant"
+      ? "a block per extrinsic, more with dev_newBlock"
+      : `a block every ${node.blocks.blockTimeMs} ms`;
+  io.stdout(
+    `subtensor runtime ${node.specName}, spec version ${node.specVersion}, at ${node.url} ` +
+      `(${o.spec ? "from a chain spec" : `forked from ${o.fork!.endpoint}`}; ${cadence}; sudo //Alice on dev specs)\n`,
+  );
+  io.stdout("Ctrl-C to stop\n");
   await untilAborted(io.signal);
   await node.close();
+  io.stdout("subtensor runtime stopped\n");
   return 0;
 }

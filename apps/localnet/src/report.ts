@@ -19,6 +19,17 @@ export interface NeuronReport {
   dividends: number;
   emission: number;
   stake: number;
+  /** Answers asked of this neuron that did not arrive, by reason: timeout, http_429, transport, invalid_answer… */
+  missing: Record<string, number>;
+}
+
+/** Something that makes a run not measure the game: a built-in miner that missed answers. */
+export interface Anomaly {
+  uid: number;
+  hotkey: string;
+  strategy: string | null;
+  reason: string;
+  count: number;
 }
 
 export interface EpochReport {
@@ -34,7 +45,8 @@ export interface EpochReport {
 }
 
 export interface LocalnetReport {
-  version: 1;
+  /** 2: neurons[].missing and anomalies. */
+  version: 2;
   seed: number;
   clock: "real" | "virtual";
   simulatedHours: number;
@@ -45,6 +57,46 @@ export interface LocalnetReport {
   referenceFailures: number;
   epochs: EpochReport[];
   neurons: NeuronReport[];
+  /** Empty on a run where every built-in miner answered every request. */
+  anomalies: Anomaly[];
+}
+
+/**
+ * Our built-in miners always answer (a strategy that fails falls back to a fast valid answer), so any answer of
+ * theirs that did not arrive is the run's fault, not the strategy's. Outside miners' misses are counted, not
+ * flagged: they are someone else's program.
+ */
+export function findAnomalies(neurons: NeuronReport[]): Anomaly[] {
+  const out: Anomaly[] = [];
+  for (const n of neurons) {
+    if (n.role !== "miner") continue;
+    for (const [reason, count] of Object.entries(n.missing).sort(([a], [b]) => a.localeCompare(b))) {
+      if (count > 0) out.push({ uid: n.uid, hotkey: n.hotkey, strategy: n.strategy, reason, count });
+    }
+  }
+  return out;
+}
+
+/** "http_429×12 timeout×1", or "" when nothing is missing. */
+export function renderMissing(missing: Record<string, number>): string {
+  return Object.entries(missing)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, n]) => `${reason}×${n}`)
+    .join(" ");
+}
+
+export function renderAnomalyWarning(anomalies: Anomaly[]): string {
+  const total = anomalies.reduce((a, x) => a + x.count, 0);
+  const uids = new Set(anomalies.map((a) => a.uid));
+  const byReason = new Map<string, number>();
+  for (const a of anomalies) byReason.set(a.reason, (byReason.get(a.reason) ?? 0) + a.count);
+  const reasons = renderMissing(Object.fromEntries(byReason));
+  return (
+    `WARNING: ${total} answer(s) from ${uids.size} built-in miner(s) did not arrive (${reasons}); ` +
+    "this run does not measure the game. See the report's anomalies and each neuron's missing counts " +
+    "(--strict makes this a non-zero exit)."
+  );
 }
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : "-");
@@ -68,9 +120,21 @@ export function renderEpochTable(block: number, neurons: NeuronReport[]): string
     fmt(n.incentive),
     fmt(n.dividends),
     fmt(n.emission, 3),
+    renderMissing(n.missing) || (n.role === "miner" || n.role === "external" ? "0" : ""),
   ]);
   return `epoch at block ${block}\n${table(
-    ["uid", "hotkey", "role", "strategy", "reward", "weight", "incentive", "dividends", "emission"],
+    [
+      "uid",
+      "hotkey",
+      "role",
+      "strategy",
+      "reward",
+      "weight",
+      "incentive",
+      "dividends",
+      "emission",
+      "missing",
+    ],
     rows,
   )}`;
 }
@@ -111,16 +175,17 @@ export function renderMarkdown(report: LocalnetReport): string {
     `- seed ${report.seed}, netuid ${report.netuid}`,
     `- rounds: ${report.rounds} (${report.roundsByKind.reference} reference, ${report.roundsByKind.generator} generator; ${report.referenceFailures} reference failures)`,
     `- epochs: ${report.epochs.length}`,
+    `- anomalies: ${report.anomalies.length === 0 ? "none (every built-in miner answered every request)" : renderAnomalyWarning(report.anomalies)}`,
     "",
-    "| uid | role | strategy | gen rounds | disc rounds | disc accuracy | reward (gen) | reward (disc) | weight | incentive | dividends | emission |",
-    "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| uid | role | strategy | gen rounds | disc rounds | disc accuracy | reward (gen) | reward (disc) | weight | incentive | dividends | emission | missing |",
+    "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...report.neurons.map(
       (n) =>
         `| ${n.uid} | ${n.role} | ${n.strategy ?? ""} | ${n.roundsAsGenerator} | ${n.roundsAsDiscriminator} | ${
           n.discriminatorAccuracy === null ? "-" : fmt(n.discriminatorAccuracy, 3)
         } | ${fmt(n.rewardAsGenerator, 3)} | ${fmt(n.rewardAsDiscriminator, 3)} | ${fmt(n.weight)} | ${fmt(
           n.incentive,
-        )} | ${fmt(n.dividends)} | ${fmt(n.emission, 3)} |`,
+        )} | ${fmt(n.dividends)} | ${fmt(n.emission, 3)} | ${renderMissing(n.missing)} |`,
     ),
     "",
   ];

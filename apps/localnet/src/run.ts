@@ -1,7 +1,7 @@
 // `apex-localnet run`: a whole subnet on one machine. A SimChain (served to other processes), miners as real
 // HTTP servers on loopback, validators that play the Apex game against them, epochs that pay incentive.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import {
@@ -15,7 +15,7 @@ import {
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
 import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
-import { type Clock, systemClock, VirtualClock } from "@apex/protocol";
+import type { Clock } from "@apex/protocol";
 import {
   createValidator,
   FAST_PRESET,
@@ -30,14 +30,17 @@ import type { RunOptions } from "./args.js";
 import { devKey, localnetKeys, type NeuronKeys } from "./keys.js";
 import { type Relay, startRelay } from "./proxy.js";
 import {
+  findAnomalies,
   type LocalnetReport,
   type Role,
+  renderAnomalyWarning,
   renderEpochTable,
   renderLineChartSvg,
   renderMarkdown,
   renderProgress,
   renderRoundLine,
 } from "./report.js";
+import { RunContext } from "./run-context.js";
 import { LocalnetState } from "./state.js";
 import { strategyFor, strategyLabel } from "./strategies.js";
 
@@ -61,7 +64,12 @@ export interface LocalnetHandle {
   chain: SimChain;
   chainUrl: string | null;
   netuid: number;
+  /** The run's one notion of time: every part was built from it. */
+  context: RunContext;
+  /** Same as context.clock. */
   clock: Clock;
+  /** Where the validators' DBs are; removed on close when the run made it (no --data-dir, no --keep). */
+  dataDir: string;
   validators: Validator[];
   stores: SqliteResultsStore[];
   miners: RunningMiner[];
@@ -70,11 +78,58 @@ export interface LocalnetHandle {
   close(): Promise<void>;
 }
 
+/** A data folder the run made itself: removed when the run ends, however it ends, unless --keep. */
+function makeDataDir(opts: RunOptions, io: LocalnetIo): { dir: string; remove: () => void } {
+  if (opts.dataDir) {
+    const dir = resolve(opts.dataDir);
+    mkdirSync(dir, { recursive: true });
+    return { dir, remove: () => undefined };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "apex-localnet-"));
+  if (opts.keep) {
+    io.out(`data dir (kept after the run, --keep): ${dir}`);
+    return { dir, remove: () => undefined };
+  }
+  const remove = () => {
+    process.off("exit", remove);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // A second Ctrl-C exits at once (process.exit): "exit" listeners still run, synchronously.
+  process.on("exit", remove);
+  return { dir, remove };
+}
+
 /** Builds the whole subnet and returns it running (real-time mode) or ready to step (virtual mode). */
 export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<LocalnetHandle> {
-  const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "apex-localnet-"));
-  mkdirSync(dataDir, { recursive: true });
-  const clock: Clock = opts.virtual ? new VirtualClock(Date.UTC(2026, 0, 1)) : systemClock;
+  const data = makeDataDir(opts, io);
+  const closers: Array<() => Promise<void> | void> = [data.remove];
+  const closeAll = async () => {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        io.err(`localnet: while closing: ${(err as Error).message}`);
+      }
+    }
+  };
+  try {
+    return await buildLocalnet(opts, io, data.dir, closers, closeAll);
+  } catch (err) {
+    // Whatever was started before the failure is stopped, and the temp folder removed.
+    await closeAll();
+    throw err;
+  }
+}
+
+async function buildLocalnet(
+  opts: RunOptions,
+  io: LocalnetIo,
+  dataDir: string,
+  closers: Array<() => Promise<void> | void>,
+  closeAll: () => Promise<void>,
+): Promise<LocalnetHandle> {
+  const context = new RunContext(opts.virtual);
+  const { clock } = context;
   const chain = new SimChain({
     clock,
     blockTimeMs: opts.blockTimeMs,
@@ -82,7 +137,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     commitReveal: opts.commitReveal,
     startCallDelay: 0,
   });
-  const closers: Array<() => Promise<void> | void> = [];
+  closers.push(() => chain.close());
   const meta = new Map<string, NeuronMeta>();
 
   const keys = await localnetKeys(opts.validators, opts.miners);
@@ -123,7 +178,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     weightsRateLimit: opts.virtual ? 100 : 0,
     advanceBlocks: (n) => {
       chain.produceBlocks(n);
-      if (clock instanceof VirtualClock) clock.advance(n * opts.blockTimeMs);
+      context.advance(n * opts.blockTimeMs);
     },
   });
   meta.set(keys.owner.hotkey.address, { role: "owner", strategy: null });
@@ -174,8 +229,9 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       chain,
       hotkey: m.hotkey,
       coldkeyAddress: m.coldkey.address,
-      // Miners are real HTTP servers: request freshness and strategy budgets run on the wall clock.
-      clock: systemClock,
+      // Inside the subnet: freshness, replay cache, rate limiter and strategy budgets on the subnet's clock
+      // (the validators stamp requests to it from the same clock).
+      clock,
       externalIp: LOOPBACK_ANNOUNCE,
     });
     miners.push(running);
@@ -185,6 +241,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
   // Outside miners: someone else's process at a URL; we register a hotkey for it and serve its axon.
   for (const [i, ext] of opts.externalMiners.entries()) {
     const { hotkey } = outside[i]!;
+    context.addOutsideMiner(hotkey.address);
     const url = new URL(ext.url);
     const relay = await announceFor(url.hostname, Number(url.port));
     if (relay.relay) closers.push(() => relay.relay!.close());
@@ -197,6 +254,7 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
   const children: ChildProcess[] = [];
   for (const [i, cmd] of opts.minerCmds.entries()) {
     const { hotkey } = cmdKeys[i]!;
+    context.addOutsideMiner(hotkey.address);
     const port = await freePort();
     const child = spawn(cmd, {
       shell: true,
@@ -248,7 +306,8 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
       backend,
       search: new OfflineWebSearch({ seed: opts.seed + i }),
       clock,
-      stampClock: systemClock,
+      // Our miners check stamps against the subnet's clock, outside miners against their wall clock.
+      stampClock: (minerHotkey) => context.stampClockFor(minerHotkey),
       rng: seededRng(opts.seed * 1000 + i),
     });
     validators.push(validator);
@@ -271,26 +330,24 @@ export async function startLocalnet(opts: RunOptions, io: LocalnetIo): Promise<L
     chain,
     chainUrl,
     netuid,
+    context,
     clock,
+    dataDir,
     validators,
     stores,
     miners,
     state,
     dashboardUrl,
-    close: async () => {
-      for (const c of closers.reverse()) {
-        try {
-          await c();
-        } catch (err) {
-          io.err(`localnet: while closing: ${(err as Error).message}`);
-        }
-      }
-      await chain.close();
-    },
+    close: closeAll,
   };
 }
 
-function validatorConfig(opts: RunOptions, netuid: number, dbPath: string, index: number): ValidatorConfig {
+export function validatorConfig(
+  opts: RunOptions,
+  netuid: number,
+  dbPath: string,
+  index: number,
+): ValidatorConfig {
   const base = makeValidatorConfig({
     chain: { network: "sim", netuid, coldkey: "localnet", hotkey: `validator${index}`, wallet_path: "" },
     logger_db: { db_path: dbPath },
@@ -345,6 +402,7 @@ async function freePort(): Promise<number> {
 
 async function waitForPort(host: string, port: number, timeoutMs: number): Promise<void> {
   const net = await import("node:net");
+  // Wall time on purpose: waiting for someone else's process to start listening, outside the subnet's time.
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((done) => {
@@ -365,6 +423,7 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
 
 /** Plays the run to its end (rounds, hours, or Ctrl-C) and returns the report. */
 export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<LocalnetReport> {
+  // Wall time on purpose: the report's wallSeconds (the one field a same-seed rerun may change).
   const wallStart = performance.now();
   const net = await startLocalnet(opts, io);
   const { chain, netuid, state } = net;
@@ -432,6 +491,8 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
     if (opts.report) writeReport(opts.report, report);
     if (opts.plot) writePlots(opts.plot, report);
     if (!opts.quiet) io.out(`final ${renderEpochTable(await chain.currentBlock(), report.neurons)}`);
+    // The run checks itself: a built-in miner that missed answers means the run did not measure the game.
+    if (report.anomalies.length > 0) io.err(renderAnomalyWarning(report.anomalies));
     await net.close();
   }
   return report;
@@ -440,14 +501,10 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
 async function playRealTime(net: LocalnetHandle, opts: RunOptions, io: LocalnetIo, rounds: () => number) {
   net.chain.start();
   for (const v of net.validators) v.start();
-  await new Promise<void>((resolveDone) => {
-    const timer = setInterval(() => {
-      if ((opts.rounds !== null && rounds() >= opts.rounds) || io.signal?.aborted) {
-        clearInterval(timer);
-        resolveDone();
-      }
-    }, 50);
-  });
+  // Real time: the subnet's clock is the system clock, so this polls on it.
+  while (!(opts.rounds !== null && rounds() >= opts.rounds) && !io.signal?.aborted) {
+    await net.clock.sleep(50, io.signal).catch(() => undefined);
+  }
   for (const v of net.validators) await v.stop();
 }
 
@@ -462,7 +519,7 @@ async function playVirtual(
   rounds: () => number,
   progress: () => void,
 ) {
-  const clock = net.clock as VirtualClock;
+  const clock = net.context.virtualClock;
   const start = clock.now();
   const end = opts.hours !== null ? start + opts.hours * 3_600_000 : Number.POSITIVE_INFINITY;
   const roundEvery = net.validators.map((v) => v.config.pipeline.timeout_producer * 1000);
@@ -497,8 +554,12 @@ async function playVirtual(
     if (t > end || !action) break;
     clock.advanceTo(t);
     net.chain.syncToClock();
+    // Epochs the new blocks ran are recorded before the next action stores anything: the report must not
+    // depend on which of the two the event loop happened to finish first.
+    await net.state.flushEpochs();
     await net.validators[0]?.revealIfDue();
     await action();
+    // Wall time on purpose: the progress bar is redrawn at most five times a second of real time.
     if (performance.now() - lastProgress > 200) {
       progress();
       lastProgress = performance.now();
@@ -522,7 +583,7 @@ async function settle(net: LocalnetHandle, opts: RunOptions) {
     let block = await chain.currentBlock();
     do {
       block = chain.produceBlocks(1);
-      if (net.clock instanceof VirtualClock) net.clock.advance(opts.blockTimeMs);
+      net.context.advance(opts.blockTimeMs);
     } while (!isEpochBlock(netuid, opts.tempo, block));
     for (const v of net.validators) await v.revealIfDue().catch(() => null);
   }
@@ -539,7 +600,7 @@ async function buildReport(
   const neurons = await net.state.neuronReports();
   const summary = net.stores[0]?.windowSummary(0);
   return {
-    version: 1,
+    version: 2,
     seed: opts.seed,
     clock: opts.virtual ? "virtual" : "real",
     simulatedHours: (net.clock.now() - simStart) / 3_600_000,
@@ -550,6 +611,7 @@ async function buildReport(
     referenceFailures: summary?.referenceFailures ?? 0,
     epochs: net.state.epochs,
     neurons,
+    anomalies: findAnomalies(neurons),
   };
 }
 

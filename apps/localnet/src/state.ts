@@ -1,6 +1,6 @@
 // What the localnet knows about its subnet at any moment: the chain's metagraph joined with the first validator's
 // results DB. Feeds the epoch tables, the report and the dashboard (it is the dashboard's DashboardSource).
-import { blocksUntilNextEpoch, type Metagraph, type NeuronInfo, type SimChain } from "@apex/chain";
+import { blocksUntilNextEpoch, type ChainClient, type Metagraph, type NeuronInfo } from "@apex/chain";
 import type { RoundRecord, SqliteResultsStore } from "@apex/db";
 import type { Clock } from "@apex/protocol";
 import type { Validator } from "@apex/validator";
@@ -14,7 +14,7 @@ import type {
 import type { EpochReport, NeuronReport, Role } from "./report.js";
 
 export interface LocalnetStateOptions {
-  chain: SimChain;
+  chain: ChainClient;
   netuid: number;
   tempo: number;
   meta: Map<string, { role: Role; strategy: string | null }>;
@@ -43,6 +43,8 @@ export class LocalnetState implements DashboardSource {
   private readonly epochListeners = new Set<(block: number) => Promise<void> | void>();
   private readonly unsubscribers: Array<() => void> = [];
   private pending: Promise<void> = Promise.resolve();
+  /** Answers that did not arrive this run, by hotkey and reason, from every validator. */
+  private readonly missing = new Map<string, Record<string, number>>();
 
   constructor(private readonly o: LocalnetStateOptions) {}
 
@@ -60,7 +62,14 @@ export class LocalnetState implements DashboardSource {
     );
     for (const v of this.o.validators) {
       this.unsubscribers.push(
-        v.onRound((e) => this.emit({ type: "round", round: toDashboardRound(e.round) })),
+        v.onRound((e) => {
+          for (const m of e.missing) {
+            const byReason = this.missing.get(m.hotkey) ?? {};
+            byReason[m.reason] = (byReason[m.reason] ?? 0) + 1;
+            this.missing.set(m.hotkey, byReason);
+          }
+          this.emit({ type: "round", round: toDashboardRound(e.round) });
+        }),
       );
     }
   }
@@ -161,6 +170,7 @@ export class LocalnetState implements DashboardSource {
         dividends: x.dividends,
         emission: x.emission,
         stake: x.stake,
+        missing: { ...this.missing.get(x.hotkey) },
       };
     });
   }
@@ -196,6 +206,7 @@ export class LocalnetState implements DashboardSource {
           emission: n.emission,
           weight: n.weight,
           windowReward: n.windowReward,
+          missing: n.missing,
           ...(axon && axon.port !== 0 ? { axon: `${axon.ip}:${axon.port}` } : {}),
         };
       }),

@@ -108,4 +108,37 @@ describe.skipIf(!hasChromium)("dashboard in headless Chromium", () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("fits the whole metagraph table, missing-answer counts included, in a 1400 px window", async () => {
+    const snap = structuredClone(source.state);
+    snap.neurons = snap.neurons.map((n) =>
+      n.role === "owner"
+        ? n
+        : {
+            ...n,
+            strategy: n.role === "miner" ? "offline/heuristic" : n.strategy,
+            axon: "127.0.0.2:43219",
+            missing: n.uid === 3 ? { http_429: 12, timeout: 1 } : {},
+          },
+    );
+    source.push({ type: "snapshot", snapshot: snap });
+    const page = await browser.newPage();
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(server.url, { waitUntil: "load" });
+    await page.waitForSelector("body[data-ready='1']", { timeout: 10_000 });
+    const row3 = page.locator("#metagraph-body tr").nth(3);
+    await expect.poll(() => row3.textContent(), { timeout: 10_000 }).toContain("http_429×12 timeout×1");
+    // (A string: the workspace compiles without DOM types.)
+    const box = (await page.evaluate(`(() => {
+      const wrap = document.querySelector(".tablewrap");
+      const last = document.querySelector("#metagraph-body tr td:last-child").getBoundingClientRect();
+      const w = wrap.getBoundingClientRect();
+      return { scroll: wrap.scrollWidth, client: wrap.clientWidth, lastRight: last.right, wrapRight: w.right };
+    })()`)) as { scroll: number; client: number; lastRight: number; wrapRight: number };
+    // Every column, Axon last, inside the table's box: nothing clipped, no sideways scrolling needed.
+    expect(box.scroll).toBeLessThanOrEqual(box.client);
+    expect(box.lastRight).toBeLessThanOrEqual(box.wrapRight);
+    await page.screenshot({ path: join(dirname(screenshotPath), "dashboard-1400.png") });
+    await page.close();
+  }, 60_000);
 });

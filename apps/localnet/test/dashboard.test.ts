@@ -169,6 +169,7 @@ const STATUS: StatusJson = {
   counts: { reference: 1, generator: 1, referenceFailed: 0, errors: 0, stored: 2 },
   windowHours: 22,
   lastWeightOutcome: null,
+  missing: { "5MinerA": { http_429: 2 } },
   neurons: null,
   recentRounds: [
     {

@@ -74,6 +74,7 @@ function isLogger(x: unknown): x is FastifyBaseLogger {
 }
 
 export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
+  // A miner process on its own runs on the system clock; a localnet injects its run clock.
   const clock = opts.clock ?? systemClock;
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const t = opts.timeouts ?? {};

@@ -36,6 +36,8 @@ export interface RunningMiner {
   app: FastifyInstance;
   netuid?: number;
   uid?: number;
+  /** The clock of its Epistula freshness window, replay cache, rate limiter, strategy budgets and refreshes. */
+  clock: Clock;
   /** What happened to the axon: served now, already up to date, or not applicable (--no-chain). */
   axon: "served" | "unchanged" | "none";
   close(): Promise<void>;
@@ -83,6 +85,7 @@ export function axonUnchanged(
 }
 
 export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Promise<RunningMiner> {
+  // A miner process on its own runs on the system clock; a localnet injects its run clock.
   const clock = deps.clock ?? systemClock;
   const log = deps.logger;
   await epistulaReady();
@@ -234,5 +237,5 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     { url, generator: generator.name, discriminator: discriminator.name, netuid, uid },
     "miner listening",
   );
-  return { url, port, app, netuid, uid, axon, close: closeAll };
+  return { url, port, app, clock, netuid, uid, axon, close: closeAll };
 }

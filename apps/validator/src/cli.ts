@@ -169,6 +169,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     backend,
     finalBackend,
     search,
+    // A validator process on its own runs in real time: the system clock is its one clock.
     clock: systemClock,
     logger,
   });
@@ -201,6 +202,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
         `${JSON.stringify({
           hotkey: s.hotkey,
           rounds: s.roundsThisRun,
+          missing: s.missing,
           windowTotals: s.windowTotals,
           lastWeightSubmission: s.lastWeightSubmission,
         })}\n`,

@@ -15,6 +15,7 @@ export function createLogger(
   level: LogLevel = "info",
   write: (line: string) => void = (l) => process.stderr.write(l),
   bindings: object = {},
+  // Wall time on purpose: a log line says when it was written, whatever clock the subnet runs on.
   now: () => number = Date.now,
 ): Logger {
   const min = LEVELS[level];

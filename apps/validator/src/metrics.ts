@@ -7,6 +7,7 @@ export interface ValidatorMetrics {
   referenceFailures: Counter<string>;
   minerRequests: Counter<"role" | "outcome">;
   minerLatency: Histogram<"role">;
+  missingAnswers: Counter<"role" | "reason">;
   roundDuration: Histogram<"kind">;
   weightSubmissions: Counter<"mode" | "outcome">;
   dbSize: Gauge<string>;
@@ -33,6 +34,12 @@ export function createMetrics(dbSizeBytes: () => number, chainHead: () => number
       name: "apex_validator_miner_requests_total",
       help: "Miner requests by role and outcome (answered / no_answer); answer rate = answered / all",
       labelNames: ["role", "outcome"],
+      registers,
+    }),
+    missingAnswers: new Counter({
+      name: "apex_validator_missing_answers_total",
+      help: "Miner answers that did not arrive, by role and reason (timeout, http_<status>, transport, invalid_answer)",
+      labelNames: ["role", "reason"],
       registers,
     }),
     minerLatency: new Histogram({

@@ -33,6 +33,24 @@ export interface MinerReply {
   status?: number;
 }
 
+const INVALID_UTF8 = "reply is not valid UTF-8";
+
+/**
+ * Why a miner's answer did not arrive, in a few stable words for counts and reports: "timeout", "http_429" (any
+ * status), "transport" (refused, reset, oversize reply, bad address), or "invalid_answer" (arrived but is not an
+ * answer: bad UTF-8 here, or a discriminator reply that is not "0"/"1", judged by the round).
+ */
+export type MissReason = "timeout" | "transport" | "invalid_answer" | `http_${number}`;
+
+export function missReason(reply: MinerReply): MissReason | null {
+  if (reply.text !== null) return null;
+  if (reply.status !== undefined && (reply.status < 200 || reply.status >= 300))
+    return `http_${reply.status}`;
+  if (reply.error === "timeout") return "timeout";
+  if (reply.error === INVALID_UTF8) return "invalid_answer";
+  return "transport";
+}
+
 export interface MinerClientOptions {
   timeoutMs: number;
   maxResponseBytes: number;
@@ -41,10 +59,11 @@ export interface MinerClientOptions {
   monotonic?: () => number;
   fetchImpl?: typeof fetch;
   /**
-   * Clock for Epistula timestamps (default: the client's clock). Miners check them against their own wall clock,
-   * so a validator on a virtual clock still stamps requests with real time.
+   * Clock for Epistula timestamps (default: the client's clock), or one per miner hotkey. A miner checks the
+   * timestamp against its own clock: a localnet on a virtual clock stamps its own miners (on the same virtual
+   * clock) with virtual time and outside miners (on their wall clock) with wall time.
    */
-  stampClock?: Clock;
+  stampClock?: Clock | ((minerHotkey: string) => Clock);
   /**
    * Idle keep-alive sockets kept across all miners (default 1024, four subnets' worth, so every miner's
    * connection is reused). Past it the longest-idle socket is closed, so idle sockets cannot grow without bound.
@@ -143,7 +162,7 @@ function decodeUtf8(bytes: Uint8Array): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    throw new Error("reply is not valid UTF-8");
+    throw new Error(INVALID_UTF8);
   }
 }
 
@@ -155,6 +174,7 @@ export function deadlineSignal(
   const ac = new AbortController();
   const timeoutError = () =>
     Object.assign(new Error(`deadline of ${ms} ms passed`), { name: "TimeoutError" });
+  // Wall time on purpose: on a virtual clock that stands still during a round, a hung socket must still end.
   const real = setTimeout(() => ac.abort(timeoutError()), ms);
   // On the system clock the real timer is the clock's timer: a second one per request is only garbage.
   const stopClock = clock === systemClock ? undefined : new AbortController();
@@ -206,6 +226,7 @@ export class MinerClient {
       maxIdle,
     );
     this.sem = new Semaphore(opts.maxConcurrency);
+    // Wall time on purpose: latencies are what the machine measured (metrics and stored latencyMs only).
     this.monotonic = opts.monotonic ?? (() => performance.now());
   }
 
@@ -263,7 +284,7 @@ export class MinerClient {
       // Sign the exact bytes sent, for this miner's hotkey.
       const headers = signEpistula(signer, body, {
         signedFor: target.hotkey,
-        nowMs: (this.opts.stampClock ?? this.clock).now(),
+        nowMs: this.stampClockFor(target.hotkey).now(),
         secretCache: this.secretCache,
         bodySha256: sha,
       });
@@ -276,15 +297,25 @@ export class MinerClient {
       return { text, latencyMs, status };
     } catch (err) {
       const e = err as Error;
+      // node's http rejects an aborted request with an AbortError whatever the reason: the signal says why.
+      const timedOut =
+        e?.name === "TimeoutError" || (signal.aborted && (signal.reason as Error)?.name === "TimeoutError");
       return {
         text: null,
         latencyMs: this.monotonic() - started,
-        error: e?.name === "TimeoutError" ? "timeout" : (e?.message ?? String(err)),
+        error: timedOut ? "timeout" : (e?.message ?? String(err)),
       };
     } finally {
       release?.();
       dispose();
     }
+  }
+
+  /** The clock whose time goes into the Epistula timestamp of a request to this miner. */
+  stampClockFor(minerHotkey: string): Clock {
+    const stamp = this.opts.stampClock;
+    if (stamp === undefined) return this.clock;
+    return typeof stamp === "function" ? stamp(minerHotkey) : stamp;
   }
 
   /** Parsed once per miner address (a bounded map: addresses change only with the metagraph). */

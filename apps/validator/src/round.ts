@@ -6,7 +6,13 @@ import { type Clock, parseDiscriminatorAnswer, scoreRound, VALIDATOR_REFERENCE_L
 import type { QueryMaker, Researcher } from "./llm-adapter.js";
 import type { Logger } from "./logger.js";
 import type { ValidatorMetrics } from "./metrics.js";
-import { deadlineSignal, type MinerClient, type MinerReply } from "./miner-client.js";
+import {
+  deadlineSignal,
+  type MinerClient,
+  type MinerReply,
+  type MissReason,
+  missReason,
+} from "./miner-client.js";
 import type { MinerInfo, MinerSampler } from "./sampler.js";
 
 export interface RoundSettings {
@@ -37,7 +43,16 @@ export interface RoundEvent {
   /** The 0.05 redundancy reference of a generator round: logged only, never scored. */
   redundancyReference: string | null;
   generatorCandidates: Array<{ hotkey: string; uid: number; text: string | null; latencyMs: number }>;
+  /** Every asked miner whose answer did not arrive (or was not an answer), and why. */
+  missing: MissingAnswer[];
   durationMs: number;
+}
+
+export interface MissingAnswer {
+  hotkey: string;
+  uid: number;
+  role: "generator" | "discriminator";
+  reason: MissReason;
 }
 
 export class NoMinersError extends Error {
@@ -79,6 +94,7 @@ export async function playRound(
   ctx: RoundContext,
   opts: { query?: string; signal?: AbortSignal; monotonic?: () => number } = {},
 ): Promise<RoundEvent> {
+  // Wall time on purpose: how long the round took the machine (a metric), never a deadline or a stored time.
   const mono = opts.monotonic ?? (() => performance.now());
   const started = mono();
   const { settings, rng, logger } = ctx;
@@ -173,6 +189,18 @@ export async function playRound(
     latencyMs: Math.round(replies[i]?.latencyMs ?? 0),
   }));
 
+  const missing: MissingAnswer[] = [];
+  for (const g of generators) {
+    const reason = missReason(g.reply);
+    if (reason) missing.push({ hotkey: g.miner.hotkey, uid: g.miner.uid, role: "generator", reason });
+  }
+  discriminators.forEach((miner, i) => {
+    const reply = replies[i]!;
+    const answer = answers[i];
+    const reason = missReason(reply) ?? (answer === "0" || answer === "1" ? null : "invalid_answer");
+    if (reason) missing.push({ hotkey: miner.hotkey, uid: miner.uid, role: "discriminator", reason });
+  });
+
   const round: RoundRecord = {
     id: randomUUID(),
     createdAt: ctx.clock.now(),
@@ -200,6 +228,7 @@ export async function playRound(
       text: g.reply.text,
       latencyMs: g.reply.latencyMs,
     })),
+    missing,
     durationMs,
   };
 }

@@ -26,6 +26,8 @@ export interface StatusJson {
   windowTotals: Record<string, number>;
   lastWeightSubmission: ValidatorStatus["lastWeightSubmission"];
   lastWeightOutcome: ValidatorStatus["lastWeightOutcome"];
+  /** Answers that did not arrive this run, by miner hotkey and reason (timeout, http_429, transport, …). */
+  missing: ValidatorStatus["missing"];
   /** Newest first; texts clipped to 2000 (query) and 4000 (shownText) characters. */
   recentRounds: RoundRecord[];
   neurons: ValidatorStatus["neurons"];
@@ -48,6 +50,7 @@ export function toStatusJson(s: ValidatorStatus): StatusJson {
     windowTotals: s.windowTotals,
     lastWeightSubmission: s.lastWeightSubmission,
     lastWeightOutcome: s.lastWeightOutcome,
+    missing: s.missing,
     recentRounds: s.recentRounds.map((r) => ({
       ...r,
       query: clip(r.query, 2000),

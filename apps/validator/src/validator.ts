@@ -31,8 +31,11 @@ export interface ValidatorDeps {
   /** Overrides for the query and reference makers (default: built from backend + search). */
   makeQuery?: QueryMaker;
   research?: Researcher;
-  /** Clock for Epistula timestamps (default: `clock`); the localnet's virtual mode stamps with real time. */
-  stampClock?: Clock;
+  /**
+   * Clock for Epistula timestamps (default: `clock`), or one per miner hotkey: a localnet on a virtual clock
+   * stamps its own miners with virtual time and outside miners with wall time.
+   */
+  stampClock?: Clock | ((minerHotkey: string) => Clock);
   /** Real-time source for latencies (default performance.now). */
   monotonic?: () => number;
 }
@@ -56,6 +59,8 @@ export interface ValidatorStatus {
   windowTotals: Record<string, number>;
   lastWeightSubmission: ReturnType<ResultsStore["lastWeightSubmission"]>;
   lastWeightOutcome: WeightOutcome | null;
+  /** Answers that did not arrive this run, by miner hotkey and reason (see MissReason). */
+  missing: Record<string, Record<string, number>>;
   recentRounds: RoundRecord[];
   tempo: number | null;
   /** The metagraph as last read (null without a chain). */
@@ -77,6 +82,10 @@ export interface Validator {
   readonly sampler: MinerSampler;
   readonly store: ResultsStore;
   readonly hotkey: string;
+  /** The clock of its cadences, deadlines and stored times. */
+  readonly clock: Clock;
+  /** The clock whose time stamps a request to this miner (Epistula freshness is checked against it). */
+  stampClockFor(minerHotkey: string): Clock;
   /** One whole round: query, reference or generator, discriminators, scores, stored. */
   runRound(opts?: { query?: string; signal?: AbortSignal }): Promise<RoundRecord>;
   /** Window totals → weights → chain (or a log line in --no-chain mode). */
@@ -287,6 +296,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   const roundListeners = new Set<(e: RoundEvent) => void>();
   const weightListeners = new Set<(e: WeightEvent) => void>();
   const counts = { reference: 0, generator: 0, referenceFailed: 0, errors: 0 };
+  const missing = new Map<string, Record<string, number>>();
   let lastOutcome: WeightOutcome | null = null;
   let latest: { at: number; rewards: Record<string, number> } | null = null;
 
@@ -303,6 +313,12 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     const event = await playRound(ctx, { ...opts, monotonic: deps.monotonic });
     counts[event.round.kind]++;
     if (event.round.referenceFailed) counts.referenceFailed++;
+    for (const m of event.missing) {
+      const byReason = missing.get(m.hotkey) ?? {};
+      byReason[m.reason] = (byReason[m.reason] ?? 0) + 1;
+      missing.set(m.hotkey, byReason);
+      metrics.missingAnswers.inc({ role: m.role, reason: m.reason });
+    }
     logger.info(
       {
         round: event.round.id,
@@ -311,6 +327,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
         g: event.round.generatorScore,
         answered: event.round.discriminators.filter((d) => d.answer !== null).length,
         sampled: event.round.discriminators.length,
+        missing: event.missing.length,
         ms: Math.round(event.durationMs),
       },
       "round stored",
@@ -537,6 +554,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       windowTotals: Object.fromEntries(windowTotals()),
       lastWeightSubmission: store.lastWeightSubmission(),
       lastWeightOutcome: lastOutcome,
+      missing: Object.fromEntries([...missing].map(([h, r]) => [h, { ...r }])),
       recentRounds: store.recentRounds(recent),
       tempo,
       neurons,
@@ -549,6 +567,8 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     sampler,
     store,
     hotkey: hotkey.address,
+    clock,
+    stampClockFor: (minerHotkey) => client.stampClockFor(minerHotkey),
     runRound,
     scoreAndSetWeights,
     revealIfDue: () => (setter ? setter.revealIfDue() : Promise.resolve(null)),

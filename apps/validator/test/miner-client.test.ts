@@ -15,7 +15,7 @@ import {
 } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { MinerClient } from "../src/miner-client.js";
+import { MinerClient, missReason } from "../src/miner-client.js";
 
 interface Seen {
   headers: http.IncomingHttpHeaders;
@@ -240,5 +240,82 @@ describe("MinerClient", () => {
     expect(r.error).toMatch(/bad miner address/);
     const ftp = await c.discriminate({ address: "ftp://127.0.0.1:1", hotkey: minerKeys[0]! }, "q", "g");
     expect(ftp.error).toMatch(/bad miner address/);
+  });
+});
+
+describe("MinerClient on a virtual clock", () => {
+  it("stamps each miner from the clock that miner checks against, and counts a refusal as http_401", async () => {
+    const virtual = new VirtualClock(Date.UTC(2026, 0, 1));
+    const ours = await startMiner(minerKeys[0]!, () => virtual.now());
+    const outside = await startMiner(minerKeys[1]!); // its own wall clock
+    const stampFor = (hotkey: string) => (hotkey === outside.hotkey ? systemClock : virtual);
+    const c = new MinerClient(validator, virtual, {
+      timeoutMs: 5_000,
+      maxResponseBytes: 1024,
+      maxConcurrency: 8,
+      stampClock: stampFor,
+    });
+    clients.push(c);
+    expect(c.stampClockFor(ours.hotkey)).toBe(virtual);
+    expect(c.stampClockFor(outside.hotkey)).toBe(systemClock);
+    const a = await c.discriminate({ address: ours.url, hotkey: ours.hotkey }, "q", "g");
+    const b = await c.discriminate({ address: outside.url, hotkey: outside.hotkey }, "q", "g");
+    expect([a.text, b.text]).toEqual(["1", "1"]);
+    expect([missReason(a), missReason(b)]).toEqual([null, null]);
+    expect(Number(ours.seen[0]!.headers["epistula-timestamp"])).toBe(virtual.now());
+
+    // One clock for both: the outside miner refuses the virtual stamp, and the miss says why.
+    const oneClock = new MinerClient(validator, virtual, {
+      timeoutMs: 5_000,
+      maxResponseBytes: 1024,
+      maxConcurrency: 8,
+    });
+    clients.push(oneClock);
+    const refused = await oneClock.discriminate({ address: outside.url, hotkey: outside.hotkey }, "q", "g");
+    expect(refused.text).toBeNull();
+    expect(missReason(refused)).toBe("http_401");
+  });
+
+  it("ends a request at its deadline on the virtual clock, without waiting for wall time", async () => {
+    const virtual = new VirtualClock(Date.UTC(2026, 0, 1));
+    const silent = http.createServer(() => {}); // never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const c = new MinerClient(validator, virtual, {
+        timeoutMs: 60_000,
+        maxResponseBytes: 1024,
+        maxConcurrency: 8,
+      });
+      clients.push(c);
+      const started = Date.now();
+      const pending = c.discriminate(
+        { address: `http://127.0.0.1:${port}`, hotkey: minerKeys[2]! },
+        "q",
+        "g",
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      virtual.advance(60_000);
+      const reply = await pending;
+      expect(missReason(reply)).toBe("timeout");
+      // Far less than the 60 s of wall time the real-time cap would have taken.
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it("classifies every kind of missing answer", () => {
+    expect(missReason({ text: "1", latencyMs: 1, status: 200 })).toBeNull();
+    expect(missReason({ text: null, latencyMs: 1, status: 429, error: "HTTP 429" })).toBe("http_429");
+    expect(missReason({ text: null, latencyMs: 1, status: 413, error: "HTTP 413" })).toBe("http_413");
+    expect(missReason({ text: null, latencyMs: 1, error: "timeout" })).toBe("timeout");
+    expect(missReason({ text: null, latencyMs: 1, error: "connect ECONNREFUSED 127.0.0.1:1" })).toBe(
+      "transport",
+    );
+    expect(missReason({ text: null, latencyMs: 1, error: "reply is not valid UTF-8" })).toBe(
+      "invalid_answer",
+    );
   });
 });

@@ -25,7 +25,10 @@ export interface BootstrapOptions {
   commitReveal?: boolean;
   /** Default 0. */
   weightsRateLimit?: number;
-  /** Moves the chain forward by n blocks (SimChain: produceBlocks). Without it, new blocks are awaited. */
+  /**
+   * Moves the chain forward by n blocks (SimChain: produceBlocks). Without it: the node's `dev_newBlock` when it
+   * serves it (chopsticks), else new blocks are awaited.
+   */
   advanceBlocks?: (n: number) => Promise<void> | void;
   /** Wait (advance) until every validator holds a permit, i.e. one epoch after staking. Default true. */
   awaitPermits?: boolean;
@@ -40,11 +43,31 @@ export interface BootstrapResult {
   uids: { owner: number; validators: number[]; miners: number[]; byHotkey: Record<string, number> };
 }
 
-/** Advance `n` blocks with the injected function, or wait for `n` new blocks on the chain. */
+/**
+ * How blocks move on `chain`: the injected `advanceBlocks` when given; else the node's own `dev_newBlock` when it
+ * serves it (chopsticks, whose Instant mode builds a block only when an extrinsic arrives, so waiting would never
+ * end); else undefined, and waits are for real blocks.
+ */
+export async function resolveAdvanceBlocks(
+  chain: ChainClient,
+  opts: Pick<BootstrapOptions, "advanceBlocks"> = {},
+): Promise<BootstrapOptions["advanceBlocks"]> {
+  if (opts.advanceBlocks) return opts.advanceBlocks;
+  if (chain.devAdvanceBlocks && chain.supportsDevBlocks && (await chain.supportsDevBlocks())) {
+    return (n) => chain.devAdvanceBlocks!(n);
+  }
+  return undefined;
+}
+
+/**
+ * Advance `n` blocks with the injected function, or wait for `n` new blocks on the chain, for at most
+ * `blockWaitMs` per block; `what` names what the blocks are for in the timeout error.
+ */
 export async function waitBlocks(
   chain: ChainClient,
   n: number,
   opts: Pick<BootstrapOptions, "advanceBlocks" | "clock" | "blockWaitMs"> = {},
+  what = `${n} block${n === 1 ? "" : "s"}`,
 ): Promise<void> {
   if (n <= 0) return;
   if (opts.advanceBlocks) {
@@ -52,21 +75,33 @@ export async function waitBlocks(
     return;
   }
   const clock = opts.clock ?? systemClock;
-  const target = (await chain.currentBlock()) + n;
-  const perBlock = opts.blockWaitMs ?? 30_000;
+  const start = await chain.currentBlock();
+  const target = start + n;
+  const deadlineMs = (opts.blockWaitMs ?? 30_000) * (n + 1);
+  let last = start;
   await new Promise<void>((resolve, reject) => {
     const ctrl = new AbortController();
     const unsubscribe = chain.onBlock((b) => {
+      last = Math.max(last, b);
       if (b >= target) {
         ctrl.abort();
         unsubscribe();
         resolve();
       }
     });
-    clock.sleep(perBlock * (n + 1), ctrl.signal).then(
+    clock.sleep(deadlineMs, ctrl.signal).then(
       () => {
         unsubscribe();
-        reject(new ChainError("Timeout", `no block ${target} within ${perBlock * (n + 1)} ms`, "timeout"));
+        reject(
+          new ChainError(
+            "Timeout",
+            `waited ${deadlineMs} ms for block ${target} (${what}) and the chain stayed at block ${last}` +
+              (last === start
+                ? "; it builds no blocks on its own (chopsticks in Instant mode?) and serves no dev_newBlock"
+                : ""),
+            "timeout",
+          ),
+        );
       },
       () => undefined,
     );
@@ -76,6 +111,7 @@ export async function waitBlocks(
 async function retrying<T>(
   chain: ChainClient,
   opts: BootstrapOptions,
+  what: string,
   waitable: string[],
   fn: () => Promise<T>,
   maxBlocks = 40,
@@ -84,13 +120,24 @@ async function retrying<T>(
     try {
       return await fn();
     } catch (err) {
-      if (!(err instanceof ChainError) || !waitable.includes(err.chainError) || i >= maxBlocks) throw err;
-      await waitBlocks(chain, 1, opts);
+      if (!(err instanceof ChainError) || !waitable.includes(err.chainError)) throw err;
+      if (i >= maxBlocks) {
+        throw new ChainError(
+          err.chainError,
+          `${what}: still refused after waiting ${maxBlocks} blocks (${err.message})`,
+          err.kind,
+        );
+      }
+      await waitBlocks(chain, 1, opts, `${what}, refused with ${err.chainError}`);
     }
   }
 }
 
-export async function bootstrapSubnet(chain: ChainClient, opts: BootstrapOptions): Promise<BootstrapResult> {
+export async function bootstrapSubnet(
+  chain: ChainClient,
+  options: BootstrapOptions,
+): Promise<BootstrapResult> {
+  const opts = { ...options, advanceBlocks: await resolveAdvanceBlocks(chain, options) };
   const count = opts.validators.length + opts.miners.length;
   if (opts.fundRao && opts.fundRao > 0n && chain.transfer) {
     const funded = new Set<string>([opts.sudo.address]);
@@ -113,7 +160,7 @@ export async function bootstrapSubnet(chain: ChainClient, opts: BootstrapOptions
   // Room for everyone: past max_allowed_uids a registration would replace an earlier neuron.
   const { maxAllowedUids } = await chain.hyperparameters(netuid);
   if (count + 1 > maxAllowedUids) await sudo({ call: "max_allowed_uids", netuid, value: count + 1 });
-  await retrying(chain, opts, ["NeedWaitingMoreBlocksToStarCall"], () =>
+  await retrying(chain, opts, `start_call on subnet ${netuid}`, ["NeedWaitingMoreBlocksToStarCall"], () =>
     chain.startCall(opts.owner.coldkey, netuid),
   );
 
@@ -122,6 +169,7 @@ export async function bootstrapSubnet(chain: ChainClient, opts: BootstrapOptions
     const { uid } = await retrying(
       chain,
       opts,
+      `registering ${hotkey.address} on subnet ${netuid}`,
       ["TooManyRegistrationsThisBlock", "TooManyRegistrationsThisInterval"],
       () => chain.burnedRegister(coldkey, netuid, hotkey.address),
     );
@@ -142,7 +190,7 @@ export async function bootstrapSubnet(chain: ChainClient, opts: BootstrapOptions
   return { netuid, uids: { owner: 0, validators, miners, byHotkey } };
 }
 
-/** Advance block by block until each uid has a validator permit (at most two tempos). */
+/** Advance block by block until each uid has a validator permit (at most two tempos and a block). */
 export async function waitForPermits(
   chain: ChainClient,
   netuid: number,
@@ -153,11 +201,11 @@ export async function waitForPermits(
   for (let i = 0; i <= 2 * (tempo + 1) + 1; i++) {
     const mg = await chain.metagraph(netuid);
     if (uids.every((u) => mg.neurons[u]?.validatorPermit)) return;
-    await waitBlocks(chain, 1, opts);
+    await waitBlocks(chain, 1, opts, `validator permits for uids ${uids.join(",")} on subnet ${netuid}`);
   }
   throw new ChainError(
     "NoValidatorPermit",
-    `uids ${uids.join(",")} got no validator permit within two tempos`,
+    `uids ${uids.join(",")} on subnet ${netuid} got no validator permit within ${2 * (tempo + 1) + 1} blocks`,
     "rpc",
   );
 }

@@ -174,5 +174,13 @@ export interface ChainClient {
   /** Moves free balance (rao). Only chains that model balances have it (SimChain charges no fees or burns). */
   transfer?(from: Signer, to: string, amountRao: bigint): Promise<TxResult>;
 
+  /**
+   * True when the node builds blocks on request (chopsticks' `dev_newBlock`): a chain in Instant mode builds a
+   * block only when an extrinsic arrives, so anything that waits for blocks must ask for them there.
+   */
+  supportsDevBlocks?(): Promise<boolean>;
+  /** Builds `n` blocks now (only where `supportsDevBlocks()` is true). */
+  devAdvanceBlocks?(n: number): Promise<void>;
+
   close(): Promise<void>;
 }

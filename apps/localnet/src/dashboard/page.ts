@@ -34,7 +34,10 @@ section { background: var(--panel); border: 1px solid var(--line); border-radius
 section h2 { font-size: 13px; margin: 0 0 10px; color: var(--muted); text-transform: uppercase;
   letter-spacing: .7px; font-weight: 600; display: flex; justify-content: space-between; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
-.tablewrap { overflow-x: auto; }
+/* The metagraph spans the page; past its width or 70% of the window height it scrolls inside its own box. */
+.wide { grid-column: 1 / -1; margin-bottom: 0; }
+.tablewrap { overflow: auto; max-height: 70vh; }
+.tablewrap thead th { position: sticky; top: 0; background: var(--panel); z-index: 1; }
 th { text-align: right; color: var(--muted); font-weight: 500; font-size: 12px; padding: 4px 7px;
   border-bottom: 1px solid var(--line); white-space: nowrap; }
 td { text-align: right; padding: 5px 7px; border-bottom: 1px solid #1f2633; white-space: nowrap; }
@@ -49,6 +52,7 @@ tr:hover td { background: var(--panel2); }
 .cellbar i { display: inline-block; height: 6px; background: var(--accent); border-radius: 3px; }
 .cellbar.inc i { background: var(--good); }
 .muted { color: var(--muted); }
+td.bad { color: var(--bad); font-weight: 600; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
 @media (max-width: 1400px) { .charts { grid-template-columns: 1fr; } }
 .chart h3 { margin: 0 0 4px; font-size: 13px; font-weight: 600; }
@@ -144,6 +148,16 @@ const SCRIPT = String.raw`
     return td;
   }
 
+  // Answers asked of this neuron that did not arrive, by reason ("http_429\u00d73 timeout\u00d71").
+  function missingCell(n) {
+    var m = n.missing && typeof n.missing === "object" ? n.missing : {};
+    var parts = Object.keys(m).sort().filter(function (k) { return num(m[k]) > 0; })
+      .map(function (k) { return k + "\u00d7" + num(m[k]); });
+    var td = el("td", "l mono " + (parts.length ? "bad" : "muted"), parts.length ? parts.join(" ") : (n.role === "miner" || n.role === "external" ? "0" : "\u2014"));
+    td.title = "answers that did not arrive, by reason";
+    return td;
+  }
+
   function renderTable() {
     var body = $("metagraph-body");
     clear(body);
@@ -171,13 +185,14 @@ const SCRIPT = String.raw`
       tr.appendChild(barCell(n.incentive, maxInc, "inc"));
       tr.appendChild(el("td", "", fmt(n.dividends, 3)));
       tr.appendChild(el("td", "", fmtStake(n.emission)));
+      tr.appendChild(missingCell(n));
       tr.appendChild(el("td", "l mono muted", n.axon || "\u2014"));
       body.appendChild(tr);
     });
     if (!rows.length) {
       var tr = el("tr");
       var td = el("td", "empty", "No neurons yet");
-      td.colSpan = 11;
+      td.colSpan = 12;
       tr.appendChild(td);
       body.appendChild(tr);
     }
@@ -347,16 +362,16 @@ const BODY = `
   <div class="live" id="live"><span class="dot"></span><span id="livetext">connecting…</span></div>
 </header>
 <main>
-  <div>
-    <section>
-      <h2>Metagraph</h2>
-      <div class="tablewrap"><table>
+  <section class="wide">
+    <h2>Metagraph</h2>
+    <div class="tablewrap"><table>
         <thead><tr><th class="l">UID</th><th class="l">Role</th><th class="l">Strategy</th><th class="l">Hotkey</th>
           <th>Stake</th><th>Window reward</th><th>Weight</th><th>Incentive</th><th>Dividends</th><th>Emission</th>
-          <th class="l">Axon</th></tr></thead>
+          <th class="l">Missing</th><th class="l">Axon</th></tr></thead>
         <tbody id="metagraph-body"></tbody>
       </table></div>
-    </section>
+  </section>
+  <div>
     <section>
       <h2>Over time</h2>
       <div class="charts">

@@ -83,6 +83,7 @@ export function buildDashboardApp(options: Omit<DashboardServerOptions, "port" |
     let unsubscribe: () => void = () => {};
     let poll: NodeJS.Timeout | undefined;
     let closed = false;
+    // Wall time on purpose: keeps a browser connection open; it is not subnet time.
     const heartbeat = setInterval(() => {
       if (!raw.writableEnded) raw.write(": ping\n\n");
     }, heartbeatMs);
@@ -119,6 +120,7 @@ export function buildDashboardApp(options: Omit<DashboardServerOptions, "port" |
     if (source.subscribe) {
       unsubscribe = source.subscribe(send);
     } else {
+      // Wall time on purpose: how often a page sees a polled source change (a UI rate).
       poll = setInterval(() => {
         source.snapshot().then(
           (snapshot: DashboardSnapshot) => {

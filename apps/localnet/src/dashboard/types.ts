@@ -19,6 +19,8 @@ export interface DashboardNeuron {
   windowReward: number;
   /** "ip:port" of the served axon, if any. */
   axon?: string;
+  /** Answers asked of it that did not arrive, by reason (timeout, http_429, transport, invalid_answer…). */
+  missing?: Record<string, number>;
 }
 
 export interface DashboardAnswer {

@@ -183,6 +183,14 @@ export function snapshotFromValidatorStatus(
     if (uid !== undefined) ensure(uid, hotkey).windowReward = num(total);
   }
   for (const [uid, w] of weights) if (uid >= 0) ensure(uid, byUid.get(uid)?.hotkey ?? "").weight = w;
+  // Answers that did not arrive, by hotkey and reason (apex-validator's /api/status "missing").
+  for (const [hotkey, byReason] of Object.entries(obj(s["missing"]))) {
+    const uid = hotkeyToUid.get(hotkey);
+    if (uid === undefined) continue;
+    const counts: Record<string, number> = {};
+    for (const [reason, n] of Object.entries(obj(byReason))) counts[reason] = num(n);
+    ensure(uid, hotkey).missing = counts;
+  }
 
   const neurons = [...byUid.values()].sort((a, b) => a.uid - b.uid);
   const point: DashboardHistoryPoint = {

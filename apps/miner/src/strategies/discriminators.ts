@@ -5,6 +5,7 @@ import { type LearnedModel, predictProbability } from "./learned.js";
 import { type Discriminator, mulberry32 } from "./types.js";
 
 /** The upstream base miner's coin flip; seeded so runs can be reproduced. */
+// Date.now() only as the seed of last resort: startMiner always passes --seed or one derived from the hotkey.
 export function randomDiscriminator(seed: number = Date.now()): Discriminator {
   const rnd = mulberry32(seed);
   return { name: "random", classify: () => (rnd() < 0.5 ? "0" : "1") };

@@ -28,6 +28,7 @@ import {
   resolveEndpoints,
   type TxSections,
 } from "./codec.js";
+import { devNewBlocks, servesDevBlocks } from "./dev-blocks.js";
 import { encodeWeightsPayload, QUICKNET, revealRound, tlockEncrypt } from "./tlock.js";
 
 export interface SubtensorClientOptions {
@@ -378,12 +379,25 @@ export class SubtensorClient implements ChainClient {
     return owner ? String(owner.toJSON()) : null;
   }
 
+  /**
+   * The subnet's `Incentive` storage as the runtime wrote it at its last epoch (u16 per uid, here / 65535), read
+   * directly rather than through a runtime API: what a check of "the runtime paid incentive" should look at.
+   */
+  async incentiveStorage(netuid: number): Promise<number[]> {
+    const raw = await this.query("subtensorModule", "incentive", netuid);
+    if (!raw) throw new ChainError("StorageNotFound", "this runtime has no SubtensorModule.Incentive", "rpc");
+    return (raw.toJSON() as number[]).map((v) => Number(v) / 65535);
+  }
+
   // ---- dev chains ----
 
   /** True when the node serves chopsticks' `dev_newBlock` (a chopsticks-run runtime; real nodes do not). */
   async supportsDevBlocks(): Promise<boolean> {
-    const listed = await this.deadline(this.api.rpc.rpc.methods(), "rpc_methods");
-    return listed.methods.some((m) => m.toString() === "dev_newBlock");
+    const provider = this.connectedProvider();
+    return this.deadline(
+      servesDevBlocks((m, p) => provider.send(m, p)),
+      "rpc_methods",
+    );
   }
 
   /**
@@ -394,14 +408,11 @@ export class SubtensorClient implements ChainClient {
     if (!Number.isInteger(n) || n < 0)
       throw new RangeError(`block count must be a whole number ≥ 0, got ${n}`);
     if (n === 0) return;
-    const provider = this.provider;
-    if (!provider || !this.apiInstance) {
-      throw new ChainError("NotConnected", "call connect() first (or wait for the reconnect)", "transport");
-    }
+    const provider = this.connectedProvider();
     try {
       // Each block runs the runtime (epochs included), so allow the deadline per block.
       await this.deadline(
-        provider.send("dev_newBlock", [{ count: n }]),
+        devNewBlocks((m, p) => provider.send(m, p), n),
         `dev_newBlock ×${n}`,
         this.rpcTimeoutMs * n,
       );
@@ -415,6 +426,13 @@ export class SubtensorClient implements ChainClient {
       }
       throw error;
     }
+  }
+
+  private connectedProvider(): WsProvider {
+    if (!this.provider || !this.apiInstance) {
+      throw new ChainError("NotConnected", "call connect() first (or wait for the reconnect)", "transport");
+    }
+    return this.provider;
   }
 
   // ---- calls ----

@@ -15,7 +15,18 @@ const CODE_KEY = "0x3a636f6465";
 
 export interface SubtensorLocalOptions {
   /** Path of a chain spec (plain with runtimeGenesis {code, patch}, or raw). Never commit one. */
-  specPath: string;
+  specPath?: string;
+  /**
+   * Instead of a spec: fork a live chain at `endpoint` (chopsticks fetches state lazily from it), at `block`
+   * (number or hash; default its head).
+   */
+  fork?: { endpoint: string; block?: number | string };
+  /**
+   * How blocks are built: "instant" (a block for each extrinsic, as chopsticks' Instant mode; `advanceBlocks` for
+   * more), "slot" (every Aura slot of the runtime, the cadence a node of it keeps) or every `blockTimeMs` on the
+   * clock; on an interval, extrinsics wait in the pool for the next block. Default "instant".
+   */
+  blocks?: "instant" | "slot" | { blockTimeMs: number };
   /** WebSocket port (default 9944). */
   port?: number;
   host?: string;
@@ -25,6 +36,12 @@ export interface SubtensorLocalOptions {
 
 export interface SubtensorLocal {
   url: string;
+  /** spec_name and spec_version, e.g. "node-subtensor 293". */
+  runtime: string;
+  specName: string;
+  specVersion: number;
+  /** "instant" or the interval blocks are built on. */
+  blocks: "instant" | { blockTimeMs: number };
   /** spec_version-independent facts worth logging. */
   slotDurationMs: number;
   /** Builds `n` blocks now (chopsticks' newBlock, what `dev_newBlock` does): the scenarios' `advanceBlocks`. */
@@ -46,7 +63,14 @@ interface ChopsticksModule {
   getAuraSlotDuration: { cache: { set(key: unknown, value: unknown): void } };
   setupWithServer(argv: Record<string, unknown>): Promise<{
     addr: string;
-    chain: { newBlock(): Promise<unknown> };
+    chain: {
+      newBlock(): Promise<unknown>;
+      head: {
+        wasm: Promise<string>;
+        get(key: string): Promise<string | undefined>;
+        runtimeVersion: Promise<{ specName: string; specVersion: number }>;
+      };
+    };
     close(): Promise<void>;
   }>;
 }
@@ -100,16 +124,19 @@ function deepMerge(base: unknown, patch: unknown): unknown {
   return out;
 }
 
-function storageHandler(cs: ChopsticksModule, top: Top) {
-  const keys = Object.keys(top).sort();
+type Storage = Top | ((key: string) => Promise<string | undefined>);
+
+function storageHandler(cs: ChopsticksModule, storage: Storage) {
+  if (typeof storage === "function") return { ...cs.emptyTaskHandler, getStorage: storage };
+  const keys = Object.keys(storage).sort();
   return {
     ...cs.emptyTaskHandler,
-    getStorage: async (key: string) => top[key],
+    getStorage: async (key: string) => storage[key],
     getNextKey: async (prefix: string, key: string) => keys.find((k) => k > key && k.startsWith(prefix)),
   };
 }
 
-async function call(cs: ChopsticksModule, wasm: string, method: string, arg: string, top: Top = {}) {
+async function call(cs: ChopsticksModule, wasm: string, method: string, arg: string, top: Storage = {}) {
   const result = await cs.runTask(
     {
       wasm,
@@ -153,44 +180,111 @@ export async function plainSpecToRaw(spec: Record<string, unknown>): Promise<Raw
   return { ...spec, genesis: { raw: { top, childrenDefault: {} } } };
 }
 
-/** Starts chopsticks on the spec; resolves when the WebSocket endpoint answers. */
-export async function runSubtensorLocal(options: SubtensorLocalOptions): Promise<SubtensorLocal> {
-  let text: string;
-  try {
-    text = await readFile(options.specPath, "utf8");
-  } catch (error) {
-    throw new ChainError(
-      "BadChainSpec",
-      `cannot read chain spec ${options.specPath}: ${String(error)}`,
-      "transport",
-    );
-  }
-  const raw = await plainSpecToRaw(JSON.parse(text) as Record<string, unknown>);
-  const cs = await loadChopsticks();
-  const top = raw.genesis.raw.top;
-  const code = top[CODE_KEY];
-  if (!code) throw new ChainError("BadChainSpec", "the raw genesis has no :code", "rpc");
-  const slot = await call(cs, code, "AuraApi_slot_duration", "0x", top);
+/** The runtime's Aura slot (ms), run with unresolved imports allowed, seeded into chopsticks' memo for that code. */
+async function seedSlotDuration(cs: ChopsticksModule, code: string, storage: Storage): Promise<number> {
+  const slot = await call(cs, code, "AuraApi_slot_duration", "0x", storage);
   const slotMs = Number(Buffer.from(slot.result.replace(/^0x/, ""), "hex").readBigUInt64LE(0));
   cs.getAuraSlotDuration.cache.set(code, Promise.resolve(slotMs));
-  if (!top[TIMESTAMP_NOW_KEY]) {
-    const now = (options.clock ?? systemClock).now();
-    const le = Buffer.alloc(8);
-    le.writeBigUInt64LE(BigInt(Math.floor(now / slotMs) * slotMs));
-    top[TIMESTAMP_NOW_KEY] = `0x${le.toString("hex")}`;
+  return slotMs;
+}
+
+async function readSpec(specPath: string): Promise<RawSpec> {
+  let text: string;
+  try {
+    text = await readFile(specPath, "utf8");
+  } catch (error) {
+    throw new ChainError("BadChainSpec", `cannot read chain spec ${specPath}: ${String(error)}`, "transport");
+  }
+  return plainSpecToRaw(JSON.parse(text) as Record<string, unknown>);
+}
+
+/**
+ * Starts chopsticks on the spec (or a fork of a live chain); resolves when the WebSocket endpoint answers, with the
+ * runtime's name and spec version read from the served head.
+ */
+export async function runSubtensorLocal(options: SubtensorLocalOptions): Promise<SubtensorLocal> {
+  if (Boolean(options.specPath) === Boolean(options.fork)) {
+    throw new ChainError("BadChainSpec", "give exactly one of a chain spec path and a fork endpoint", "rpc");
+  }
+  const asked = options.blocks ?? "instant";
+  if (typeof asked === "object" && !(Number.isFinite(asked.blockTimeMs) && asked.blockTimeMs > 0)) {
+    throw new RangeError(`block time must be > 0 ms, got ${asked.blockTimeMs}`);
+  }
+  const clock = options.clock ?? systemClock;
+  const raw = options.specPath ? await readSpec(options.specPath) : null;
+  const cs = await loadChopsticks();
+  let slotMs = 0;
+  if (raw) {
+    const top = raw.genesis.raw.top;
+    const code = top[CODE_KEY];
+    if (!code) throw new ChainError("BadChainSpec", "the raw genesis has no :code", "rpc");
+    slotMs = await seedSlotDuration(cs, code, top);
+    if (!top[TIMESTAMP_NOW_KEY]) {
+      const le = Buffer.alloc(8);
+      le.writeBigUInt64LE(BigInt(Math.floor(clock.now() / slotMs) * slotMs));
+      top[TIMESTAMP_NOW_KEY] = `0x${le.toString("hex")}`;
+    }
   }
   const server = await cs.setupWithServer({
-    genesis: raw,
+    ...(raw ? { genesis: raw } : { endpoint: options.fork!.endpoint, block: options.fork!.block }),
     port: options.port ?? 9944,
     host: options.host ?? "127.0.0.1",
-    "build-block-mode": "Instant",
+    // On an interval we build the blocks ourselves; chopsticks only builds when asked.
+    "build-block-mode": asked === "instant" ? "Instant" : "Manual",
     "allow-unresolved-imports": true,
     "runtime-log-level": 0,
   });
-  const advanceBlocks = async (n: number) => {
-    if (!Number.isInteger(n) || n < 0)
-      throw new RangeError(`block count must be a whole number ≥ 0, got ${n}`);
-    for (let i = 0; i < n; i++) await server.chain.newBlock();
-  };
-  return { url: `ws://${server.addr}`, slotDurationMs: slotMs, advanceBlocks, close: () => server.close() };
+  try {
+    if (!raw) {
+      const head = server.chain.head;
+      slotMs = await seedSlotDuration(cs, await head.wasm, (key) => head.get(key));
+    }
+    const version = await server.chain.head.runtimeVersion;
+    const blocks: SubtensorLocal["blocks"] =
+      asked === "slot" ? { blockTimeMs: slotMs } : asked === "instant" ? "instant" : asked;
+    // One block at a time: the interval builder and advanceBlocks share this queue.
+    let building: Promise<unknown> = Promise.resolve();
+    const newBlock = () => {
+      const next = building.then(() => server.chain.newBlock());
+      building = next.catch(() => undefined);
+      return next;
+    };
+    const stop = new AbortController();
+    let ticking: Promise<void> = Promise.resolve();
+    if (typeof blocks === "object") {
+      ticking = (async () => {
+        // Start to start: a block that took long to build shortens the pause before the next one.
+        let due = clock.now() + blocks.blockTimeMs;
+        while (!stop.signal.aborted) {
+          await clock.sleep(Math.max(0, due - clock.now()), stop.signal).catch(() => undefined);
+          if (stop.signal.aborted) break;
+          await newBlock().catch(() => undefined);
+          due = Math.max(due + blocks.blockTimeMs, clock.now());
+        }
+      })();
+    }
+    const advanceBlocks = async (n: number) => {
+      if (!Number.isInteger(n) || n < 0)
+        throw new RangeError(`block count must be a whole number ≥ 0, got ${n}`);
+      for (let i = 0; i < n; i++) await newBlock();
+    };
+    return {
+      url: `ws://${server.addr}`,
+      runtime: `${version.specName} ${version.specVersion}`,
+      specName: version.specName,
+      specVersion: version.specVersion,
+      blocks,
+      slotDurationMs: slotMs,
+      advanceBlocks,
+      close: async () => {
+        stop.abort();
+        await ticking;
+        await building;
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
 }

@@ -1,0 +1,363 @@
+// `apex-localnet run --network ws://URL | --network subtensor --spec FILE`: the localnet's run on a real subtensor
+// runtime instead of SimChain. Same miners, validators, round lines, epoch tables, dashboard and report; the chain
+// is a SubtensorClient, its epochs are the runtime's own, and where the runtime behaves differently from SimChain
+// (block time, emission, rate limits) the report says so.
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import {
+  blocksUntilNextEpoch,
+  bootstrapSubnet,
+  type ChainClient,
+  resolveAdvanceBlocks,
+  runSubtensorLocal,
+  SubtensorClient,
+  type SubtensorLocal,
+  waitBlocks,
+} from "@apex/chain";
+import { openResultsStore, type SqliteResultsStore } from "@apex/db";
+import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
+import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
+import { systemClock } from "@apex/protocol";
+import { createValidator, seededRng, type Validator } from "@apex/validator";
+import type { RunOptions } from "./args.js";
+import { localnetKeys } from "./keys.js";
+import {
+  findAnomalies,
+  type LocalnetReport,
+  type Role,
+  renderEpochTable,
+  renderMarkdown,
+  renderProgress,
+  renderRoundLine,
+} from "./report.js";
+import { type LocalnetIo, validatorConfig } from "./run.js";
+import { LocalnetState } from "./state.js";
+import { strategyFor, strategyLabel } from "./strategies.js";
+
+const RAO_PER_TAO = 1_000_000_000n;
+/** TAO each validator stakes; the runtime swaps it for alpha through the subnet pool (not 1:1). */
+const VALIDATOR_STAKE_TAO = 1_000n;
+/** TAO sent from //Alice to each fresh coldkey for registration burns (plus the validators' stake). */
+const FUND_TAO = 100n;
+const ANNOUNCE_IP = "127.0.0.2";
+
+/** What the report says about the chain the run was on. */
+export interface RealChainReport {
+  network: string;
+  /** spec_name and spec_version, e.g. "node-subtensor 293". */
+  runtime: string;
+  specVersion: number | null;
+  /** "chopsticks from <spec file> (a block every N ms)" or "node at ws://…". */
+  how: string;
+  blockTimeMs: number;
+  /** Whether the run built blocks with dev_newBlock where it had to wait (bootstrap, the final epoch). */
+  devBlocks: boolean;
+  /** SubtensorModule.Incentive of the subnet at the end, read from storage (ratio per uid). */
+  incentiveFromStorage: number[];
+  /** Where this runtime behaves differently from SimChain, as seen in this run. */
+  differences: string[];
+}
+
+export type RealRunReport = LocalnetReport & { chain: RealChainReport };
+
+interface OpenChain {
+  client: SubtensorClient;
+  local: SubtensorLocal | null;
+  how: string;
+  specVersion: number | null;
+  close(): Promise<void>;
+}
+
+async function openChain(opts: RunOptions): Promise<OpenChain> {
+  let local: SubtensorLocal | null = null;
+  let url = opts.network!;
+  let how = `node at ${url}`;
+  if (opts.network === "subtensor") {
+    // Blocks on the runtime's own slot, as a node of it would make them.
+    local = await runSubtensorLocal({
+      specPath: opts.spec!,
+      port: 24944 + Math.floor(Math.random() * 1000),
+      blocks: "slot",
+    });
+    url = local.url;
+    const cadence = local.blocks === "instant" ? "instant" : `a block every ${local.blocks.blockTimeMs} ms`;
+    how = `chopsticks from ${opts.spec} at ${url} (${cadence})`;
+  }
+  const client = new SubtensorClient({ endpoints: url, rpcTimeoutMs: 60_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
+  return {
+    client,
+    local,
+    how,
+    specVersion: local?.specVersion ?? (Number(client.runtime.split(" ").pop()) || null),
+    close: async () => {
+      await client.close();
+      await local?.close();
+    },
+  };
+}
+
+/** The differences from SimChain this run met, in words for the report and the terminal. */
+export function describeDifferences(o: {
+  blockTimeMs: number;
+  simBlockTimeMs: number;
+  validatorStakeTao: number;
+  validatorAlpha: number;
+  devBlocks: boolean;
+  epochEmission: number;
+}): string[] {
+  return [
+    `block time: ${o.blockTimeMs} ms, the runtime's own (SimChain in this run's mode: ${o.simBlockTimeMs} ms); ` +
+      "rounds and weight intervals follow it",
+    `stake: ${o.validatorStakeTao} TAO per validator became ${o.validatorAlpha.toFixed(3)} alpha through the ` +
+      "subnet pool (SimChain stakes 1:1)",
+    `emission: ${o.epochEmission.toFixed(6)} alpha paid at the last epoch, set by the subnet pool and the ` +
+      "runtime's issuance (SimChain: a fixed 1 alpha per block); compare shares, not amounts",
+    "rate limits: serving and weights rate limits set to 0 and registration limits raised by sudo, commit-reveal " +
+      "off (the runtime's defaults: on, 100 blocks); calls count from the block that includes them (SimChain: " +
+      "the current block)",
+    o.devBlocks
+      ? "blocks: bootstrap and the final epoch were built on request with dev_newBlock (chopsticks)"
+      : "blocks: every wait was for the node's own blocks",
+  ];
+}
+
+/** Plays a run on a real runtime: bootstrap, miners, validators, the runtime's epochs, a report. */
+export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<RealRunReport> {
+  const wallStart = performance.now();
+  const clock = systemClock;
+  const chain = await openChain(opts);
+  const client: ChainClient = chain.client;
+  const closers: Array<() => Promise<void> | void> = [];
+  const meta = new Map<string, { role: Role; strategy: string | null }>();
+  try {
+    const blockTimeMs =
+      chain.local && chain.local.blocks !== "instant"
+        ? chain.local.blocks.blockTimeMs
+        : ((await client.hyperparameters(0).catch(() => null))?.blockTimeMs ?? opts.blockTimeMs);
+    // The validators' cadences follow the runtime's block time, as they would on its chain.
+    const runOpts: RunOptions = { ...opts, blockTimeMs };
+    const advanceBlocks = await resolveAdvanceBlocks(client, {
+      advanceBlocks: chain.local ? (n) => chain.local!.advanceBlocks(n) : undefined,
+    });
+    io.out(`localnet: ${chain.client.runtime} (${chain.how}); bootstrapping a subnet…`);
+
+    const keys = await localnetKeys(opts.validators, opts.miners);
+    const { netuid } = await bootstrapSubnet(client, {
+      sudo: keys.sudo,
+      owner: keys.owner,
+      validators: keys.validators.map((v) => ({ ...v, stakeRao: VALIDATOR_STAKE_TAO * RAO_PER_TAO })),
+      miners: keys.miners,
+      fundRao: FUND_TAO * RAO_PER_TAO,
+      tempo: opts.tempo,
+      commitReveal: opts.commitReveal,
+      weightsRateLimit: 0,
+      advanceBlocks,
+      clock,
+      blockWaitMs: Math.max(30_000, 3 * blockTimeMs),
+    });
+    meta.set(keys.owner.hotkey.address, { role: "owner", strategy: null });
+    for (const [i, v] of keys.validators.entries())
+      meta.set(v.hotkey.address, { role: "validator", strategy: `validator ${i}` });
+
+    const miners: RunningMiner[] = [];
+    for (const [i, m] of keys.miners.entries()) {
+      const strategy = strategyFor(i, opts.strategies);
+      meta.set(m.hotkey.address, { role: "miner", strategy: strategyLabel(strategy) });
+      const config = loadMinerConfig(
+        [
+          ...["--network", chain.client.network, "--netuid", String(netuid)],
+          ...["--host", ANNOUNCE_IP, "--port", "0", "--external-ip", ANNOUNCE_IP],
+          ...["--generator", strategy.generator, "--discriminator", strategy.discriminator],
+          ...["--coldkey", "localnet", "--hotkey", `miner${i}`, "--log-level", "silent"],
+        ],
+        {},
+        () => {
+          throw new Error("no config file in a localnet");
+        },
+      );
+      const running = await startMiner(config, {
+        chain: client,
+        hotkey: m.hotkey,
+        coldkeyAddress: m.coldkey.address,
+        clock,
+        externalIp: ANNOUNCE_IP,
+      });
+      miners.push(running);
+      closers.push(() => running.close());
+    }
+
+    const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "apex-localnet-"));
+    mkdirSync(dataDir, { recursive: true });
+    const validators: Validator[] = [];
+    const stores: SqliteResultsStore[] = [];
+    for (const [i, v] of keys.validators.entries()) {
+      const dbPath = join(dataDir, `validator${i}.db`);
+      const store = openResultsStore(dbPath);
+      stores.push(store);
+      closers.push(() => store.close());
+      const backend: TextBackend = opts.llmBaseUrl
+        ? new OpenAIBackend({ baseURL: opts.llmBaseUrl, model: opts.llmModel })
+        : new OfflineBackend({ seed: opts.seed + i });
+      const validator = createValidator(validatorConfig(runOpts, netuid, dbPath, i), {
+        chain: client,
+        hotkey: v.hotkey,
+        store,
+        backend,
+        search: new OfflineWebSearch({ seed: opts.seed + i }),
+        clock,
+        stampClock: clock,
+        rng: seededRng(opts.seed * 1000 + i),
+      });
+      validators.push(validator);
+      closers.push(() => validator.stop());
+    }
+
+    const state = new LocalnetState({
+      chain: client,
+      netuid,
+      tempo: opts.tempo,
+      meta,
+      validators,
+      stores,
+      clock,
+    });
+    state.attach();
+    closers.push(() => state.detach());
+    if (opts.dashboardPort !== null) {
+      const { serveDashboard } = await import("./dashboard/index.js");
+      const dash = await serveDashboard({ source: state, port: opts.dashboardPort, host: "127.0.0.1" });
+      closers.push(() => dash.close());
+      io.out(`dashboard: ${dash.url}`);
+    }
+    io.out(
+      `localnet: subnet ${netuid} on ${chain.client.runtime}; ${miners.length} miners, ${validators.length} ` +
+        `validator(s); real time, blocks every ${blockTimeMs} ms`,
+    );
+
+    let roundsDone = 0;
+    for (const [vi, v] of validators.entries()) {
+      v.onRound((e) => {
+        roundsDone++;
+        const r = e.round;
+        if (!opts.quiet) {
+          io.out(
+            renderRoundLine(
+              {
+                index: roundsDone,
+                kind: r.kind,
+                groundTruth: r.groundTruth,
+                generatorUid: r.generatorUid,
+                generatorScore: r.generatorScore,
+                answered: r.discriminators.filter((d) => d.answer !== null).length,
+                correct: r.discriminators.filter((d) => d.correct).length,
+                sampled: r.discriminators.length,
+                referenceFailed: r.referenceFailed,
+              },
+              validators.length > 1 ? `[v${vi}] ` : "",
+            ),
+          );
+        }
+        if (opts.rounds !== null)
+          io.progress?.(renderProgress(roundsDone, opts.rounds, 30, `${roundsDone}/${opts.rounds} rounds`));
+      });
+    }
+    state.onEpoch(async (block) => {
+      if (!opts.quiet) io.out(renderEpochTable(block, await state.neuronReports()));
+    });
+
+    for (const v of validators) v.start();
+    await new Promise<void>((done) => {
+      const timer = setInterval(() => {
+        if ((opts.rounds !== null && roundsDone >= opts.rounds) || io.signal?.aborted) {
+          clearInterval(timer);
+          done();
+        }
+      }, 100);
+    });
+    for (const v of validators) await v.stop();
+
+    // Make the last results count: score, set weights, then let the runtime run its next epoch.
+    for (const v of validators) await v.scoreAndSetWeights().catch(() => undefined);
+    const block = await client.currentBlock();
+    const toEpoch = blocksUntilNextEpoch(netuid, opts.tempo, block) || opts.tempo + 1;
+    await waitBlocks(
+      client,
+      toEpoch + 1,
+      { advanceBlocks, clock, blockWaitMs: Math.max(30_000, 3 * blockTimeMs) },
+      `the epoch after the last weights (subnet ${netuid}, tempo ${opts.tempo})`,
+    );
+    await state.flushEpochs();
+
+    const neurons = await state.neuronReports();
+    const summary = stores[0]?.windowSummary(0);
+    const mg = await client.metagraph(netuid);
+    const validatorAlpha = keys.validators.length
+      ? (mg.neurons.find((n) => n.hotkey === keys.validators[0]!.hotkey.address)?.stake ?? 0)
+      : 0;
+    const differences = describeDifferences({
+      blockTimeMs,
+      simBlockTimeMs: opts.blockTimeMs,
+      validatorStakeTao: Number(VALIDATOR_STAKE_TAO),
+      validatorAlpha,
+      devBlocks: advanceBlocks !== undefined,
+      epochEmission: mg.neurons.reduce((s, n) => s + n.emission, 0),
+    });
+    const report: RealRunReport = {
+      version: 2,
+      seed: opts.seed,
+      clock: "real",
+      simulatedHours: 0,
+      wallSeconds: (performance.now() - wallStart) / 1000,
+      netuid,
+      rounds: roundsDone,
+      roundsByKind: { reference: summary?.referenceRounds ?? 0, generator: summary?.generatorRounds ?? 0 },
+      referenceFailures: summary?.referenceFailures ?? 0,
+      epochs: state.epochs,
+      neurons,
+      anomalies: findAnomalies(neurons),
+      chain: {
+        network: opts.network === "subtensor" ? chain.client.network : opts.network!,
+        runtime: chain.client.runtime,
+        specVersion: chain.specVersion,
+        how: chain.how,
+        blockTimeMs,
+        devBlocks: advanceBlocks !== undefined,
+        incentiveFromStorage: await chain.client.incentiveStorage(netuid),
+        differences,
+      },
+    };
+    if (!opts.quiet) io.out(`final ${renderEpochTable(await client.currentBlock(), neurons)}`);
+    io.out(`chain: ${report.chain.runtime} — where it differs from SimChain:`);
+    for (const d of differences) io.out(`  - ${d}`);
+    if (opts.report) writeRealReport(opts.report, report);
+    return report;
+  } finally {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        io.err(`localnet: while closing: ${(err as Error).message}`);
+      }
+    }
+    await chain.close();
+  }
+}
+
+function writeRealReport(path: string, report: RealRunReport) {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  const md = path.endsWith(".json") ? `${path.slice(0, -5)}.md` : `${path}.md`;
+  const c = report.chain;
+  writeFileSync(
+    md,
+    `${renderMarkdown(report)}\n## Chain\n\n${c.runtime} (spec version ${c.specVersion ?? "?"}), ${c.how}.\n\n` +
+      `Where it differs from SimChain:\n\n${c.differences.map((d) => `- ${d}`).join("\n")}\n`,
+  );
+}
