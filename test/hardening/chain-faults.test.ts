@@ -120,7 +120,8 @@ describe("chain faults", () => {
       expect(err).toBeInstanceOf(ChainError);
       expect(err.chainError).toBe("ConnectionFailed");
       expect(err.message).toMatch(/cannot reach the served SimChain/);
-      expect(performance.now() - t0).toBeLessThan(2_000); // refused at once, not after the deadline
+      // Refused at once, not after the deadline: ConnectionFailed (not Timeout) says so; the bound is a backstop.
+      expect(performance.now() - t0).toBeLessThan(5_000);
       sim.produceBlocks(2); // the chain moves on while nobody can see it
 
       await serve();
@@ -134,11 +135,21 @@ describe("chain faults", () => {
       // The block subscription picked up again by itself.
       const seen = blocks.length;
       sim.produceBlocks(3);
-      const deadline = performance.now() + 5_000;
-      while (!blocks.slice(seen).includes(sim.blockNumber) && performance.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(blocks.slice(seen)).toContain(sim.blockNumber);
+      // Waits for the notification itself (event order); the 20 s cap only keeps a broken subscription from
+      // hanging the suite.
+      const target = sim.blockNumber;
+      await new Promise<void>((resolve) => {
+        const cap = setTimeout(resolve, 20_000);
+        const poll = setInterval(() => {
+          if (blocks.slice(seen).includes(target)) {
+            clearTimeout(cap);
+            clearInterval(poll);
+            resolve();
+          }
+        }, 10);
+        cap.unref();
+      });
+      expect(blocks.slice(seen)).toContain(target);
     } finally {
       unsubscribe();
       await client.close();
@@ -275,8 +286,10 @@ describe("chain faults", () => {
         expect(err).toBeInstanceOf(ChainError);
         expect(err.chainError).toBe("Timeout");
         expect(err.message).toMatch(/no answer within 800 ms/);
+        // The deadline is real time over a real socket: it never fires early; late by up to 4 s on a loaded
+        // 2-core machine. The silent server never answers, so without the deadline the call would hang.
         expect(ms).toBeGreaterThanOrEqual(700);
-        expect(ms).toBeLessThan(800 + 1_000);
+        expect(ms).toBeLessThan(800 + 4_000);
       }
       expect(sockets.size).toBeGreaterThan(0); // it really connected, and really got nothing
     } finally {

@@ -1,6 +1,6 @@
 // Hostile miners against the validator: real servers on loopback that never answer, trickle bytes, send
 // 100 MB, reset, send invalid UTF-8, answer 500 or redirect. The validator (createValidator on a SimChain with
-// them registered and served, results in SQLite) must finish every round within its deadline + 1 s, record
+// them registered and served, results in SQLite) must finish every round within its deadline + 4 s, record
 // their answers as none, keep its memory bounded, and never follow a redirect.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -30,7 +30,10 @@ import {
 import { MiB, mib, settledMemory } from "../helpers/memory.js";
 
 const TIMEOUT_S = 1.5;
-const SLACK_MS = 1_000;
+// Deadlines over real sockets are about real time, so these bounds stay, with room for a loaded 2-core machine
+// (timers there fire seconds late). The hostile servers never finish on their own, so a missing deadline hangs
+// the round outright; the bound still catches deadlines applied one miner after another (≥ 9 × 1.5 s).
+const SLACK_MS = 4_000;
 const ROUNDS = 6;
 // SimChain refuses 127.0.0.1 as an axon, as subtensor does; the rest of 127/8 is loopback too.
 const MINER_HOST = "127.0.0.2";
@@ -109,7 +112,7 @@ afterAll(async () => {
 const byHotkey = () => new Map(miners.map((m) => [m.hotkey.address, m]));
 
 describe("hostile miners against the validator", () => {
-  it(`${ROUNDS} rounds: each within its deadline + 1 s, hostile answers stored as none, memory bounded, no redirect followed`, {
+  it(`${ROUNDS} rounds: each within its deadline + 4 s, hostile answers stored as none, memory bounded, no redirect followed`, {
     timeout: 60_000,
   }, async () => {
     const db = join(dir, "hostile.db");
@@ -224,7 +227,7 @@ describe("hostile miners against the validator", () => {
     }
   });
 
-  it("MinerClient: every hostile reply to a generator or discriminator request is none within its deadline + 1 s", {
+  it("MinerClient: every hostile reply to a generator or discriminator request is none within its deadline + 4 s", {
     timeout: 20_000,
   }, async () => {
     const client = new MinerClient(validatorKey, systemClock, {

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkHouseRules } from "../../scripts/check-deps.mjs";
 
-const check = checkHouseRules as (root: string) => string[];
+const check = checkHouseRules;
 const roots: string[] = [];
 afterEach(() => {
   for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });

@@ -31,6 +31,10 @@ export interface RunOptions {
   minerCmds: string[];
   llmBaseUrl: string | null;
   llmModel: string;
+  /** Replay recorded references (JSONL, label-0 lines) instead of writing them. */
+  referenceCorpus: string | null;
+  /** With --llm-base-url: append each reference the validators write to this JSONL file. */
+  recordReferences: string | null;
   fast: boolean;
   tempo: number;
   blockTimeMs: number;
@@ -318,6 +322,8 @@ function parseRun(argv: string[]): RunOptions {
     "miner-cmd": { type: "string", multiple: true },
     "llm-base-url": { type: "string" },
     "llm-model": { type: "string" },
+    "reference-corpus": { type: "string" },
+    "record-references": { type: "string" },
     fast: { type: "boolean" },
     tempo: { type: "string" },
     "block-time": { type: "string" },
@@ -348,6 +354,12 @@ function parseRun(argv: string[]): RunOptions {
   if (hours !== null && !virtual)
     throw new UsageError("--hours goes with --virtual (subnet time on a virtual clock)");
   const rounds = values.rounds === undefined ? null : int("rounds", values.rounds as string, 0, 1);
+  if (values["record-references"] && !values["llm-base-url"])
+    throw new UsageError("--record-references FILE records what --llm-base-url writes; give both");
+  if (values["reference-corpus"] && values["llm-base-url"])
+    throw new UsageError(
+      "--reference-corpus replays recorded references; it does not go with --llm-base-url",
+    );
   const blockDefault = virtual ? 12_000 : 250;
   const tempoDefault = virtual ? 360 : 10;
   return {
@@ -377,6 +389,8 @@ function parseRun(argv: string[]): RunOptions {
     minerCmds: (values["miner-cmd"] as string[] | undefined) ?? [],
     llmBaseUrl: (values["llm-base-url"] as string | undefined) ?? null,
     llmModel: (values["llm-model"] as string | undefined) ?? "deepseek-ai/DeepSeek-V3-0324",
+    referenceCorpus: (values["reference-corpus"] as string | undefined) ?? null,
+    recordReferences: (values["record-references"] as string | undefined) ?? null,
     fast: Boolean(values.fast) || !virtual,
     tempo: int("tempo", values.tempo as string | undefined, tempoDefault, 1, 65535),
     blockTimeMs: int("block-time", values["block-time"] as string | undefined, blockDefault, 1),

@@ -41,6 +41,10 @@ Runs until Ctrl-C, --rounds N, or (with --virtual) --hours H of subnet time.
   --strategies LIST        miner strategies as GEN/DISC pairs, cycled (e.g. offline/learned,dummy/random)
   --llm-base-url URL       validators use this OpenAI-compatible endpoint instead of the offline backend
   --llm-model NAME         its model (API key from APEX_LLM_API_KEY)
+  --record-references FILE with --llm-base-url: append every reference the validators write to FILE (JSONL)
+  --reference-corpus FILE  replay recorded references (JSONL {query, generation, label: 0}) instead of writing
+                           them; without it and without --llm-base-url, references come from the localnet's own
+                           offline writer (not the texts the built-in learned miner was trained on)
   --tempo T, --block-time MS, --commit-reveal   chain settings (defaults: tempo 10, 250 ms; virtual: 360, 12000)
   --data-dir DIR           where the validators' results DBs go (default: a temp folder, removed at the end)
   --keep                   keep that temp folder after the run and print where it is

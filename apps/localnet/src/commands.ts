@@ -78,7 +78,7 @@ export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promi
 
 export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise<number> {
   // "sim" runs an in-process SimChain stepped block by block; anything else is a chain to connect to.
-  // A chopsticks-run runtime (`apex-localnet subtensor`) serves dev_newBlock: blocks are built on demand there;
+  // A chopsticks-run runtime (`apex-localnet subtensor`) serves dev_newBlock, which runScenario finds and uses;
   // on any other node the scenario waits for real blocks.
   let chain: ChainClient;
   let advanceBlocks: ((n: number) => Promise<void> | void) | undefined;
@@ -91,11 +91,7 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
     };
   } else {
     chain = await connectChain({ network: o.network });
-    if (chain instanceof SubtensorClient) {
-      const client = chain;
-      runtime = client.runtime;
-      if (await client.supportsDevBlocks()) advanceBlocks = (n) => client.devAdvanceBlocks(n);
-    }
+    if (chain instanceof SubtensorClient) runtime = chain.runtime;
   }
   try {
     const report = await runScenario(o.name, chain, { advanceBlocks, runtime });

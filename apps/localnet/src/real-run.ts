@@ -26,14 +26,15 @@ import {
   findAnomalies,
   type LocalnetReport,
   type Role,
+  renderAnomalyWarning,
   renderEpochTable,
   renderMarkdown,
   renderProgress,
-  renderRoundLine,
 } from "./report.js";
 import { type LocalnetIo, validatorConfig } from "./run.js";
 import { LocalnetState } from "./state.js";
 import { strategyFor, strategyLabel } from "./strategies.js";
+import { printRunProgress } from "./terminal.js";
 
 const RAO_PER_TAO = 1_000_000_000n;
 /** TAO each validator stakes; the runtime swaps it for alpha through the subnet pool (not 1:1). */
@@ -241,41 +242,21 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
         `validator(s); real time, blocks every ${blockTimeMs} ms`,
     );
 
-    let roundsDone = 0;
-    for (const [vi, v] of validators.entries()) {
-      v.onRound((e) => {
-        roundsDone++;
-        const r = e.round;
-        if (!opts.quiet) {
-          io.out(
-            renderRoundLine(
-              {
-                index: roundsDone,
-                kind: r.kind,
-                groundTruth: r.groundTruth,
-                generatorUid: r.generatorUid,
-                generatorScore: r.generatorScore,
-                answered: r.discriminators.filter((d) => d.answer !== null).length,
-                correct: r.discriminators.filter((d) => d.correct).length,
-                sampled: r.discriminators.length,
-                referenceFailed: r.referenceFailed,
-              },
-              validators.length > 1 ? `[v${vi}] ` : "",
-            ),
-          );
-        }
+    const roundsDone = printRunProgress(validators, state, {
+      quiet: opts.quiet,
+      out: io.out,
+      afterRound: () => {
         if (opts.rounds !== null)
-          io.progress?.(renderProgress(roundsDone, opts.rounds, 30, `${roundsDone}/${opts.rounds} rounds`));
-      });
-    }
-    state.onEpoch(async (block) => {
-      if (!opts.quiet) io.out(renderEpochTable(block, await state.neuronReports()));
+          io.progress?.(
+            renderProgress(roundsDone(), opts.rounds, 30, `${roundsDone()}/${opts.rounds} rounds`),
+          );
+      },
     });
 
     for (const v of validators) v.start();
     await new Promise<void>((done) => {
       const timer = setInterval(() => {
-        if ((opts.rounds !== null && roundsDone >= opts.rounds) || io.signal?.aborted) {
+        if ((opts.rounds !== null && roundsDone() >= opts.rounds) || io.signal?.aborted) {
           clearInterval(timer);
           done();
         }
@@ -316,7 +297,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
       simulatedHours: 0,
       wallSeconds: (performance.now() - wallStart) / 1000,
       netuid,
-      rounds: roundsDone,
+      rounds: roundsDone(),
       roundsByKind: { reference: summary?.referenceRounds ?? 0, generator: summary?.generatorRounds ?? 0 },
       referenceFailures: summary?.referenceFailures ?? 0,
       epochs: state.epochs,
@@ -334,6 +315,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
       },
     };
     if (!opts.quiet) io.out(`final ${renderEpochTable(await client.currentBlock(), neurons)}`);
+    if (report.anomalies.length > 0) io.err(renderAnomalyWarning(report.anomalies));
     io.out(`chain: ${report.chain.runtime} — where it differs from SimChain:`);
     for (const d of differences) io.out(`  - ${d}`);
     if (opts.report) writeRealReport(opts.report, report);

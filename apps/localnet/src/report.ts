@@ -11,6 +11,8 @@ export interface NeuronReport {
   roundsAsGenerator: number;
   roundsAsDiscriminator: number;
   discriminatorAccuracy: number | null;
+  /** What this miner's discriminator scores on the committed held-out set (built-in discriminators only). */
+  heldOutAccuracy?: number | null;
   rewardAsGenerator: number;
   rewardAsDiscriminator: number;
   windowReward: number;
@@ -55,6 +57,8 @@ export interface LocalnetReport {
   rounds: number;
   roundsByKind: { reference: number; generator: number };
   referenceFailures: number;
+  /** Where the validators' references came from. */
+  references?: string;
   epochs: EpochReport[];
   neurons: NeuronReport[];
   /** Empty on a run where every built-in miner answered every request. */
@@ -166,6 +170,21 @@ export function renderProgress(done: number, total: number, width = 30, label = 
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${(ratio * 100).toFixed(0).padStart(3)}% ${label}`;
 }
 
+/** Each miner's discriminator accuracy in this run next to its figure on the held-out set, and the references used. */
+export function renderDiscriminatorFigures(report: LocalnetReport): string {
+  const lines = [
+    `references: ${report.references ?? "?"}`,
+    "discriminator accuracy (this run | held-out set):",
+  ];
+  for (const n of report.neurons) {
+    if (n.role !== "miner" && n.role !== "external") continue;
+    const here = n.discriminatorAccuracy === null ? "-" : fmt(n.discriminatorAccuracy, 3);
+    const held = n.heldOutAccuracy == null ? "-" : fmt(n.heldOutAccuracy, 3);
+    lines.push(`  uid ${n.uid} ${n.strategy ?? "?"}: ${here} | ${held}`);
+  }
+  return lines.join("\n");
+}
+
 export function renderMarkdown(report: LocalnetReport): string {
   const miners = report.neurons.filter((n) => n.role === "miner" || n.role === "external");
   const lines = [
@@ -174,16 +193,17 @@ export function renderMarkdown(report: LocalnetReport): string {
     `- clock: ${report.clock}, simulated hours: ${report.simulatedHours.toFixed(2)}, wall seconds: ${report.wallSeconds.toFixed(1)}`,
     `- seed ${report.seed}, netuid ${report.netuid}`,
     `- rounds: ${report.rounds} (${report.roundsByKind.reference} reference, ${report.roundsByKind.generator} generator; ${report.referenceFailures} reference failures)`,
+    `- references: ${report.references ?? "?"}`,
     `- epochs: ${report.epochs.length}`,
     `- anomalies: ${report.anomalies.length === 0 ? "none (every built-in miner answered every request)" : renderAnomalyWarning(report.anomalies)}`,
     "",
-    "| uid | role | strategy | gen rounds | disc rounds | disc accuracy | reward (gen) | reward (disc) | weight | incentive | dividends | emission | missing |",
-    "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| uid | role | strategy | gen rounds | disc rounds | disc accuracy | held-out accuracy | reward (gen) | reward (disc) | weight | incentive | dividends | emission | missing |",
+    "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...report.neurons.map(
       (n) =>
         `| ${n.uid} | ${n.role} | ${n.strategy ?? ""} | ${n.roundsAsGenerator} | ${n.roundsAsDiscriminator} | ${
           n.discriminatorAccuracy === null ? "-" : fmt(n.discriminatorAccuracy, 3)
-        } | ${fmt(n.rewardAsGenerator, 3)} | ${fmt(n.rewardAsDiscriminator, 3)} | ${fmt(n.weight)} | ${fmt(
+        } | ${n.heldOutAccuracy == null ? "-" : fmt(n.heldOutAccuracy, 3)} | ${fmt(n.rewardAsGenerator, 3)} | ${fmt(n.rewardAsDiscriminator, 3)} | ${fmt(n.weight)} | ${fmt(
           n.incentive,
         )} | ${fmt(n.dividends)} | ${fmt(n.emission, 3)} | ${renderMissing(n.missing)} |`,
     ),

@@ -14,7 +14,7 @@ import {
 } from "@apex/chain";
 import { openResultsStore, type SqliteResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
-import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
+import { heldOutAccuracy, loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
 import type { Clock } from "@apex/protocol";
 import {
   createValidator,
@@ -29,20 +29,22 @@ import { loadHotkey, resolveWalletRoot } from "@apex/wallet";
 import type { RunOptions } from "./args.js";
 import { devKey, localnetKeys, type NeuronKeys } from "./keys.js";
 import { type Relay, startRelay } from "./proxy.js";
+import { referenceSourceFor } from "./references.js";
 import {
   findAnomalies,
   type LocalnetReport,
   type Role,
   renderAnomalyWarning,
+  renderDiscriminatorFigures,
   renderEpochTable,
   renderLineChartSvg,
   renderMarkdown,
   renderProgress,
-  renderRoundLine,
 } from "./report.js";
 import { RunContext } from "./run-context.js";
 import { LocalnetState } from "./state.js";
 import { strategyFor, strategyLabel } from "./strategies.js";
+import { printRunProgress } from "./terminal.js";
 
 export interface LocalnetIo {
   out(line: string): void;
@@ -75,6 +77,8 @@ export interface LocalnetHandle {
   miners: RunningMiner[];
   state: LocalnetState;
   dashboardUrl: string | null;
+  /** Where the validators' references come from (the localnet's writer, a recorded corpus, or an LLM). */
+  references: string;
   close(): Promise<void>;
 }
 
@@ -288,7 +292,8 @@ async function buildLocalnet(
     meta.set(hotkey.address, { role: "external", strategy: `cmd: ${cmd}` });
   }
 
-  // Validators, each with its own results DB.
+  // Validators, each with its own results DB; references from the localnet's writer, a corpus, or the LLM.
+  const references = referenceSourceFor(opts);
   const validators: Validator[] = [];
   const stores: SqliteResultsStore[] = [];
   for (const [i, v] of keys.validators.entries()) {
@@ -309,6 +314,9 @@ async function buildLocalnet(
       // Our miners check stamps against the subnet's clock, outside miners against their wall clock.
       stampClock: (minerHotkey) => context.stampClockFor(minerHotkey),
       rng: seededRng(opts.seed * 1000 + i),
+      makeQuery: references.makeQuery,
+      research: references.research,
+      recordReference: references.recordReference,
     });
     validators.push(validator);
     closers.push(() => validator.stop());
@@ -338,6 +346,7 @@ async function buildLocalnet(
     miners,
     state,
     dashboardUrl,
+    references: references.label,
     close: closeAll,
   };
 }
@@ -435,62 +444,38 @@ export async function runLocalnet(opts: RunOptions, io: LocalnetIo): Promise<Loc
   );
   if (net.dashboardUrl) io.out(`dashboard: ${net.dashboardUrl}`);
 
-  let roundsDone = 0;
   const target = opts.rounds;
   const totalMs = opts.virtual && opts.hours !== null ? opts.hours * 3_600_000 : null;
   const showProgress = () => {
     if (!io.progress) return;
     if (target !== null)
-      io.progress(renderProgress(roundsDone, target, 30, `${roundsDone}/${target} rounds`));
+      io.progress(renderProgress(roundsDone(), target, 30, `${roundsDone()}/${target} rounds`));
     else if (totalMs !== null) {
       const h = (net.clock.now() - simStart) / 3_600_000;
       io.progress(renderProgress(net.clock.now() - simStart, totalMs, 30, `${h.toFixed(2)}/${opts.hours} h`));
     }
   };
-  for (const [vi, v] of net.validators.entries()) {
-    v.onRound((e) => {
-      roundsDone++;
-      const r = e.round;
-      if (!opts.quiet) {
-        const answered = r.discriminators.filter((d) => d.answer !== null).length;
-        const label = net.validators.length > 1 ? `[v${vi}] ` : "";
-        io.out(
-          renderRoundLine(
-            {
-              index: roundsDone,
-              kind: r.kind,
-              groundTruth: r.groundTruth,
-              generatorUid: r.generatorUid,
-              generatorScore: r.generatorScore,
-              answered,
-              correct: r.discriminators.filter((d) => d.correct).length,
-              sampled: r.discriminators.length,
-              referenceFailed: r.referenceFailed,
-            },
-            label,
-          ),
-        );
-      }
-      showProgress();
-    });
-  }
-  state.onEpoch(async (block) => {
-    if (opts.quiet) return;
-    io.out(renderEpochTable(block, await state.neuronReports()));
+  const roundsDone = printRunProgress(net.validators, state, {
+    quiet: opts.quiet,
+    out: io.out,
+    afterRound: showProgress,
   });
 
   let report: LocalnetReport;
   try {
-    if (opts.virtual) await playVirtual(net, opts, io, () => roundsDone, showProgress);
-    else await playRealTime(net, opts, io, () => roundsDone);
+    if (opts.virtual) await playVirtual(net, opts, io, roundsDone, showProgress);
+    else await playRealTime(net, opts, io, roundsDone);
     // Make the last results count: score, set weights, and run the chain to the next epoch.
     await settle(net, opts);
   } finally {
     // Also after a failure or an interrupt: what was played is reported.
-    report = await buildReport(net, opts, roundsDone, (performance.now() - wallStart) / 1000, simStart);
+    report = await buildReport(net, opts, roundsDone(), (performance.now() - wallStart) / 1000, simStart);
     if (opts.report) writeReport(opts.report, report);
     if (opts.plot) writePlots(opts.plot, report);
-    if (!opts.quiet) io.out(`final ${renderEpochTable(await chain.currentBlock(), report.neurons)}`);
+    if (!opts.quiet) {
+      io.out(`final ${renderEpochTable(await chain.currentBlock(), report.neurons)}`);
+      io.out(renderDiscriminatorFigures(report));
+    }
     // The run checks itself: a built-in miner that missed answers means the run did not measure the game.
     if (report.anomalies.length > 0) io.err(renderAnomalyWarning(report.anomalies));
     await net.close();
@@ -597,7 +582,11 @@ async function buildReport(
   wallSeconds: number,
   simStart: number,
 ): Promise<LocalnetReport> {
-  const neurons = await net.state.neuronReports();
+  // Each built-in discriminator's figure on the committed held-out set, next to what it earned here.
+  const neurons = (await net.state.neuronReports()).map((n) => {
+    const disc = n.role === "miner" ? n.strategy?.split("/")[1] : undefined;
+    return { ...n, heldOutAccuracy: disc ? heldOutAccuracy(disc) : null };
+  });
   const summary = net.stores[0]?.windowSummary(0);
   return {
     version: 2,
@@ -609,6 +598,7 @@ async function buildReport(
     rounds,
     roundsByKind: { reference: summary?.referenceRounds ?? 0, generator: summary?.generatorRounds ?? 0 },
     referenceFailures: summary?.referenceFailures ?? 0,
+    references: net.references,
     epochs: net.state.epochs,
     neurons,
     anomalies: findAnomalies(neurons),

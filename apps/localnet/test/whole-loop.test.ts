@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
+import { VALIDATOR_REFERENCE_LABEL } from "@apex/protocol";
 import { describe, expect } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import type { DashboardSnapshot } from "../src/dashboard/types.js";
@@ -36,6 +37,8 @@ describe("localnet whole loop", () => {
         dir,
         "--report",
         join(dir, "r.json"),
+        "--plot",
+        join(dir, "plots"),
         "--tempo",
         "20",
       ]),
@@ -49,8 +52,12 @@ describe("localnet whole loop", () => {
       const rounds = store.recentRounds(8);
       for (const r of rounds) {
         expect(r.discriminators.length).toBe(4);
-        expect(r.groundTruth === 0 ? r.kind : "generator").toBe(r.kind);
+        // Ground truth 0 is a reference round shown under the Validator label; 1 is a miner's generation.
+        expect(r.kind).toBe(r.groundTruth === 0 ? "reference" : "generator");
+        expect(r.generatorHotkey === VALIDATOR_REFERENCE_LABEL).toBe(r.groundTruth === 0);
       }
+      // The seeded run plays both kinds, so both branches above were checked.
+      expect(new Set(rounds.map((r) => r.kind))).toEqual(new Set(["reference", "generator"]));
       const last = store.recentWeightSubmissions(20).find((w) => w.outcome === "ok");
       expect(last?.mode).toBe("set");
       expect(last?.uids.length).toBeGreaterThan(0);
@@ -67,6 +74,12 @@ describe("localnet whole loop", () => {
     expect(onDisk.rounds).toBe(8);
     expect(onDisk.neurons[0]).toMatchObject({ uid: 0, role: "owner" });
     expect(readFileSync(join(dir, "r.md"), "utf8")).toContain("| uid | role |");
+    // --plot: one SVG line per miner in each chart.
+    for (const chart of ["incentive.svg", "reward.svg"]) {
+      const svg = readFileSync(join(dir, "plots", chart), "utf8");
+      expect(svg.startsWith("<svg"), chart).toBe(true);
+      expect(svg.match(/<path d="M/g) ?? [], chart).toHaveLength(4);
+    }
     expect(lines.some((l) => l.startsWith("round 1:"))).toBe(true);
     expect(lines.some((l) => l.startsWith("epoch at block"))).toBe(true);
   }, 60_000);

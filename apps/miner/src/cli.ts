@@ -8,15 +8,22 @@ import { helpText, loadMinerArgs, type MinerConfig, processEnv, redactConfig } f
 import { llmStrategyDeps } from "./llm-bridge.js";
 import { startMiner } from "./server.js";
 import {
+  type Calibration,
+  calibrate,
+  calibrationOf,
+  DEFAULT_MODEL,
   DEFAULT_TRAINING,
   type Example,
   evaluate,
+  type LearnedModel,
   type Metrics,
   makeDataset,
   parseModel,
   predictProbability,
   resolveDiscriminator,
   serializeModel,
+  splitExamples,
+  trainDefaultModel,
   trainLogistic,
 } from "./strategies/index.js";
 
@@ -90,26 +97,101 @@ async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const { extra, config } = loadMinerArgs(argv, io.env, io.readFile, {
     out: { type: "string" },
     examples: { type: "string" },
+    data: { type: "string", multiple: true },
+    "only-data": { type: "boolean" },
+    "held-out-share": { type: "string" },
     "data-out": { type: "string" },
     "hash-dims": { type: "string" },
   });
   const out = extra.out as string | undefined;
   if (!out) throw new Error("train-discriminator needs --out FILE (where to write the model JSON)");
-  const examples = intFlag(extra.examples, "--examples", DEFAULT_TRAINING.examples);
+  const examples = intFlag(extra.examples as string | undefined, "--examples", DEFAULT_TRAINING.examples);
   const seed = config.seed ?? DEFAULT_TRAINING.seed;
+  const hashDims = intFlag(extra["hash-dims"] as string | undefined, "--hash-dims", 0);
+  const files = (extra.data as string[] | undefined) ?? [];
   const deps = llmStrategyDeps(seed);
-  const data = await makeDataset({ examples, seed, reference: deps.reference!, ...deps });
-  const model = trainLogistic(data, { seed, hashDims: intFlag(extra["hash-dims"], "--hash-dims", 0) });
+  const generate = (n: number, s: number) =>
+    makeDataset({ examples: n, seed: s, reference: deps.reference!, ...deps });
+
+  if (files.length === 0) {
+    // The built-in set: the same model trainDefaultModel gives (the shipped one for the default seed), scored on
+    // a fresh generated set made under another seed.
+    if (hashDims > 0)
+      throw new Error("--hash-dims needs --data (the built-in set is trained on dense features)");
+    const model = await trainDefaultModel(deps.reference!, { ...deps, examples, seed });
+    io.writeFile(out, serializeModel(model));
+    const test = await generate(Math.ceil(examples / 2), seed + 2);
+    if (extra["data-out"]) io.writeFile(extra["data-out"] as string, toJsonl(test));
+    io.out(`trained on ${examples} generated examples (seed ${seed}); model written to ${out}`);
+    printMetrics(
+      io,
+      `held-out generated set (${test.length} examples, seed ${seed + 2})`,
+      score(model, test),
+    );
+    return 0;
+  }
+
+  const own = files.flatMap((f) => parseJsonl(io.readFile(f), f));
+  const generated = extra["only-data"] ? [] : await generate(examples, seed);
+  const share = Number(extra["held-out-share"] ?? 0.2);
+  if (!(share > 0 && share < 1)) throw new Error(`--held-out-share must be between 0 and 1, got ${share}`);
+  // Your data is split on its own, so the held-out figure is about your texts, not the generated ones.
+  const ownSplit = splitExamples(own, share, seed);
+  const genSplit = splitExamples(generated, share, seed);
+  const fit = splitExamples([...ownSplit.train, ...genSplit.train], 0.15, seed + 1);
+  const model = calibrate(trainLogistic(fit.train, { seed, hashDims }), fit.heldOut);
   io.writeFile(out, serializeModel(model));
-  if (extra["data-out"]) io.writeFile(extra["data-out"] as string, toJsonl(data));
-  const m = evaluate(
-    (e) => (predictProbability(model, e.query, e.generation) >= model.threshold ? 1 : 0),
-    data,
+  if (extra["data-out"]) io.writeFile(extra["data-out"] as string, toJsonl([...ownSplit.heldOut]));
+  io.out(
+    `trained on ${fit.train.length} examples (${ownSplit.train.length} from ${files.join(", ")}, the rest generated), ` +
+      `calibrated on ${fit.heldOut.length}; seed ${seed}; model written to ${out}`,
+  );
+  printMetrics(
+    io,
+    `held-out split of your data (${ownSplit.heldOut.length} examples)`,
+    score(model, ownSplit.heldOut),
+  );
+  if (genSplit.heldOut.length > 0) {
+    printMetrics(
+      io,
+      `held-out split of the generated data (${genSplit.heldOut.length})`,
+      score(model, genSplit.heldOut),
+    );
+  }
+  return 0;
+}
+
+interface Scored {
+  metrics: Metrics;
+  calibration?: Calibration;
+}
+
+function score(model: LearnedModel, data: Example[]): Scored {
+  const p = data.map((e) => predictProbability(model, e.query, e.generation));
+  const preds = new Map(data.map((e, i) => [e, p[i]! >= model.threshold ? 1 : 0] as const));
+  return {
+    metrics: evaluate((e) => preds.get(e)!, data),
+    calibration: calibrationOf(
+      p,
+      data.map((e) => e.label),
+    ),
+  };
+}
+
+function printMetrics(io: CliIo, title: string, { metrics: m, calibration }: Scored): void {
+  io.out(`${title}:`);
+  io.out(`  accuracy ${m.accuracy.toFixed(3)}`);
+  io.out(`  recall   reference (0) ${m.referenceRecall.toFixed(3)}   miner (1) ${m.recall.toFixed(3)}`);
+  io.out("  confusion          said 0   said 1");
+  io.out(
+    `    reference (0)  ${String(m.trueNegatives).padStart(7)}  ${String(m.falsePositives).padStart(7)}`,
   );
   io.out(
-    `trained on ${data.length} examples (seed ${seed}); training accuracy ${m.accuracy.toFixed(3)}; model written to ${out}`,
+    `    miner (1)      ${String(m.falseNegatives).padStart(7)}  ${String(m.truePositives).padStart(7)}`,
   );
-  return 0;
+  if (calibration) {
+    io.out(`  calibration  Brier ${calibration.brier.toFixed(3)}   ECE ${calibration.ece.toFixed(3)}`);
+  }
 }
 
 async function makeDataCommand(argv: string[], io: CliIo): Promise<number> {
@@ -122,7 +204,7 @@ async function makeDataCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = config.seed ?? 1;
   const deps = llmStrategyDeps(seed);
   const data = await makeDataset({
-    examples: intFlag(extra.examples, "--examples", 200),
+    examples: intFlag(extra.examples as string | undefined, "--examples", 200),
     seed,
     reference: deps.reference!,
     ...deps,
@@ -142,33 +224,31 @@ async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (!dataPath)
     throw new Error("eval-discriminator needs --data FILE.jsonl (lines of {query, generation, label})");
   const data = parseJsonl(io.readFile(dataPath), dataPath);
-  let predict: (e: Example) => Promise<0 | 1>;
+  let scored: Scored;
   let name: string;
   if (extra.model) {
-    const model = parseModel(io.readFile(extra.model as string), extra.model as string);
-    predict = async (e) => (predictProbability(model, e.query, e.generation) >= model.threshold ? 1 : 0);
+    scored = score(parseModel(io.readFile(extra.model as string), extra.model as string), data);
     name = `learned (${extra.model})`;
   } else {
     const deps = llmStrategyDeps();
-    const d = await resolveDiscriminator(config, { ...deps, readFile: io.readFile });
+    let fallbacks = 0;
+    const d = await resolveDiscriminator(
+      { ...config, logTexts: undefined },
+      { ...deps, readFile: io.readFile, onJudgeFallback: () => fallbacks++ },
+    );
     const ctx = { signal: new AbortController().signal, budgetMs: config.budgetMs };
-    predict = async (e) => ((await d.classify(e.query, e.generation, ctx)) === "1" ? 1 : 0);
-    name = d.name;
+    const preds = new Map<Example, 0 | 1>();
+    for (const e of data) preds.set(e, (await d.classify(e.query, e.generation, ctx)) === "1" ? 1 : 0);
+    scored = { metrics: evaluate((e) => preds.get(e)!, data) };
+    if (d.name === "learned" && !config.discriminatorModel) scored = score(DEFAULT_MODEL, data);
+    name = d.name === "llm" ? `llm (${config.llmModel}; ${fallbacks} answers from the fallback)` : d.name;
   }
-  const preds = new Map<Example, 0 | 1>();
-  for (const e of data) preds.set(e, await predict(e));
-  const m: Metrics = evaluate((e) => preds.get(e)!, data);
-  if (extra.json) io.out(JSON.stringify({ discriminator: name, ...m }));
-  else {
-    io.out(`discriminator ${name} on ${m.examples} examples from ${dataPath}`);
-    io.out(`accuracy  ${m.accuracy.toFixed(4)}`);
-    io.out(`precision ${m.precision.toFixed(4)}  (of texts called "1", the share that came from a miner)`);
-    io.out(`recall    ${m.recall.toFixed(4)}  (of miner texts, the share called "1")`);
-  }
+  if (extra.json) io.out(JSON.stringify({ discriminator: name, ...scored.metrics, ...scored.calibration }));
+  else printMetrics(io, `discriminator ${name} on ${data.length} examples from ${dataPath}`, scored);
   return 0;
 }
 
-function intFlag(v: string | boolean | undefined, name: string, dflt: number): number {
+function intFlag(v: string | undefined, name: string, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
@@ -196,13 +276,15 @@ export function parseJsonl(text: string, source: string): Example[] {
       throw new Error(`${source}:${i + 1} is not JSON`);
     }
     const o = v as Record<string, unknown>;
+    // Lines logged by --log-texts carry "label": null until someone labels them; they are skipped.
+    if (o !== null && typeof o === "object" && o.label === null) continue;
     const label = o?.label === 0 || o?.label === "0" ? 0 : o?.label === 1 || o?.label === "1" ? 1 : undefined;
     if (typeof o?.query !== "string" || typeof o?.generation !== "string" || label === undefined) {
       throw new Error(`${source}:${i + 1} must be {"query": string, "generation": string, "label": 0 or 1}`);
     }
     out.push({ query: o.query, generation: o.generation, label });
   }
-  if (out.length === 0) throw new Error(`${source} has no examples`);
+  if (out.length === 0) throw new Error(`${source} has no labelled examples`);
   return out;
 }
 

@@ -50,11 +50,18 @@ export interface MinerConfig {
   llmModel?: string;
   /** From APEX_LLM_API_KEY only (never a flag or a file), never logged. */
   llmApiKey?: string;
+  /** --discriminator llm asks for a streamed reply. */
+  llmStream?: boolean;
+  /** Log the texts shown to the discriminator here, for labelling and training (off by default). */
+  logTexts?: string;
+  logTextsMaxMb: number;
   noChain: boolean;
   trustedValidators: string[];
   verify: boolean;
-  /** Alpha stake (whole units) at which a signer without a validator permit is still accepted. */
+  /** Stake (whole units, measured by stakeMeasure) at which a signer without a validator permit is accepted. */
   minValidatorStake: number;
+  /** alpha: the subnet's alpha only; total: alpha + TAO × the chain's TAO weight (upstream's metagraph.stake). */
+  stakeMeasure: "alpha" | "total";
   budgetMs: number;
   rateLimitPerMinute: number;
   rateLimitBurst: number;
@@ -90,10 +97,14 @@ export const MINER_CONFIG_SHAPE = {
     llmBaseUrl: optional(nonEmpty),
     llmModel: optional(nonEmpty),
     llmApiKey: optional({ kind: "string" }),
+    llmStream: optional({ kind: "bool" }),
+    logTexts: optional(nonEmpty),
+    logTextsMaxMb: { kind: "int", minimum: 1, maximum: 100_000 },
     noChain: { kind: "bool" },
     trustedValidators: { kind: "array", items: nonEmpty },
     verify: { kind: "bool" },
     minValidatorStake: { kind: "number", minimum: 0 },
+    stakeMeasure: { kind: "oneOf", values: ["alpha", "total"] },
     budgetMs: { kind: "int", minimum: 1, maximum: 60_000 },
     rateLimitPerMinute: { kind: "int", minimum: 0 },
     rateLimitBurst: { kind: "int", minimum: 1 },
@@ -110,11 +121,13 @@ export const DEFAULTS = {
   checkIpTimeoutMs: 5_000,
   generator: "offline",
   discriminator: "learned",
+  logTextsMaxMb: 50,
   noChain: false,
   serveAxon: true,
   trustedValidators: [] as string[],
   verify: true,
   minValidatorStake: 24_000,
+  stakeMeasure: "alpha",
   budgetMs: 15_000,
   rateLimitPerMinute: 600,
   rateLimitBurst: 120,
@@ -213,21 +226,44 @@ export const OPTIONS: Option[] = [
     key: "discriminator",
     flag: "discriminator",
     kind: "string",
-    help: "random | constant-0 | constant-1 | heuristic | learned | ./module.js (default learned)",
+    help: "random | constant-0 | constant-1 | heuristic | learned | llm | ./module.js (default learned)",
   },
   {
     key: "discriminatorModel",
     flag: "discriminator-model",
     kind: "string",
-    help: "model file for learned (default: train one at start-up)",
+    help: "model file for learned, and llm's fallback (default: the shipped model)",
   },
   {
     key: "llmBaseUrl",
     flag: "llm-base-url",
     kind: "string",
-    help: "OpenAI-compatible base URL for --generator llm",
+    help: "OpenAI-compatible base URL for --generator llm and --discriminator llm",
   },
-  { key: "llmModel", flag: "llm-model", kind: "string", help: "model name for --generator llm" },
+  {
+    key: "llmModel",
+    flag: "llm-model",
+    kind: "string",
+    help: "model name for --generator/--discriminator llm",
+  },
+  {
+    key: "llmStream",
+    flag: "llm-stream",
+    kind: "bool",
+    help: "--discriminator llm asks for a streamed reply",
+  },
+  {
+    key: "logTexts",
+    flag: "log-texts",
+    kind: "string",
+    help: "log the texts shown to the discriminator to DIR/texts.jsonl (off by default)",
+  },
+  {
+    key: "logTextsMaxMb",
+    flag: "log-texts-max-mb",
+    kind: "int",
+    help: "most disk --log-texts uses, in MB (default 50)",
+  },
   {
     key: "serveAxon",
     flag: "no-serve-axon",
@@ -259,6 +295,12 @@ export const OPTIONS: Option[] = [
     flag: "min-validator-stake",
     kind: "number",
     help: "stake at which a signer without a permit is accepted (default 24000)",
+  },
+  {
+    key: "stakeMeasure",
+    flag: "stake-measure",
+    kind: "string",
+    help: "alpha | total: which stake --min-validator-stake compares (default alpha; total = upstream's)",
   },
   {
     key: "budgetMs",
@@ -331,7 +373,7 @@ export interface LoadedArgs {
 }
 
 /** Extra flags a subcommand accepts (parsed but not part of MinerConfig). */
-export type ExtraFlags = Record<string, { type: "string" | "boolean" }>;
+export type ExtraFlags = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
 
 /**
  * Reads flags, then env, then the YAML file (--config or APEX_MINER_CONFIG), then defaults. Throws an Error
@@ -350,8 +392,11 @@ export function loadMinerArgs(
   env: Record<string, string | undefined>,
   fileReader: FileReader,
   extra: ExtraFlags = {},
-): LoadedArgs & { extra: Record<string, string | boolean | undefined> } {
-  const options: Record<string, { type: "string" | "boolean" }> = { config: { type: "string" }, ...extra };
+): LoadedArgs & { extra: Record<string, string | boolean | string[] | undefined> } {
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {
+    config: { type: "string" },
+    ...extra,
+  };
   for (const o of OPTIONS) options[o.flag] = { type: o.kind === "bool" ? "boolean" : "string" };
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -359,7 +404,7 @@ export function loadMinerArgs(
   } catch (err) {
     throw new Error(`${(err as Error).message}. Run apex-miner --help for the list of flags.`);
   }
-  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  const flags = parsed.values as Record<string, string | boolean | string[] | undefined>;
 
   const merged: Record<string, unknown> = { ...DEFAULTS };
   const configPath = (flags.config as string | undefined) ?? env.APEX_MINER_CONFIG;
@@ -418,7 +463,7 @@ export function loadMinerArgs(
   if (errs.length > 0) throw new Error(`invalid miner configuration: ${errs.slice(0, 3).join("; ")}`);
   const config = merged as unknown as MinerConfig;
   validateCombination(config);
-  const extraOut: Record<string, string | boolean | undefined> = {};
+  const extraOut: Record<string, string | boolean | string[] | undefined> = {};
   for (const k of Object.keys(extra)) extraOut[k] = flags[k];
   return { config, positionals: parsed.positionals, extra: extraOut };
 }
@@ -438,6 +483,11 @@ function validateCombination(c: MinerConfig): void {
     throw new Error("--generator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model");
   }
   if (c.generator === "llm" && !c.llmModel) throw new Error("--generator llm needs --llm-model");
+  if (c.discriminator === "llm" && (!c.llmBaseUrl || !c.llmModel)) {
+    throw new Error(
+      "--discriminator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model",
+    );
+  }
 }
 
 /** A copy safe to log: the API key is replaced. */
@@ -451,7 +501,8 @@ export function helpText(): string {
     "",
     "Usage:",
     "  apex-miner [flags]                                   run the miner",
-    "  apex-miner train-discriminator --out FILE [--examples N] [--seed S] [--data-out FILE.jsonl]",
+    "  apex-miner train-discriminator --out FILE [--data FILE.jsonl ...] [--only-data] [--held-out-share F]",
+    "                                 [--examples N] [--seed S] [--data-out FILE.jsonl]",
     "  apex-miner eval-discriminator --data FILE.jsonl [--model FILE | --discriminator NAME] [--json]",
     "  apex-miner make-data --out FILE.jsonl [--examples N] [--seed S]   write labelled examples",
     "",

@@ -1,5 +1,5 @@
 // Who may query this miner: a fixed trusted set (--no-chain), or validators from the metagraph (permit or stake).
-import type { ChainClient, Metagraph } from "@apex/chain";
+import { type ChainClient, type Metagraph, type StakeMeasure, stakeOf } from "@apex/chain";
 import type { Clock } from "@apex/protocol";
 
 export interface VerifyPolicy {
@@ -17,10 +17,14 @@ export function trustedSetPolicy(hotkeys: Iterable<string>): VerifyPolicy {
   };
 }
 
-/** Signers allowed by a metagraph: a validator permit, or stake ≥ minStake (alpha, whole units). */
-export function allowedFromMetagraph(mg: Metagraph, minStake: number): Set<string> {
+/** Signers allowed by a metagraph: a validator permit, or stake ≥ minStake (whole units, by `measure`). */
+export function allowedFromMetagraph(
+  mg: Metagraph,
+  minStake: number,
+  measure: StakeMeasure = "alpha",
+): Set<string> {
   const out = new Set<string>();
-  for (const n of mg.neurons) if (n.validatorPermit || n.stake >= minStake) out.add(n.hotkey);
+  for (const n of mg.neurons) if (n.validatorPermit || stakeOf(n, measure) >= minStake) out.add(n.hotkey);
   return out;
 }
 
@@ -28,6 +32,8 @@ export interface MetagraphPolicyOptions {
   chain: ChainClient;
   netuid: number;
   minStake: number;
+  /** Which stake minStake compares (default alpha). */
+  stakeMeasure?: StakeMeasure;
   clock: Clock;
   /** How often to refresh; default: once per tempo, from the chain's hyperparameters. */
   refreshMs?: number;
@@ -78,7 +84,7 @@ export class MetagraphPolicy implements VerifyPolicy {
     this.refreshing ??= (async () => {
       try {
         const mg = await this.opts.chain.metagraph(this.opts.netuid);
-        this.allowed = allowedFromMetagraph(mg, this.opts.minStake);
+        this.allowed = allowedFromMetagraph(mg, this.opts.minStake, this.opts.stakeMeasure);
         this.lastRefresh = this.opts.clock.now();
       } finally {
         this.refreshing = undefined;

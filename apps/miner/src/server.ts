@@ -102,6 +102,9 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
               timeoutMs: config.budgetMs,
             })
         : undefined,
+    // --log-texts stamps with the run's clock; the LLM judge's fallbacks are logged.
+    now: () => clock.now(),
+    onJudgeFallback: (reason) => log?.debug({ reason }, "llm discriminator fell back to the learned model"),
     ...deps.strategyDeps,
   };
   // Random strategies are seeded from --seed, else from our hotkey: reproducible runs, different per miner.
@@ -150,6 +153,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
         chain,
         netuid,
         minStake: config.minValidatorStake,
+        stakeMeasure: config.stakeMeasure,
         clock,
         onError: (e) => log?.warn({ err: e.message }, "metagraph refresh failed; keeping the cached one"),
       });

@@ -40,9 +40,10 @@ describe("apex-miner CLI", () => {
 
     const text = io();
     expect(await main(["eval-discriminator", "--model", model, "--data", data], text.value)).toBe(0);
-    expect(text.out.join("\n")).toMatch(/accuracy\s+0\.\d{4}/);
-    expect(text.out.join("\n")).toMatch(/precision/);
-    expect(text.out.join("\n")).toMatch(/recall/);
+    expect(text.out.join("\n")).toMatch(/accuracy 0\.\d{3}/);
+    expect(text.out.join("\n")).toMatch(/recall\s+reference \(0\) \d\.\d{3}\s+miner \(1\) \d\.\d{3}/);
+    expect(text.out.join("\n")).toMatch(/reference \(0\)\s+\d+\s+\d+\n\s+miner \(1\)\s+\d+\s+\d+/);
+    expect(text.out.join("\n")).toMatch(/Brier 0\.\d{3}/);
 
     const learned = io();
     await main(["eval-discriminator", "--model", model, "--data", data, "--json"], learned.value);
@@ -57,6 +58,51 @@ describe("apex-miner CLI", () => {
     expect(l.accuracy).toBeGreaterThan(r.accuracy + 0.2);
   });
 
+  it("train-discriminator --data trains on your JSONL: the model changes, a seed reproduces it, figures are printed", async ({
+    tmpDir: dir,
+  }) => {
+    // "Your" data: short plain references with one citation (a layout the generator never writes) against answers.
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const query = `What explains trend ${i} in the survey data? How reliable is it?`;
+      lines.push(
+        JSON.stringify({
+          query,
+          generation: `Findings on trend ${i} are mixed [1].\n\nReferences\n[1] Survey ${i} – https://data.example.gov/survey/${i}`,
+          label: 0,
+        }),
+        JSON.stringify({ query, generation: `Trend ${i} is mostly noise, honestly.`, label: 1 }),
+      );
+    }
+    lines.push(JSON.stringify({ query: "q", generation: "logged, not labelled", label: null }));
+    const data = join(dir, "mine.jsonl");
+    writeFileSync(data, `${lines.join("\n")}\n`);
+    const run = async (seed: string, out: string) => {
+      const t = io();
+      const args = ["train-discriminator", "--data", data, "--examples", "200", "--seed", seed, "--out", out];
+      expect(await main(args, t.value)).toBe(0);
+      return { text: t.out.join("\n"), model: readFileSync(out, "utf8") };
+    };
+    const a = await run("5", join(dir, "a.json"));
+    const b = await run("5", join(dir, "b.json"));
+    const c = await run("6", join(dir, "c.json"));
+    expect(a.model).toBe(b.model);
+    expect(a.model).not.toBe(c.model);
+    expect(a.text).toMatch(/held-out split of your data \(24 examples\):\n\s+accuracy \d\.\d{3}/);
+    expect(a.text).toMatch(/held-out split of the generated data/);
+    // Without the file the model is a different one.
+    const t = io();
+    const plain = join(dir, "plain.json");
+    await main(["train-discriminator", "--examples", "200", "--seed", "5", "--out", plain], t.value);
+    expect(readFileSync(plain, "utf8")).not.toBe(a.model);
+    expect(t.out.join("\n")).toMatch(/held-out generated set/);
+    // And it learned the file's texts: its own held-out split is classified well.
+    const m = JSON.parse(a.model);
+    const split = a.text.match(/your data[^\n]*\n\s+accuracy (\d\.\d{3})/);
+    expect(Number(split![1])).toBeGreaterThan(0.9);
+    expect(m.trainedOn.seed).toBe(5);
+  });
+
   it("reports bad input clearly with exit code 2", async () => {
     const t = io();
     expect(await main(["frobnicate"], t.value)).toBe(2);
@@ -65,6 +111,9 @@ describe("apex-miner CLI", () => {
     expect(t.err[1]).toMatch(/--out FILE/);
     expect(await main(["eval-discriminator", "--data", "/nonexistent.jsonl"], t.value)).toBe(2);
     expect(() => parseJsonl('{"query":"q"}\n', "d.jsonl")).toThrow(/d.jsonl:1 must be/);
+    expect(() => parseJsonl('{"query":"q","generation":"g","label":null}\n', "d.jsonl")).toThrow(
+      /no labelled examples/,
+    );
   });
 
   it("refuses to run without the wallet it was pointed at, naming it", async ({ tmpDir: dir }) => {

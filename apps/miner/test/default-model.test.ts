@@ -28,7 +28,8 @@ describe("the shipped default model", () => {
     });
     expect(trained).toEqual(DEFAULT_MODEL);
     expect(parseModel(serializeModel(DEFAULT_MODEL))).toEqual(DEFAULT_MODEL);
-  });
+    // Training 1,500 generated texts takes a few seconds, more on a loaded machine.
+  }, 120_000);
 
   it("the learned discriminator uses it without touching the training sources", async () => {
     const deps = llmStrategyDeps();

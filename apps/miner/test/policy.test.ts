@@ -1,9 +1,9 @@
-import { SimChain } from "@apex/chain";
+import { SimChain, U64_MAX } from "@apex/chain";
 import { VirtualClock } from "@apex/protocol";
 import { Keyring } from "@polkadot/keyring";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MetagraphPolicy, RateLimiter, trustedSetPolicy } from "../src/policy.js";
+import { allowedFromMetagraph, MetagraphPolicy, RateLimiter, trustedSetPolicy } from "../src/policy.js";
 
 let kr: Keyring;
 beforeAll(async () => {
@@ -104,5 +104,22 @@ describe("trustedSetPolicy and RateLimiter", () => {
     expect(rl.take("a", t + 999)).toBe(false);
     expect(rl.take("a", t + 1000)).toBe(true);
     expect(new RateLimiter(0, 1).take("a", t)).toBe(true);
+  });
+});
+
+describe("allowedFromMetagraph stake measure", () => {
+  it("--stake-measure total counts root TAO at the chain's TAO weight (the same rule as the validator)", async () => {
+    const chain = new SimChain({ taoWeightRaw: U64_MAX / 5n }); // TAO weight 0.2
+    const owner = kr.addFromUri("//SmOwner");
+    const { netuid } = await chain.registerNetwork(owner, kr.addFromUri("//SmOwnerH").address);
+    chain.produceBlocks(10);
+    await chain.startCall(owner, netuid);
+    const vCold = kr.addFromUri("//SmValC");
+    const vHot = kr.addFromUri("//SmValH");
+    await chain.burnedRegister(vCold, netuid, vHot.address);
+    await chain.addStake(vCold, vHot.address, 0, 10_000n * 1_000_000_000n); // 10 000 TAO → 2 000 total
+    const mg = await chain.metagraph(netuid);
+    expect(allowedFromMetagraph(mg, 1000, "alpha").has(vHot.address)).toBe(false);
+    expect(allowedFromMetagraph(mg, 1000, "total").has(vHot.address)).toBe(true);
   });
 });

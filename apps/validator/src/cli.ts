@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // apex-validator: run the validator, or read its results DB (scores, export).
 import { readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { connectChain } from "@apex/chain";
-import { openResultsStore } from "@apex/db";
+import { connectChain, type Metagraph } from "@apex/chain";
+import { importUpstreamResults, openResultsStore } from "@apex/db";
 import {
   OfflineBackend,
   OfflineWebSearch,
@@ -16,13 +17,15 @@ import { epistulaReady, type Signer, systemClock } from "@apex/protocol";
 import { devKeypair, loadHotkey, resolveWalletRoot } from "@apex/wallet";
 import {
   ConfigError,
+  defaultValidatorConfig,
   loadValidatorConfig,
   processEnv,
+  profilePreset,
   VALIDATOR_HELP,
   type ValidatorConfig,
 } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
-import { parseWindow } from "./scorer.js";
+import { parseWindow, rewardsToVector, scoreWindow, vectorToU16 } from "./scorer.js";
 import { buildStatusServer } from "./status.js";
 import { announceSyncerAxon, syncerAxonParams } from "./syncer.js";
 import { createValidator } from "./validator.js";
@@ -70,26 +73,112 @@ function takeBool(args: string[], name: string): boolean {
   return true;
 }
 
+/** "2025-12-02T12:00:00Z", or unix time in seconds (≤ 1e11) or ms. */
+export function parseAt(text: string): number {
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const n = Number(text);
+    return n <= 1e11 ? n * 1000 : n;
+  }
+  const ms = Date.parse(text);
+  if (!Number.isFinite(ms)) throw new ConfigError(`--at "${text}" is not a time (ISO 8601 or unix seconds)`);
+  return ms;
+}
+
+/** `--metagraph FILE.json`: a JSON array of {uid, hotkey, stake?}. */
+function readMetagraphFile(path: string, io: CliIo): Metagraph {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(io.readFile(path));
+  } catch (err) {
+    throw new ConfigError(`--metagraph ${path}: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(doc))
+    throw new ConfigError(`--metagraph ${path}: expected a JSON array of {uid, hotkey}`);
+  const neurons = doc.map((n, i) => {
+    const e = n as { uid?: unknown; hotkey?: unknown; stake?: unknown };
+    if (!Number.isInteger(e.uid) || typeof e.hotkey !== "string")
+      throw new ConfigError(`--metagraph ${path}: entry ${i} needs an integer uid and a string hotkey`);
+    const stake = typeof e.stake === "number" ? e.stake : 0;
+    return { uid: e.uid, hotkey: e.hotkey, stake, totalStake: stake };
+  });
+  return { netuid: 0, block: 0, taoWeight: 0, neurons: neurons as unknown as Metagraph["neurons"] };
+}
+
 function scoresCommand(argv: string[], io: CliIo): number {
   const args = [...argv];
   const db = takeFlag(args, "--db") ?? "results.db";
-  const windowMs = parseWindow(takeFlag(args, "--window") ?? "22h");
+  const profileText = takeFlag(args, "--profile") ?? "default";
+  if (profileText !== "default" && profileText !== "upstream")
+    throw new ConfigError(`scores: --profile must be default or upstream, got "${profileText}"`);
+  const preset = profilePreset(profileText).miner_scorer ?? {};
+  const defaults = defaultValidatorConfig().miner_scorer;
+  const windowText = takeFlag(args, "--window");
+  const windowHours = windowText
+    ? parseWindow(windowText) / 3_600_000
+    : (preset.window_hours ?? defaults.window_hours);
+  const atText = takeFlag(args, "--at");
+  const metagraphPath = takeFlag(args, "--metagraph");
   const json = takeBool(args, "--json");
   if (args.length)
     throw new ConfigError(
-      `scores: unexpected ${args.join(" ")}; usage: scores --db FILE [--window 22h] [--json]`,
+      `scores: unexpected ${args.join(" ")}; usage: scores --db FILE [--window 22h] [--at TIME] ` +
+        "[--metagraph FILE.json] [--profile upstream] [--json]",
     );
+  const now = atText ? parseAt(atText) : systemClock.now();
   const store = openResultsStore(db, { readonly: true });
   try {
-    const totals = Object.fromEntries(
-      [...store.windowTotals(systemClock.now() - windowMs)].sort((a, b) => b[1] - a[1]),
-    );
-    if (json) io.stdout(`${JSON.stringify(totals)}\n`);
-    else for (const [h, t] of Object.entries(totals)) io.stdout(`${h}\t${t.toFixed(6)}\n`);
+    const totals = scoreWindow(store, now, {
+      windowHours,
+      policy: "apex",
+      summation: preset.summation ?? defaults.summation,
+    });
+    const sorted = Object.fromEntries([...totals].sort((a, b) => b[1] - a[1]));
+    if (!metagraphPath) {
+      if (json) io.stdout(`${JSON.stringify(sorted)}\n`);
+      else for (const [h, t] of Object.entries(sorted)) io.stdout(`${h}\t${t.toFixed(6)}\n`);
+      return 0;
+    }
+    const mg = readMetagraphFile(metagraphPath, io);
+    const w = vectorToU16(rewardsToVector(totals, mg), preset.weight_precision ?? defaults.weight_precision);
+    if (json) io.stdout(`${JSON.stringify({ totals: sorted, weights: { uids: w.uids, u16: w.weights } })}\n`);
+    else {
+      for (const [h, t] of Object.entries(sorted)) io.stdout(`${h}\t${t.toFixed(6)}\n`);
+      io.stdout(`uids\t${w.uids.join(",")}\nu16\t${w.weights.join(",")}\n`);
+    }
   } finally {
     store.close();
   }
   return 0;
+}
+
+function importUpstreamCommand(argv: string[], io: CliIo): number {
+  const args = [...argv];
+  const from = takeFlag(args, "--from");
+  const db = takeFlag(args, "--db");
+  if (!from || !db)
+    throw new ConfigError("import-upstream: usage: import-upstream --from OLD.db --db NEW.db");
+  if (args.length) throw new ConfigError(`import-upstream: unexpected ${args.join(" ")}`);
+  if (resolvePath(from) === resolvePath(db))
+    throw new ConfigError("import-upstream: --db must be a new file, not the upstream file itself");
+  // Opening the target refuses an upstream-schema file: nothing is ever converted in place.
+  const store = openResultsStore(db);
+  try {
+    const started = systemClock.now();
+    const report = importUpstreamResults(from, store, {
+      onProgress: (done, total) => io.stderr(`import-upstream: ${done}/${total} rows\n`),
+    });
+    const seconds = ((systemClock.now() - started) / 1000).toFixed(1);
+    io.stdout(`${JSON.stringify({ from, db, ...report, seconds: Number(seconds) })}\n`);
+    if (report.conflicts > 0) {
+      io.stderr(
+        `import-upstream: ${report.conflicts} round(s) already in ${db} differ from ${from}; they were not overwritten\n`,
+      );
+      return 1;
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
 }
 
 function exportCommand(argv: string[], io: CliIo): number {
@@ -132,16 +221,16 @@ function backends(config: ValidatorConfig, seed: number | undefined) {
   const researchBackend: TextBackend =
     config.llm.backend === "openai"
       ? new OpenAIBackend({
-          baseURL: dr.base_url ?? config.llm.base_url,
-          apiKey: dr.key ?? config.llm.key,
+          baseURL: dr.research_base_url ?? dr.base_url ?? config.llm.base_url,
+          apiKey: dr.research_key ?? dr.key ?? config.llm.key,
           model: dr.research_model,
         })
       : offline;
   const finalBackend: TextBackend =
     config.llm.backend === "openai"
       ? new OpenAIBackend({
-          baseURL: dr.base_url ?? config.llm.base_url,
-          apiKey: dr.key ?? config.llm.key,
+          baseURL: dr.final_base_url ?? dr.base_url ?? config.llm.base_url,
+          apiKey: dr.final_key ?? dr.key ?? config.llm.key,
           model: dr.final_model,
         })
       : offline;
@@ -153,7 +242,9 @@ function backends(config: ValidatorConfig, seed: number | undefined) {
 }
 
 async function runCommand(argv: string[], io: CliIo): Promise<number> {
-  const config = loadValidatorConfig(argv, io.env, io.readFile);
+  const config = loadValidatorConfig(argv, io.env, io.readFile, (m) =>
+    io.stderr(`apex-validator: warning: ${m}\n`),
+  );
   const logger = createLogger(config.logging.level, io.stderr);
   await epistulaReady();
   const hotkey = await loadSigner(config, io.env, logger);
@@ -161,12 +252,13 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     ? null
     : await connectChain({ network: config.chain.network, endpoint: config.chain.endpoint });
   const store = openResultsStore(config.logger_db.db_path);
-  const { backend, finalBackend, search } = backends(config, config.pipeline.seed);
+  const { backend, researchBackend, finalBackend, search } = backends(config, config.pipeline.seed);
   const validator = createValidator(config, {
     chain,
     hotkey,
     store,
     backend,
+    researchBackend,
     finalBackend,
     search,
     // A validator process on its own runs in real time: the system clock is its one clock.
@@ -226,6 +318,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     }
     if (sub === "scores") return scoresCommand(rest, io);
     if (sub === "export") return exportCommand(rest, io);
+    if (sub === "import-upstream") return importUpstreamCommand(rest, io);
     return await runCommand(argv, io);
   } catch (err) {
     const e = err as Error;

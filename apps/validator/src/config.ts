@@ -18,6 +18,8 @@ export const MinerOverrideSchema = Type.Object(
 // documented in docs/validator.md.
 export const ValidatorConfigSchema = Type.Object(
   {
+    /** `upstream` sets every consensus-relevant knob to Apex v3.0.6's value (UPSTREAM_PROFILE). */
+    profile: Type.Union([Type.Literal("default"), Type.Literal("upstream")]),
     chain: Type.Object(
       {
         network: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))]),
@@ -30,6 +32,11 @@ export const ValidatorConfigSchema = Type.Object(
         no_chain: Type.Boolean({ default: false }),
         /** Test mode: exactly these miners (upstream's available_uids + available_addresses). */
         miners: Type.Array(MinerOverrideSchema, { default: [] }),
+        /**
+         * What "stake" means for the candidate cut-off and the weight syncer: `total` = alpha + TAO × the chain's
+         * TAO weight (what upstream reads as metagraph.stake), `alpha` = alpha only.
+         */
+        stake: Type.Union([Type.Literal("alpha"), Type.Literal("total")]),
       },
       { additionalProperties: false },
     ),
@@ -50,6 +57,11 @@ export const ValidatorConfigSchema = Type.Object(
         base_url: Type.Optional(Type.String()),
         research_model: Type.String(),
         final_model: Type.String(),
+        /** Per-model endpoint and key (upstream's research_/final_ base_url and key); default key/base_url. */
+        research_base_url: Type.Optional(Type.String()),
+        research_key: Type.Optional(Type.String()),
+        final_base_url: Type.Optional(Type.String()),
+        final_key: Type.Optional(Type.String()),
         max_steps: Int(20, 1),
         /** Wall budget for one reference, seconds. Upstream has none. */
         timeout: Num(600),
@@ -98,7 +110,15 @@ export const ValidatorConfigSchema = Type.Object(
         version_key: Int(versionKey(), 0),
         max_attempts: Int(5, 1),
         retry_backoff: Num(12),
+        /** Appends {"date", "rewards"} to debug_rewards.jsonl each cycle, as upstream's MinerScorer(debug=True). */
         debug: Type.Boolean({ default: false }),
+        /** float32: round rewards to float32 before the u16 conversion, as the bittensor SDK does for upstream. */
+        weight_precision: Type.Union([Type.Literal("float64"), Type.Literal("float32")]),
+        /**
+         * buckets: window sums from ten-minute partial sums (fast). rows: row by row in stored order with the
+         * cutoff at a whole second, as upstream's MinerScorer.set_scores (bit-identical totals).
+         */
+        summation: Type.Union([Type.Literal("buckets"), Type.Literal("rows")]),
       },
       { additionalProperties: false },
     ),
@@ -114,7 +134,13 @@ export const ValidatorConfigSchema = Type.Object(
         rounds: Int(0),
         /** Seed for the round RNG; unset means Math.random. */
         seed: Type.Optional(Type.Integer()),
+        /** Appends upstream's per-round record to debug/logs-YYYY-MM-DD.jsonl (upstream's LoggerLocal). */
         debug: Type.Boolean({ default: false }),
+        /**
+         * A discriminator reply whose `choices` is null/number/bool makes upstream drop the whole round (a miner
+         * veto). safe: that reply is wrong and the round stands. upstream: the round is dropped.
+         */
+        drop_round_replies: Type.Union([Type.Literal("safe"), Type.Literal("upstream")]),
       },
       { additionalProperties: false },
     ),
@@ -169,6 +195,7 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 
 export function defaultValidatorConfig(): ValidatorConfig {
   return {
+    profile: "default",
     chain: {
       network: "finney",
       netuid: APEX_NETUIDS.finney,
@@ -177,6 +204,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
       wallet_path: "~/.bittensor/wallets",
       no_chain: false,
       miners: [],
+      stake: "alpha",
     },
     llm: {
       backend: "offline",
@@ -216,6 +244,8 @@ export function defaultValidatorConfig(): ValidatorConfig {
       max_attempts: 5,
       retry_backoff: 12,
       debug: false,
+      weight_precision: "float64",
+      summation: "buckets",
     },
     pipeline: {
       num_consumers: 5,
@@ -226,6 +256,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
       redundancy_rate: GAME_DEFAULTS.redundancyRate,
       rounds: 0,
       debug: false,
+      drop_round_replies: "safe",
     },
     weight_syncer: {
       port: 8001,
@@ -240,6 +271,52 @@ export function defaultValidatorConfig(): ValidatorConfig {
     status: { host: "127.0.0.1", port: 8001, enabled: true },
     logging: { level: "info", json: false },
   };
+}
+
+/** Upstream's VALIDATOR_VERIFIED_HOTKEYS (apex/common/constants.py, v3.0.6): always asked by the syncer. */
+export const UPSTREAM_VERIFIED_HOTKEYS: ReadonlyArray<{ hotkey: string; address?: string }> = [
+  { hotkey: "5CGLCBndTR1BvQZzn429ckT8GyxduzyjMgt4K1UVTYa8gKfb", address: "167.99.236.79:8001" },
+  { hotkey: "5CUbyC2Ez7tWYYmnFSSwjqkw26dFNo9cXH8YmcxBSfxi2XSG" },
+  { hotkey: "5C8Em1kDZi5rxgDN4zZtfoT7dUqJ7FFbTzS3yTP5GPgVUsn1" },
+  { hotkey: "5HmkM6X1D3W3CuCSPuHhrbYyZNBy2aGAiZy9NczoJmtY25H7" },
+  { hotkey: "5GeR3cDuuFKJ7p66wKGjY65MWjWnYqffq571ZMV4gKMnJqK5" },
+  { hotkey: "5D1saVvssckE1XoPwPzdHrqYZtvBJ3vESsrPNxZ4zAxbKGs1" },
+];
+
+/**
+ * `profile: upstream`: every knob that changes the weights set to Apex v3.0.6's value. Sources (docs/validator.md
+ * has the table): window 23.75 h = SCORE_MA_WINDOW_HOURS (apex/validator/miner_scorer.py); float32 = the SDK's
+ * convert_uids_and_weights (bittensor/utils/weight_utils.py, 9.9.0); total stake = the SDK metagraph's `stake`
+ * (bittensor/core/metagraph.py); syncer defaults = WeightSyncer.__init__ and the example configs (send and receive
+ * on, 15k, verified hotkeys from apex/common/constants.py, one hour of reward expiry, httpx's 5 s timeout).
+ * Applied under the YAML file, environment and flags, so an explicit value still wins.
+ */
+export const UPSTREAM_PROFILE: DeepPartial<ValidatorConfig> = {
+  chain: { stake: "total" },
+  miner_sampler: { validator_min_stake: 24_000, discriminator_sample_size: 50, generator_sample_size: 1 },
+  miner_scorer: {
+    window_hours: 23.75,
+    interval: 22 * 60,
+    policy: "apex",
+    burn_share: 0,
+    weight_precision: "float32",
+    summation: "rows",
+  },
+  pipeline: { reference_rate: 0.5, redundancy_rate: 0.05, drop_round_replies: "upstream" },
+  weight_syncer: {
+    enable_receive: true,
+    enable_send: true,
+    min_alpha_stake: 15_000,
+    verified_hotkeys: [...UPSTREAM_VERIFIED_HOTKEYS],
+    expiry: 3600,
+    request_timeout: 5,
+  },
+};
+
+export type ProfileName = ValidatorConfig["profile"];
+
+export function profilePreset(profile: ProfileName): DeepPartial<ValidatorConfig> {
+  return profile === "upstream" ? { ...UPSTREAM_PROFILE, profile: "upstream" } : {};
 }
 
 /** The `--fast` preset: the same game on a local cadence (rounds every few seconds, weights every minute). */
@@ -276,11 +353,111 @@ function unwrapSections(doc: Record<string, unknown>): Record<string, unknown> {
       out[name] = section;
     }
   }
-  // Upstream's testnet example still carries the removed `sample_size`; drop it rather than refuse the file.
-  const sampler = out.miner_sampler;
-  if (isPlainObject(sampler) && "sample_size" in sampler) delete sampler.sample_size;
-  // Upstream's `logging` section is unused; ours has different keys, so only keep known ones.
+  // Upstream writes verified_hotkeys as {hotkey: "ip:port" | null}; ours is a list.
+  const ws = out.weight_syncer;
+  if (isPlainObject(ws) && isPlainObject(ws.verified_hotkeys)) {
+    ws.verified_hotkeys = Object.entries(ws.verified_hotkeys).map(([hotkey, address]) =>
+      typeof address === "string" ? { hotkey, address } : { hotkey },
+    );
+  }
   return out;
+}
+
+/**
+ * Keys upstream's v3.0.6 constructors take (and its example configs carry) that change nothing here: accepted
+ * with one warning each. "*" covers a whole section.
+ */
+export const UPSTREAM_NO_EFFECT: Readonly<Record<string, readonly string[] | "*">> = {
+  deep_research: [
+    "emb_base_url",
+    "emb_key",
+    "summary_model",
+    "summary_base_url",
+    "summary_key",
+    "compression_model",
+    "compression_base_url",
+    "compression_key",
+  ],
+  // Removed from upstream's MinerSampler, still in its testnet example.
+  miner_sampler: ["sample_size"],
+  // Weights & Biases logging is not supported.
+  logger_wandb: "*",
+};
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known name, when it is close enough to be a typo. */
+export function didYouMean(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+const sectionKeys = (section: string): string[] => {
+  const schema = (
+    ValidatorConfigSchema.properties as Record<string, { properties?: Record<string, unknown> }>
+  )[section];
+  return Object.keys(schema?.properties ?? {});
+};
+
+/**
+ * Removes upstream keys that have no effect here (one warning each) and refuses any other unknown section or key,
+ * naming the closest known one.
+ */
+function screenUnknownKeys(
+  sections: Record<string, unknown>,
+  where: string,
+  warn: (m: string) => void,
+): void {
+  const knownSections = Object.keys(ValidatorConfigSchema.properties);
+  const problems: string[] = [];
+  for (const [name, section] of Object.entries(sections)) {
+    const noEffect = UPSTREAM_NO_EFFECT[name];
+    if (!knownSections.includes(name)) {
+      if (noEffect === "*") {
+        const keys = isPlainObject(section) ? Object.keys(section) : [];
+        for (const k of keys.length ? keys : ["(section)"])
+          warn(`${where}: upstream key ${name}.${k} has no effect here (ignored)`);
+        delete sections[name];
+        continue;
+      }
+      const hint = didYouMean(name, knownSections);
+      problems.push(`unknown section ${name}${hint ? ` (did you mean ${hint}?)` : ""}`);
+      continue;
+    }
+    if (!isPlainObject(section)) continue;
+    const known = sectionKeys(name);
+    for (const key of Object.keys(section)) {
+      if (known.includes(key)) continue;
+      if (Array.isArray(noEffect) && noEffect.includes(key)) {
+        warn(`${where}: upstream key ${name}.${key} has no effect here (ignored)`);
+        delete section[key];
+        continue;
+      }
+      const hint = didYouMean(key, known);
+      problems.push(`unknown key ${name}.${key}${hint ? ` (did you mean ${name}.${hint}?)` : ""}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(`config file ${where}: ${problems.join("; ")}`);
 }
 
 export interface CliFlags {
@@ -302,6 +479,7 @@ export interface CliFlags {
   logLevel?: string;
   seed?: number;
   policy?: string;
+  profile?: string;
 }
 
 export class ConfigError extends Error {
@@ -332,14 +510,17 @@ const FLAG_SPEC: Record<string, { key: keyof CliFlags; kind: "string" | "int" | 
   "--log-level": { key: "logLevel", kind: "string" },
   "--seed": { key: "seed", kind: "int" },
   "--policy": { key: "policy", kind: "string" },
+  "--profile": { key: "profile", kind: "string" },
 };
 
 export const VALIDATOR_HELP = `apex-validator: the Apex (Bittensor SN1) validator
 
 Usage:
   apex-validator [flags]                       run the validator
-  apex-validator scores --db FILE [--window 22h] [--json]
-                                               window totals per hotkey as {hotkey: total}
+  apex-validator scores --db FILE [--window 22h] [--at TIME] [--metagraph FILE.json] [--profile upstream] [--json]
+                                               window totals per hotkey; with --metagraph also the u16 weights
+  apex-validator import-upstream --from OLD.db --db NEW.db
+                                               convert an upstream (Python Apex) results.db into ours
   apex-validator export --since DATE [--db FILE]
                                                rounds since DATE as JSON lines on stdout
 
@@ -360,6 +541,7 @@ Flags (flags > environment > YAML file > defaults):
   --chain-endpoint URL   endpoint for "sim" (default http://127.0.0.1:9955) or "local" (ws://127.0.0.1:9944)
   --seed N               seed the round RNG (reproducible coin flips and samples)
   --policy NAME          apex (default, upstream scoring) | gold-standard
+  --profile NAME         default | upstream (every weight-relevant knob at Apex v3.0.6's value; env APEX_PROFILE)
   --log-level LEVEL      trace | debug | info | warn | error | silent
   --json                 machine-readable output on stdout; logs go to stderr
   -h, --help             this text
@@ -438,9 +620,12 @@ export function loadValidatorConfig(
   argv: readonly string[],
   env: Record<string, string | undefined>,
   fileReader: FileReader,
+  warn: (message: string) => void = () => {},
 ): ValidatorConfig {
   const { flags } = parseFlags(argv);
   let cfg = defaultValidatorConfig();
+  let fileProfile: unknown;
+  let fileSections: Record<string, unknown> | null = null;
 
   const configPath = flags.config ?? env.APEX_VALIDATOR_CONFIG;
   let fileNetuid = false;
@@ -461,16 +646,20 @@ export function loadValidatorConfig(
       if (!isPlainObject(doc))
         throw new ConfigError(`config file ${configPath} must be a YAML mapping of sections`);
       const sections = unwrapSections(doc);
-      const unknown = Object.keys(sections).filter((k) => !(k in cfg) && k !== "logger_wandb");
-      if (unknown.length)
-        throw new ConfigError(
-          `config file ${configPath}: unknown section(s) ${unknown.join(", ")}; known: ${Object.keys(cfg).join(", ")}`,
-        );
-      delete sections.logger_wandb; // W&B is not supported; accept upstream files that carry it.
+      screenUnknownKeys(sections, configPath, warn);
+      fileProfile = sections.profile;
       fileNetuid = isPlainObject(sections.chain) && "netuid" in sections.chain;
-      cfg = mergeConfig(cfg, sections);
+      fileSections = sections;
     }
   }
+
+  // The profile is the layer under the file: defaults < profile < YAML < environment < flags.
+  const profile = flags.profile ?? env.APEX_PROFILE ?? fileProfile ?? "default";
+  if (profile !== "default" && profile !== "upstream")
+    throw new ConfigError(`profile must be "default" or "upstream", got ${JSON.stringify(profile)}`);
+  cfg = mergeConfig(cfg, profilePreset(profile));
+  if (fileSections) cfg = mergeConfig(cfg, fileSections);
+  cfg.profile = profile;
 
   // Environment.
   const envOver: DeepPartial<ValidatorConfig> = {

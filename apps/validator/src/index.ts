@@ -1,5 +1,6 @@
 // @apex/validator library API: the localnet embeds a validator in-process through these.
 export * from "./config.js";
+export * from "./debug-files.js";
 export * from "./llm-adapter.js";
 export * from "./logger.js";
 export * from "./metrics.js";

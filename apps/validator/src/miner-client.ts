@@ -6,6 +6,7 @@ import https from "node:https";
 import type { Duplex } from "node:stream";
 import {
   type Clock,
+  decodeReplyBody,
   encodeRequestBody,
   epistulaReady,
   fastSigner,
@@ -33,6 +34,7 @@ export interface MinerReply {
   status?: number;
 }
 
+// Also for a declared non-UTF-8 charset the bytes do not fit (see decodeReplyBody).
 const INVALID_UTF8 = "reply is not valid UTF-8";
 
 /**
@@ -156,14 +158,11 @@ export class Semaphore {
  * An AbortSignal that fires after `ms` of the injected clock OR `ms` of real time, whichever comes first,
  * or when `parent` aborts. `dispose` clears the timers.
  */
-// Strict like upstream's resp.text(): a reply that is not valid UTF-8 is no answer, never text with U+FFFD in it.
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    throw new Error(INVALID_UTF8);
-  }
+// As upstream's resp.text(): a reply that does not decode is no answer, never text with U+FFFD in it; a BOM stays.
+function decodeReply(bytes: Uint8Array, contentType: string | null | undefined): string {
+  const text = decodeReplyBody(bytes, contentType);
+  if (text === null) throw new Error(INVALID_UTF8);
+  return text;
 }
 
 export function deadlineSignal(
@@ -405,7 +404,7 @@ export class MinerClient {
             const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
             chunks = null;
             try {
-              resolve({ status, text: decodeUtf8(all) });
+              resolve({ status, text: decodeReply(all, res.headers["content-type"]) });
             } catch (err) {
               reject(err);
             }
@@ -447,7 +446,10 @@ export class MinerClient {
     }
     return {
       status: res.status,
-      text: decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
+      text: decodeReply(
+        chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+        res.headers.get("content-type"),
+      ),
     };
   }
 

@@ -2,7 +2,13 @@
 // discriminators, scores, stored whole.
 import { randomUUID } from "node:crypto";
 import type { DiscriminatorResultRecord, ResultsStore, RoundRecord } from "@apex/db";
-import { type Clock, parseDiscriminatorAnswer, scoreRound, VALIDATOR_REFERENCE_LABEL } from "@apex/protocol";
+import {
+  type Clock,
+  type DropRoundPolicy,
+  parseDiscriminatorAnswer,
+  scoreRound,
+  VALIDATOR_REFERENCE_LABEL,
+} from "@apex/protocol";
 import type { QueryMaker, Researcher } from "./llm-adapter.js";
 import type { Logger } from "./logger.js";
 import type { ValidatorMetrics } from "./metrics.js";
@@ -22,6 +28,8 @@ export interface RoundSettings {
   discriminatorSampleSize: number;
   /** Time budget for one deep-research reference. */
   referenceTimeoutMs: number;
+  /** A reply that makes upstream lose the round: `safe` scores it wrong, `upstream` drops the round. */
+  dropRoundPolicy?: DropRoundPolicy;
 }
 
 export interface RoundContext {
@@ -177,7 +185,8 @@ export async function playRound(
       return reply;
     }),
   );
-  const answers = replies.map((r) => parseDiscriminatorAnswer(r.text));
+  // Under the upstream policy a DropRoundError escapes here: the round is not stored, as upstream loses it.
+  const answers = replies.map((r) => parseDiscriminatorAnswer(r.text, settings.dropRoundPolicy));
   // N = the sampled count, not the responders.
   const scores = scoreRound(groundTruth, answers);
   const results: DiscriminatorResultRecord[] = discriminators.map((miner, i) => ({

@@ -1,7 +1,7 @@
 // MinerSampler (docs/upstream.md § Sampling, plus issue 6): who is a candidate, and which miners a round
 // asks.
 import { isIP } from "node:net";
-import type { Metagraph, NeuronInfo } from "@apex/chain";
+import { type Metagraph, type NeuronInfo, type StakeMeasure, stakeOf } from "@apex/chain";
 import type { Clock } from "@apex/protocol";
 
 export interface MinerInfo {
@@ -16,6 +16,8 @@ export type SampleMode = "random" | "sequential";
 
 export interface CandidateOptions {
   validatorMinStake: number;
+  /** Which stake the cut-off compares: alpha (default) or total (upstream's metagraph.stake). */
+  stakeMeasure?: StakeMeasure;
   /** Our own hotkey: never sampled. */
   ownHotkey?: string;
   /** public: skip private/loopback/link-local/unroutable addresses (finney, test); any: allow (local, sim). */
@@ -92,7 +94,7 @@ export function selectCandidates(metagraph: Metagraph, opts: CandidateOptions): 
   const seenColdkey = new Set<string>();
   const neurons = [...metagraph.neurons].sort((a, b) => a.uid - b.uid);
   for (const n of neurons) {
-    if (n.stake >= opts.validatorMinStake) continue;
+    if (stakeOf(n, opts.stakeMeasure ?? "alpha") >= opts.validatorMinStake) continue;
     if (opts.ownHotkey && n.hotkey === opts.ownHotkey) continue;
     const pinIndex = pinned?.get(n.uid);
     if (pinned && pinIndex === undefined) continue;

@@ -1,8 +1,8 @@
 // MinerScorer (docs/upstream.md § Window aggregation, § Weights on chain): window totals → per-uid vector →
 // u16 weights; opt-in policies. Everything here is pure; the chain side lives in weight-setter.ts.
 import type { NeuronInfo } from "@apex/chain";
-import type { RoundRecord } from "@apex/db";
-import { accumulateRow, toU16Weights, type U16Weights } from "@apex/protocol";
+import type { ResultsStore, RoundRecord } from "@apex/db";
+import { accumulateRow, toU16Weights, type U16Weights, type WeightPrecision } from "@apex/protocol";
 
 export type ScoringPolicy = "apex" | "gold-standard";
 
@@ -39,8 +39,41 @@ export function rewardsToVector(
   return { uids, values };
 }
 
-export function vectorToU16(vector: WeightVector): U16Weights {
-  return toU16Weights(vector.uids, vector.values);
+export function vectorToU16(vector: WeightVector, precision: WeightPrecision = "float64"): U16Weights {
+  return toU16Weights(vector.uids, vector.values, precision);
+}
+
+export interface WindowRule {
+  windowHours: number;
+  policy: ScoringPolicy;
+  /** buckets: fast partial sums; rows: upstream's arithmetic (whole-second cutoff, stored-order sums). */
+  summation: "buckets" | "rows";
+}
+
+/**
+ * First ms inside the window. Upstream (MinerScorer.set_scores) keeps rows with
+ * timestamp ≥ int(time.time() − hours·3600), timestamps being whole seconds: under `rows` we cut the same way.
+ */
+export function windowStartMs(nowMs: number, rule: Pick<WindowRule, "windowHours" | "summation">): number {
+  if (rule.summation === "rows") return Math.trunc(nowMs / 1000 - rule.windowHours * 3600) * 1000;
+  return nowMs - rule.windowHours * 3_600_000;
+}
+
+type WindowStore = ResultsStore & {
+  windowTotalsInStoredOrder?: (sinceMs: number) => Map<string, number>;
+};
+
+/** Window totals at `nowMs` under the rule: the one place the validator and `scores` get them from. */
+export function scoreWindow(store: WindowStore, nowMs: number, rule: WindowRule): Map<string, number> {
+  const since = windowStartMs(nowMs, rule);
+  if (rule.policy === "apex") {
+    if (rule.summation === "rows") {
+      if (!store.windowTotalsInStoredOrder) throw new Error("this store cannot sum in stored order");
+      return store.windowTotalsInStoredOrder(since);
+    }
+    return store.windowTotals(since);
+  }
+  return goldStandardTotals([...store.exportRounds(since)]);
 }
 
 /** Each discriminator's accuracy on reference rounds (the validator's own gold tasks, apex issue #790). */

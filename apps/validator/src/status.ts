@@ -117,7 +117,11 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 function rewardsHandler(validator: Validator) {
   const ws = validator.config.weight_syncer;
   const replay = new ReplayCache();
-  const policy = { minAlphaStake: ws.min_alpha_stake, verifiedHotkeys: ws.verified_hotkeys };
+  const policy = {
+    minAlphaStake: ws.min_alpha_stake,
+    verifiedHotkeys: ws.verified_hotkeys,
+    stakeMeasure: validator.config.chain.stake,
+  };
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!ws.enable_send) return reply.code(405).send({ error: "this validator does not share its rewards" });
     const raw = Buffer.isBuffer(req.body) ? req.body : typeof req.body === "string" ? req.body : "";

@@ -7,7 +7,9 @@ import {
   type Metagraph,
   type NeuronInfo,
   type ServeAxonParams,
+  type StakeMeasure,
   sameAxon,
+  stakeOf,
 } from "@apex/chain";
 import type { Clock, Signer } from "@apex/protocol";
 import { fastSigner, signEpistula } from "@apex/protocol";
@@ -86,15 +88,17 @@ export interface SyncerOptions {
   addressPolicy?: "public" | "any";
   /** Parallel peer requests (default 8). */
   maxConcurrency?: number;
+  /** Stake for the thresholds and the merge: alpha (default) or total (upstream's metagraph.stake). */
+  stakeMeasure?: StakeMeasure;
 }
 
-type PeerPolicy = Pick<SyncerOptions, "minAlphaStake" | "verifiedHotkeys">;
+type PeerPolicy = Pick<SyncerOptions, "minAlphaStake" | "verifiedHotkeys" | "stakeMeasure">;
 
 /** Whom we ask (upstream's client): a verified hotkey, or stake ≥ threshold together with a validator permit. */
 export function isPeerValidator(hotkey: string, metagraph: Metagraph, opts: PeerPolicy): boolean {
   if (opts.verifiedHotkeys.some((v) => v.hotkey === hotkey)) return true;
   const n = metagraph.neurons.find((x) => x.hotkey === hotkey);
-  return !!n && n.validatorPermit && n.stake >= opts.minAlphaStake;
+  return !!n && n.validatorPermit && stakeOf(n, opts.stakeMeasure ?? "alpha") >= opts.minAlphaStake;
 }
 
 /**
@@ -104,7 +108,7 @@ export function isPeerValidator(hotkey: string, metagraph: Metagraph, opts: Peer
 export function mayRequestRewards(hotkey: string, metagraph: Metagraph | null, opts: PeerPolicy): boolean {
   if (opts.verifiedHotkeys.some((v) => v.hotkey === hotkey)) return true;
   const n = metagraph?.neurons.find((x) => x.hotkey === hotkey);
-  return !!n && n.stake >= opts.minAlphaStake;
+  return !!n && stakeOf(n, opts.stakeMeasure ?? "alpha") >= opts.minAlphaStake;
 }
 
 /** The base URL to ask a peer at: its verified address if configured, else its served axon; null when none. */
@@ -153,7 +157,7 @@ export class WeightSyncer {
   async sync(own: ReadonlyMap<string, number>): Promise<SyncResult> {
     const mg = await this.chain.metagraph(this.opts.netuid);
     const me = mg.neurons.find((n) => n.hotkey === this.signer.address);
-    const ownStake = me ? me.stake : null;
+    const ownStake = me ? this.stake(me) : null;
     const { peers, asked } = await this.collectFrom(mg);
     return { totals: mergeRewards(own, ownStake, peers), ownStake, peers, asked };
   }
@@ -165,7 +169,12 @@ export class WeightSyncer {
 
   async ownStake(): Promise<number | null> {
     const mg = await this.chain.metagraph(this.opts.netuid);
-    return mg.neurons.find((n) => n.hotkey === this.signer.address)?.stake ?? null;
+    const me = mg.neurons.find((n) => n.hotkey === this.signer.address);
+    return me ? this.stake(me) : null;
+  }
+
+  private stake(n: NeuronInfo): number {
+    return stakeOf(n, this.opts.stakeMeasure ?? "alpha");
   }
 
   private async collectFrom(mg: Metagraph): Promise<{ peers: PeerRewards[]; asked: number }> {
@@ -183,7 +192,7 @@ export class WeightSyncer {
         try {
           const rewards = await this.ask(url, n.hotkey);
           return rewards && Object.keys(rewards).length > 0
-            ? { hotkey: n.hotkey, stake: n.stake, rewards }
+            ? { hotkey: n.hotkey, stake: this.stake(n), rewards }
             : null;
         } finally {
           release();

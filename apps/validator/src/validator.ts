@@ -5,13 +5,14 @@ import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
 import { type Clock, mulberry32, type Signer } from "@apex/protocol";
 import { isPublicNetwork, type ValidatorConfig } from "./config.js";
+import { debugFiles } from "./debug-files.js";
 import { llmQueryMaker, llmResearcher, type QueryMaker, type Researcher } from "./llm-adapter.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { createMetrics, type ValidatorMetrics } from "./metrics.js";
 import { MinerClient } from "./miner-client.js";
 import { playRound, type RoundContext, type RoundEvent } from "./round.js";
 import { type MinerInfo, MinerSampler } from "./sampler.js";
-import { apexTotals, goldStandardTotals, rewardsToVector, vectorToU16 } from "./scorer.js";
+import { rewardsToVector, scoreWindow, vectorToU16, type WindowRule, windowStartMs } from "./scorer.js";
 import { WeightSyncer } from "./syncer.js";
 import { type WeightOutcome, WeightSetter } from "./weight-setter.js";
 
@@ -23,6 +24,10 @@ export interface ValidatorDeps {
   backend: TextBackend;
   /** Model for the final research report (upstream's final_model); defaults to `backend`. */
   finalBackend?: TextBackend;
+  /** Model for the research steps (upstream's research_model); defaults to `backend`. */
+  researchBackend?: TextBackend;
+  /** Where the debug files go (pipeline.debug, miner_scorer.debug); default the working directory, as upstream. */
+  debugDir?: string;
   search: WebSearch;
   clock: Clock;
   logger?: Logger;
@@ -31,6 +36,8 @@ export interface ValidatorDeps {
   /** Overrides for the query and reference makers (default: built from backend + search). */
   makeQuery?: QueryMaker;
   research?: Researcher;
+  /** Told each reference the researcher wrote (the localnet records them with --record-references). */
+  recordReference?: (query: string, reference: string) => void;
   /**
    * Clock for Epistula timestamps (default: `clock`), or one per miner hotkey: a localnet on a virtual clock
    * stamps its own miners with virtual time and outside miners with wall time.
@@ -193,6 +200,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     {
       mode: sc.sample_mode,
       validatorMinStake: sc.validator_min_stake,
+      stakeMeasure: config.chain.stake,
       ownHotkey: hotkey.address,
       addressPolicy:
         sc.address_policy === "auto"
@@ -230,10 +238,10 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       maxTokens: config.llm.max_tokens,
       temperature: config.llm.temperature,
     });
-  const research =
+  const writeReference =
     deps.research ??
     llmResearcher({
-      backend: deps.backend,
+      backend: deps.researchBackend ?? deps.backend,
       finalBackend: deps.finalBackend,
       search: deps.search,
       maxSteps: config.deep_research.max_steps,
@@ -242,6 +250,14 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       maxTokens: config.deep_research.max_tokens_total,
       clock,
     });
+  const record = deps.recordReference;
+  const research: Researcher = record
+    ? async (query, signal) => {
+        const reference = await writeReference(query, signal);
+        record(query, reference);
+        return reference;
+      }
+    : writeReference;
 
   const ctx: RoundContext = {
     settings: {
@@ -250,6 +266,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       generatorSampleSize: sc.generator_sample_size,
       discriminatorSampleSize: sc.discriminator_sample_size,
       referenceTimeoutMs: config.deep_research.timeout * 1000,
+      dropRoundPolicy: config.pipeline.drop_round_replies,
     },
     sampler,
     client,
@@ -280,12 +297,15 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       )
     : null;
 
+  const debug = debugFiles(deps.debugDir ?? process.cwd());
+
   const ws = config.weight_syncer;
   const syncer =
     chain && (ws.enable_receive || ws.enable_send)
       ? new WeightSyncer(chain, hotkey, clock, logger, {
           netuid,
           minAlphaStake: ws.min_alpha_stake,
+          stakeMeasure: config.chain.stake,
           verifiedHotkeys: ws.verified_hotkeys,
           timeoutMs: ws.request_timeout * 1000,
           fetchImpl: deps.fetchImpl,
@@ -300,17 +320,26 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   let lastOutcome: WeightOutcome | null = null;
   let latest: { at: number; rewards: Record<string, number> } | null = null;
 
-  const windowMs = () => config.miner_scorer.window_hours * 3_600_000;
+  const windowRule: WindowRule = {
+    windowHours: config.miner_scorer.window_hours,
+    policy: config.miner_scorer.policy,
+    summation: config.miner_scorer.summation,
+  };
+  const precision = config.miner_scorer.weight_precision;
 
-  function windowTotals(): Map<string, number> {
-    const since = clock.now() - windowMs();
-    if (config.miner_scorer.policy === "apex") return store.windowTotals(since);
-    const rounds = [...store.exportRounds(since)];
-    return config.miner_scorer.policy === "gold-standard" ? goldStandardTotals(rounds) : apexTotals(rounds);
+  function windowTotals(now: number = clock.now()): Map<string, number> {
+    return scoreWindow(store, now, windowRule);
   }
 
   async function runRound(opts: { query?: string; signal?: AbortSignal } = {}): Promise<RoundRecord> {
     const event = await playRound(ctx, { ...opts, monotonic: deps.monotonic });
+    if (config.pipeline.debug) {
+      try {
+        debug.round(clock.now(), event);
+      } catch (err) {
+        logger.warn({ err }, "cannot write the pipeline debug log");
+      }
+    }
     counts[event.round.kind]++;
     if (event.round.referenceFailed) counts.referenceFailed++;
     for (const m of event.missing) {
@@ -344,13 +373,20 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
 
   async function scoreAndSetWeights(): Promise<WeightOutcome> {
     const now = clock.now();
-    let totals = windowTotals();
+    let totals = windowTotals(now);
     try {
-      store.pruneBefore(now - windowMs());
+      store.pruneBefore(windowStartMs(now, windowRule));
     } catch (err) {
       logger.warn({ err }, "pruning old rounds failed; retrying next cycle");
     }
     latest = { at: now, rewards: Object.fromEntries(totals) };
+    if (config.miner_scorer.debug) {
+      try {
+        debug.rewards(now, totals);
+      } catch (err) {
+        logger.warn({ err }, "cannot write debug_rewards.jsonl");
+      }
+    }
     if (syncer && ws.enable_receive) {
       try {
         totals = (await syncer.sync(totals)).totals;
@@ -360,7 +396,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
     }
     let outcome: WeightOutcome;
     if (!chain || !setter) {
-      const w = vectorToU16(rewardsToVector(totals, { neurons: fixed }));
+      const w = vectorToU16(rewardsToVector(totals, { neurons: fixed }), precision);
       logger.info({ uids: w.uids, weights: w.weights }, "no-chain mode: the weights I would set");
       store.recordWeightSubmission({
         createdAt: now,
@@ -390,7 +426,10 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
         chainHead = Math.max(chainHead ?? 0, mg.block);
         const burn = config.miner_scorer.burn_share;
         const owner = burn > 0 ? await chain.subnetOwnerHotkey(netuid) : null;
-        const w = vectorToU16(rewardsToVector(totals, mg, { burnShare: burn, ownerHotkey: owner }));
+        const w = vectorToU16(
+          rewardsToVector(totals, mg, { burnShare: burn, ownerHotkey: owner }),
+          precision,
+        );
         outcome = await setter.submit(w);
       } catch (err) {
         const error = `weight setting failed: ${(err as Error).message}`;

@@ -122,7 +122,9 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
     }
     expect(events).toHaveLength(ROUNDS);
     // Every round ends within its deadline: one generator request plus one discriminator fan-out, each ≤ 1 s.
-    for (const e of events) expect(e.durationMs).toBeLessThan(2 * TIMEOUT_S * 1000 + 600);
+    // Real sockets, real time: 3 s of room for a loaded 2-core machine. The silent miner never answers, so a
+    // missing deadline hangs the round; serial deadlines (9 × 1 s per fan-out) would still exceed the bound.
+    for (const e of events) expect(e.durationMs).toBeLessThan(2 * TIMEOUT_S * 1000 + 3_000);
     // N is the sampled count: all 9 miners are candidates (stake < 24,000, served, not us).
     for (const e of events) expect(e.round.discriminators).toHaveLength(BEHAVIOURS.length);
 

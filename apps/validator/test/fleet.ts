@@ -14,7 +14,8 @@ export type Behaviour =
   | "slow"
   | "garbage"
   | "huge"
-  | "reset";
+  | "reset"
+  | "veto";
 
 export const REFERENCE_MARKER = "[validator-reference]";
 
@@ -95,6 +96,8 @@ export async function startFleet(
         else if (behaviour === "always1") reply = "1";
         else if (behaviour === "random") reply = rand() < 0.5 ? "0" : "1";
         else if (behaviour === "garbage") reply = "\u0000maybe?{not json";
+        // `choices: null` makes upstream's query_discriminators raise TypeError and lose the whole round.
+        else if (behaviour === "veto") reply = '{"choices": null}';
         else reply = "1"; // slow: a correct-looking answer that arrives too late
         const send = () => {
           if (res.destroyed) return;

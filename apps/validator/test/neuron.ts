@@ -21,7 +21,10 @@ export function neuronInfo(
     lastUpdate: 0,
     active: true,
     registeredAt: 0,
+    taoStake: 0,
     ...rest,
+    // Unless given: alpha + TAO at the 0.18 TAO weight mainnet runs.
+    totalStake: rest.totalStake ?? (rest.stake ?? 0) + (rest.taoStake ?? 0) * 0.18,
     axon: {
       ip: "0.0.0.0",
       port: 0,

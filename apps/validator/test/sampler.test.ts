@@ -10,6 +10,7 @@ function neuron(uid: number, over: Partial<NeuronInfo> & { ip?: string; port?: n
     hotkey: `hk${uid}`,
     coldkey: `ck${uid}`,
     stake: 100,
+    taoStake: 0,
     validatorPermit: false,
     incentive: 0,
     consensus: 0,
@@ -23,9 +24,10 @@ function neuron(uid: number, over: Partial<NeuronInfo> & { ip?: string; port?: n
     registeredAt: 0,
     axon: { ip, port, ipType: 4, protocol: 4, version: 0, placeholder1: 0, placeholder2: 0, block: 1 },
     ...rest,
+    totalStake: rest.totalStake ?? (rest.stake ?? 100) + (rest.taoStake ?? 0) * 0.18,
   };
 }
-const mg = (neurons: NeuronInfo[]): Metagraph => ({ netuid: 1, block: 10, neurons });
+const mg = (neurons: NeuronInfo[]): Metagraph => ({ netuid: 1, block: 10, taoWeight: 0.18, neurons });
 const base = { validatorMinStake: 24_000, addressPolicy: "any" as const };
 
 describe("candidate selection", () => {
@@ -161,5 +163,15 @@ describe("MinerSampler", () => {
     clock.advance(300_000);
     await s.sample(1);
     expect(reads).toBe(2);
+  });
+});
+
+describe("stake measure for the validator cut-off", () => {
+  it("total counts root TAO at the chain's TAO weight; alpha does not", () => {
+    // 20 000 alpha + 40 000 TAO × 0.18 = 27 200 total: a miner by alpha, a validator by total.
+    const m = mg([neuron(0, { stake: 20_000, taoStake: 40_000 }), neuron(1)]);
+    expect(selectCandidates(m, { ...base, stakeMeasure: "alpha" }).map((c) => c.uid)).toEqual([0, 1]);
+    expect(selectCandidates(m, { ...base, stakeMeasure: "total" }).map((c) => c.uid)).toEqual([1]);
+    expect(selectCandidates(m, base).map((c) => c.uid)).toEqual([0, 1]);
   });
 });

@@ -117,6 +117,7 @@ describe("weight syncer client against misbehaving peers", () => {
     return {
       netuid: 1,
       block: 100,
+      taoWeight: 0,
       neurons: [
         neuron(0, me.address, 1000, 1),
         ...peers.map((p, i) => neuron(i + 1, p.hotkey.address, 2000, p.port)),

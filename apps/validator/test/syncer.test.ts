@@ -64,6 +64,7 @@ describe("weight syncer: pure rules", () => {
   const mg: Metagraph = {
     netuid: 1,
     block: 1,
+    taoWeight: 0.18,
     neurons: [
       neuron("big", 20_000, true),
       neuron("edge", 15_000, true),

@@ -20,6 +20,10 @@ export interface NeuronInfo {
   coldkey: string;
   /** Alpha stake on this subnet, in whole units (rao / 1e9). */
   stake: number;
+  /** TAO staked to this hotkey on the root subnet, in whole TAO (0 where the chain does not say). */
+  taoStake: number;
+  /** stake + taoStake × the chain's TAO weight: what the SDK metagraph calls `stake` (see stake.ts). */
+  totalStake: number;
   validatorPermit: boolean;
   /** Ratios in [0, 1] (the chain stores u16 / 65535). */
   incentive: number;
@@ -39,6 +43,8 @@ export interface NeuronInfo {
 export interface Metagraph {
   netuid: number;
   block: number;
+  /** The chain's TaoWeight as a ratio (0..1), read from the runtime with the metagraph. */
+  taoWeight: number;
   neurons: NeuronInfo[];
 }
 

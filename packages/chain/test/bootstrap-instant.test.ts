@@ -6,7 +6,15 @@ import { WsProvider } from "@polkadot/api";
 import { Keyring } from "@polkadot/keyring";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { bootstrapSubnet, ChainError, devNewBlocks, SimChain, servesDevBlocks } from "../src/index.js";
+import {
+  bootstrapSubnet,
+  ChainError,
+  devNewBlocks,
+  runSubtensorLocal,
+  SimChain,
+  SubtensorClient,
+  servesDevBlocks,
+} from "../src/index.js";
 import { serveWsJsonRpc, type WsJsonRpcServer } from "./helpers/ws-json-rpc.js";
 
 let kr: Keyring;
@@ -88,4 +96,33 @@ describe("bootstrap on an Instant-mode chain", () => {
     expect((err as Error).message).toMatch(/serves no dev_newBlock/);
     expect(node!.calls).toEqual(["rpc_methods"]);
   });
+});
+
+// The real thing: a subtensor runtime in chopsticks' Instant mode (APEX_SUBTENSOR_SPEC, never in CI), bootstrapped
+// through SubtensorClient with no advanceBlocks given: bootstrap must find dev_newBlock itself.
+const SPEC = process.env["APEX_SUBTENSOR_SPEC"];
+console.info(
+  SPEC
+    ? `live bootstrap on Instant-mode chopsticks: RUNS on ${SPEC}`
+    : "live bootstrap on Instant-mode chopsticks: skipped (set APEX_SUBTENSOR_SPEC)",
+);
+describe.skipIf(!SPEC)("bootstrap on a real runtime in Instant mode", () => {
+  it("finishes with permits, its blocks built with dev_newBlock", async () => {
+    const local = await runSubtensorLocal({
+      specPath: SPEC!,
+      port: 22944 + Math.floor(Math.random() * 1000),
+      blocks: "instant",
+    });
+    const client = new SubtensorClient({ endpoints: local.url, rpcTimeoutMs: 60_000 });
+    try {
+      await client.connect();
+      const res = await bootstrapSubnet(client, { ...roles(), fundRao: 10n ** 11n, blockWaitMs: 20_000 });
+      const mg = await client.metagraph(res.netuid);
+      expect(mg.neurons[res.uids.validators[0]!]!.validatorPermit).toBe(true);
+      expect(mg.neurons[res.uids.miners[0]!]!.hotkey).toBe(key("InstantMiner").address);
+    } finally {
+      await client.close();
+      await local.close();
+    }
+  }, 600_000);
 });

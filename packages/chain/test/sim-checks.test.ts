@@ -9,10 +9,14 @@ import {
   bootstrapSubnet,
   ChainError,
   commitHash,
+  INITIAL_TAO_WEIGHT_RAW,
   isEpochBlock,
   SimChain,
   type SimChainOptions,
   signCall,
+  stakeOf,
+  taoWeightRatio,
+  U64_MAX,
 } from "../src/index.js";
 
 let kr: Keyring;
@@ -441,5 +445,32 @@ describe("blocks, epochs and emission", () => {
     clock.advance(1_000);
     await new Promise((r) => setTimeout(r, 0));
     expect(seen).toEqual([5, 6]);
+  });
+});
+
+describe("stake: alpha and total (alpha + root TAO × TaoWeight)", () => {
+  it("models root TAO stake and the chain's TAO weight the way subtensor weighs stake", async () => {
+    // TaoWeight = u64::MAX / 4 → 0.25.
+    const { chain, netuid, validator, miners } = await subnet({ taoWeightRaw: U64_MAX / 4n });
+    const before = await chain.metagraph(netuid);
+    expect(before.taoWeight).toBeCloseTo(0.25, 15);
+    const v = before.neurons.find((n) => n.hotkey === validator.hotkey.address)!;
+    expect(v.taoStake).toBe(0);
+    expect(v.totalStake).toBe(v.stake);
+
+    // 40 000 TAO on root for a miner's hotkey: alpha unchanged, total + 10 000.
+    const m = miners[0]!;
+    await chain.addStake(m.coldkey, m.hotkey.address, 0, 40_000n * 1_000_000_000n);
+    const after = await chain.metagraph(netuid);
+    const n = after.neurons.find((x) => x.hotkey === m.hotkey.address)!;
+    expect(n.taoStake).toBe(40_000);
+    expect(n.totalStake).toBeCloseTo(n.stake + 10_000, 9);
+    expect(stakeOf(n, "alpha")).toBe(n.stake);
+    expect(stakeOf(n, "total")).toBe(n.totalStake);
+  });
+
+  it("defaults to subtensor's initial TaoWeight", async () => {
+    const { chain, netuid } = await subnet();
+    expect((await chain.metagraph(netuid)).taoWeight).toBeCloseTo(taoWeightRatio(INITIAL_TAO_WEIGHT_RAW), 15);
   });
 });

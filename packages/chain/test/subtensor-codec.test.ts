@@ -12,6 +12,7 @@ import {
   poolRejection,
   raoToUnits,
   resolveEndpoints,
+  stakesFromSubnetState,
   toKeyringPair,
   u16Ratio,
 } from "../src/index.js";
@@ -277,5 +278,19 @@ describe("signer adaptation", () => {
     const typed = pair.sign(new Uint8Array(1), { withType: true });
     expect(typed.length).toBe(65);
     expect(typed[0]).toBe(1);
+  });
+});
+
+describe("stakesFromSubnetState", () => {
+  it("reads the inherited alpha and TAO vectors of SubnetInfoRuntimeApi.get_subnet_state (either key style)", () => {
+    expect(
+      stakesFromSubnetState({ alpha_stake: [2_000_000_000, "0x3b9aca00"], tao_stake: ["5000000000", 0] }),
+    ).toEqual({ alpha: [2, 1], tao: [5, 0] });
+    expect(stakesFromSubnetState({ alphaStake: [1_000_000_000], taoStake: [0] })).toEqual({
+      alpha: [1],
+      tao: [0],
+    });
+    expect(stakesFromSubnetState(null)).toBeNull();
+    expect(stakesFromSubnetState({ alpha_stake: [1] })).toBeNull();
   });
 });

@@ -8,3 +8,12 @@ export {
   type SqliteResultsStore,
 } from "./store.js";
 export * from "./types.js";
+export {
+  IMPORT_COMMAND,
+  type ImportReport,
+  importUpstreamResults,
+  isUpstreamSchema,
+  roundFromUpstream,
+  UpstreamResultsDbError,
+  upstreamRoundId,
+} from "./upstream.js";

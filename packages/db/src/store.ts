@@ -14,10 +14,12 @@ import {
   windowSummary,
   windowTotals,
   windowTotalsFromRows,
+  windowTotalsInStoredOrder,
 } from "./queries/window.js";
 import { validateRound } from "./rules.js";
 import * as schema from "./schema/index.js";
 import type { ResultsStore, RoundRecord, WeightSubmissionRecord } from "./types.js";
+import { isUpstreamSchema, UpstreamResultsDbError } from "./upstream.js";
 
 /** Resolved next to this module, so it works from src/ (tests) and from dist/ (the built app). */
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
@@ -42,6 +44,8 @@ export interface SqliteResultsStore extends ResultsStore {
   getRound(id: string): RoundRecord | null;
   /** windowTotals computed from every row, without the hourly sums (a cross-check; slower on big windows). */
   windowTotalsFromRows(sinceMs: number): Map<string, number>;
+  /** windowTotals added up round by round in stored order, as upstream does (bit-identical to upstream). */
+  windowTotalsInStoredOrder(sinceMs: number): Map<string, number>;
   /** Per-hotkey roles, correct answers and reward split over the window (sorted by hotkey). */
   windowStats(sinceMs: number): HotkeyWindowStats[];
   /** Round counts by kind over the window. */
@@ -70,6 +74,8 @@ export function openResultsStore(path: string, opts: OpenResultsStoreOptions = {
     throw new Error(`openResultsStore: cannot open ${path}: ${(err as Error).message}`);
   }
   try {
+    // Upstream's results.db has a table of the same name and another shape: say how to convert it, never migrate.
+    if (isUpstreamSchema(sqlite)) throw new UpstreamResultsDbError(path);
     if (!readonly) sqlite.pragma("journal_mode = WAL");
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     sqlite.pragma("synchronous = NORMAL");
@@ -141,6 +147,11 @@ class Store implements SqliteResultsStore {
   windowTotalsFromRows(sinceMs: number): Map<string, number> {
     checkTime("windowTotalsFromRows", sinceMs);
     return windowTotalsFromRows(this.db, sinceMs);
+  }
+
+  windowTotalsInStoredOrder(sinceMs: number): Map<string, number> {
+    checkTime("windowTotalsInStoredOrder", sinceMs);
+    return windowTotalsInStoredOrder(this.db, sinceMs);
   }
 
   windowStats(sinceMs: number): HotkeyWindowStats[] {

@@ -3,6 +3,7 @@ export * from "./constants.js";
 export * from "./epistula.js";
 export * from "./game.js";
 export * from "./messages.js";
+export * from "./pyjson.js";
 export * from "./random.js";
 export * from "./signer.js";
 export * from "./sr25519.js";

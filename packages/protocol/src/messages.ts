@@ -87,40 +87,138 @@ function pyJsonString(s: string): string {
 }
 
 /**
- * The validator's reading of a discriminator reply, step for step as upstream's `query_discriminators`
- * (docs/upstream.md § Miner replies): an empty body (or a failed request) is no answer; a JSON object is read
- * as `choices[0].message.content` with Python's `.get` defaults (so an object without `choices` reads as "");
- * anything that makes that lookup fail (not JSON, a bare number, a list, a non-string content…) falls back to
- * the raw body. The result is stripped with Python's notion of whitespace. We return null where the stripped
- * answer is empty: it can never equal "0" or "1", so scoring is unchanged.
+ * What a discriminator reply means to the round. `drop-round` is a reply on which upstream's
+ * `query_discriminators` raises TypeError (`choices` is null, a number or a boolean): the exception escapes and
+ * upstream loses the whole round, so one miner can veto it.
  */
-export function parseDiscriminatorAnswer(body: string | null | undefined): string | null {
-  if (body === null || body === undefined || body === "") return null;
+export type DiscriminatorReading =
+  | { kind: "answer"; answer: string | null }
+  | { kind: "drop-round"; reason: string };
+
+/**
+ * How to treat a `drop-round` reply. `safe` (our default): that one reply is unreadable, so wrong; the round
+ * stands. `upstream`: the round is dropped, as Apex v3.0.6 does (profile `upstream`).
+ */
+export type DropRoundPolicy = "safe" | "upstream";
+
+/**
+ * The validator's reading of a discriminator reply, step for step as upstream's `query_discriminators`
+ * (docs/upstream.md § Miner replies):
+ * an empty body (or a failed request) is no answer; the body is parsed with Python's `json.loads` rules
+ * (NaN/Infinity accepted, a leading BOM refused) and read as `choices[0].message.content` with Python's `.get`
+ * defaults (so an object without `choices` reads as ""); a lookup that raises AttributeError/KeyError/IndexError
+ * or a parse error falls back to the raw body; `choices` that is null/number/bool raises TypeError upstream,
+ * which we report as `drop-round`. The result is stripped with Python's notion of whitespace; an empty answer
+ * is null (it can never equal "0" or "1", so scoring is unchanged).
+ */
+export function readDiscriminatorReply(body: string | null | undefined): DiscriminatorReading {
+  if (body === null || body === undefined || body === "") return { kind: "answer", answer: null };
   const content = openAiContent(body);
+  if (content === DROP) return { kind: "drop-round", reason: "choices is null, a number or a boolean" };
   const answer = pyStrip(content ?? body);
-  return answer === "" ? null : answer;
+  return { kind: "answer", answer: answer === "" ? null : answer };
 }
+
+/**
+ * The answer to score. A `drop-round` reply reads as its raw body under the `safe` policy (never correct);
+ * under `upstream` the caller must drop the round instead, so this throws DropRoundError.
+ */
+export function parseDiscriminatorAnswer(
+  body: string | null | undefined,
+  policy: DropRoundPolicy = "safe",
+): string | null {
+  const reading = readDiscriminatorReply(body);
+  if (reading.kind === "answer") return reading.answer;
+  if (policy === "upstream") throw new DropRoundError(reading.reason);
+  const raw = pyStrip(body ?? "");
+  return raw === "" ? null : raw;
+}
+
+/** Thrown where upstream would lose the round to a miner's reply (policy `upstream` only). */
+export class DropRoundError extends Error {
+  constructor(reason: string) {
+    super(`a discriminator reply makes upstream drop the round: ${reason}`);
+    this.name = "DropRoundError";
+  }
+}
+
+/**
+ * Python's `json.loads` on a str: JSON plus the bare tokens NaN, Infinity and -Infinity; a leading BOM is an
+ * error ("Unexpected UTF-8 BOM"). Returns undefined where Python raises JSONDecodeError. NaN/±Infinity come
+ * back as null: every lookup upstream does on a reply treats a float and None alike (both raise the same way).
+ */
+export function pyJsonLoads(text: string): { value: unknown } | undefined {
+  if (text.charCodeAt(0) === 0xfeff) return undefined;
+  try {
+    return { value: JSON.parse(replaceNonFinite(text)) };
+  } catch {
+    return undefined;
+  }
+}
+
+const NON_FINITE = ["-Infinity", "Infinity", "NaN"] as const;
+
+/** Rewrites NaN/Infinity/-Infinity outside strings as null; everything else is left for JSON.parse to judge. */
+function replaceNonFinite(text: string): string {
+  if (!/NaN|Infinity/.test(text)) return text;
+  let out = "";
+  let i = 0;
+  let inString = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === "\\") {
+        out += text[i + 1] ?? "";
+        i += 2;
+        continue;
+      }
+      if (c === '"') inString = false;
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      out += c;
+      i++;
+      continue;
+    }
+    const token = NON_FINITE.find((t) => text.startsWith(t, i));
+    // "-NaN" is not Python JSON: leave the "-" so JSON.parse refuses it too.
+    if (token && !(token === "NaN" && text[i - 1] === "-")) {
+      out += "null";
+      i += token.length;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+const DROP = Symbol("drop-round");
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** `parsed.get("choices", [{}])[0].get("message", {}).get("content", "")`, or undefined where Python raises. */
-function openAiContent(body: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (!isPlainObject(parsed)) return undefined;
-  const choices = "choices" in parsed ? parsed.choices : [{}];
+/**
+ * `parsed.get("choices", [{}])[0].get("message", {}).get("content", "")`: the content, undefined where Python
+ * raises one of the errors upstream catches, DROP where it raises TypeError (indexing None, a number or a bool).
+ */
+function openAiContent(body: string): string | undefined | typeof DROP {
+  const parsed = pyJsonLoads(body);
+  if (!parsed || !isPlainObject(parsed.value)) return undefined;
+  const obj = parsed.value;
+  const choices = Object.hasOwn(obj, "choices") ? obj.choices : [{}];
+  if (choices === null || typeof choices === "number" || typeof choices === "boolean") return DROP;
+  // A str indexes to a str (no .get), a dict has no key 0: both fall back.
   if (!Array.isArray(choices) || choices.length === 0) return undefined;
   const first: unknown = choices[0];
   if (!isPlainObject(first)) return undefined;
-  const message = "message" in first ? first.message : {};
+  const message = Object.hasOwn(first, "message") ? first.message : {};
   if (!isPlainObject(message)) return undefined;
-  const content = "content" in message ? message.content : "";
+  const content = Object.hasOwn(message, "content") ? message.content : "";
   return typeof content === "string" ? content : undefined;
 }
 
@@ -141,4 +239,37 @@ export function pyStrip(s: string): string {
 /** True only when the parsed answer equals the ground truth exactly. */
 export function isCorrectAnswer(answer: string | null, groundTruth: 0 | 1): boolean {
   return answer === String(groundTruth);
+}
+
+const UTF8_KEEP_BOM = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const UTF8_STRIP_BOM = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A reply body as upstream's `await resp.text()` (aiohttp) sees it: decoded with the Content-Type's charset,
+ * UTF-8 when there is none (or Python does not know it); strict, so bytes that do not decode are no reply at all
+ * (upstream's request helper swallows the UnicodeDecodeError and returns ""). A UTF-8 BOM is kept as U+FEFF,
+ * as Python's "utf-8" codec does. Charsets handled: the UTF-8 names, utf-8-sig, latin-1 and ascii; any other
+ * declared charset is read as UTF-8 (docs/protocol.md lists this as a known difference).
+ */
+export function decodeReplyBody(bytes: Uint8Array, contentType?: string | null): string | null {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? "")?.[1]?.toLowerCase() ?? "";
+  try {
+    if (charset === "utf-8-sig" || charset === "utf_8_sig") return UTF8_STRIP_BOM.decode(bytes);
+    if (["latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "8859", "cp819"].includes(charset))
+      return latin1(bytes);
+    if (["ascii", "us-ascii", "646"].includes(charset)) {
+      if (bytes.some((b) => b > 0x7f)) return null;
+      return latin1(bytes);
+    }
+    return UTF8_KEEP_BOM.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function latin1(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192)
+    out += String.fromCharCode(...bytes.subarray(i, Math.min(i + 8192, bytes.length)));
+  return out;
 }

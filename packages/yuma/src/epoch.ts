@@ -1,6 +1,7 @@
 // The Yuma consensus epoch as a pure function: subtensor's `epoch_dense_mechanism`
 // (pallets/subtensor/src/epoch/run_epoch.rs @ 14bc6f9f, original Yuma path; Yuma3 is behind `yuma3`).
 import {
+  alphaSigmoid,
   colClip,
   colMaxUpscale,
   colNormalize,
@@ -12,6 +13,7 @@ import {
   maskRows,
   maskVector,
   matEma,
+  matEmaAlpha,
   matmul,
   matmulTranspose,
   normalize,
@@ -57,6 +59,11 @@ export interface EpochInput {
   emission?: number;
   /** Use the Yuma3 bond path (Yuma3On). Default false. */
   yuma3?: boolean;
+  /**
+   * Liquid alpha (LiquidAlphaOn, Yuma3 path only): per-bond EMA alphas between AlphaValues low and high (as
+   * proportions, u16/65535) on a sigmoid of AlphaSigmoidSteepness (the stored i16). Absent = off.
+   */
+  liquidAlpha?: { low: number; high: number; steepness: number };
 }
 
 export interface EpochOutput {
@@ -158,9 +165,17 @@ export function runEpoch(input: EpochInput): EpochOutput {
   if (input.yuma3) {
     // Yuma3: bonds kept as proportions, EMA toward the (penalised) weights; dividends by stake-weighted bond value.
     const bonds = maskCols(recentlyRegistered, input.bonds).map((row) => row.map((x) => x / 65_535));
-    emaBonds = matEma(weightsForBonds, bonds, alpha).map((row) =>
-      row.map((x) => Math.min(1, Math.max(0, x))),
-    );
+    const la = input.liquidAlpha;
+    if (la && consensus.some((c) => c !== 0)) {
+      const alphas = weightsForBonds.map((row, i) =>
+        row.map((w, j) => alphaSigmoid(consensus[j]!, w, bonds[i]![j]!, la.low, la.high, la.steepness)),
+      );
+      emaBonds = matEmaAlpha(weightsForBonds, bonds, alphas);
+    } else {
+      emaBonds = matEma(weightsForBonds, bonds, alpha).map((row) =>
+        row.map((x) => Math.min(1, Math.max(0, x))),
+      );
+    }
     const normed = colNormalize(emaBonds);
     const perValidator = normed.map((row) => row.reduce((acc, b, j) => acc + b * (incentive[j] ?? 0), 0));
     dividends = normalize(perValidator.map((v, i) => v * activeStake[i]!));

@@ -103,6 +103,37 @@ export function matEma(next: Matrix, old: Matrix, alpha: number): Matrix {
   return next.map((row, i) => row.map((v, j) => alpha * v + (1 - alpha) * (old[i]?.[j] ?? 0)));
 }
 
+/** Per-entry EMA with its own alpha (mat_ema_alpha): alpha_ij · new + (1 − alpha_ij) · old, clamped to [0, 1]. */
+export function matEmaAlpha(next: Matrix, old: Matrix, alpha: Matrix): Matrix {
+  return next.map((row, i) =>
+    row.map((v, j) => {
+      const a = alpha[i]?.[j] ?? 0;
+      return Math.min(1, Math.max(0, a * v + (1 - a) * (old[i]?.[j] ?? 0)));
+    }),
+  );
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * Liquid alpha of one validator–miner bond (run_epoch.rs `alpha_sigmoid`): the further a weight runs ahead of
+ * consensus (buying) or a bond above the weight (selling), the faster the bond moves, from `low` to `high`
+ * along a sigmoid of steepness `steepness / 100` centred at a difference of 0.5.
+ */
+export function alphaSigmoid(
+  consensus: number,
+  weight: number,
+  bond: number,
+  low: number,
+  high: number,
+  steepness: number,
+): number {
+  const diff = weight >= bond ? clamp(weight - consensus, 0, 1) : clamp(bond - weight, 0, 1);
+  // exp_safe clamps its argument to ±20.
+  const sigmoid = 1 / (1 + Math.exp(clamp((-steepness / 100) * (diff - 0.5), -20, 20)));
+  return clamp(low + sigmoid * (high - low), low, high);
+}
+
 /**
  * Top-k by value among the non-zero entries (is_topk_nonzero): when n ≥ k, the n−k smallest are dropped,
  * lowest first with ties broken by index (a stable ascending sort).

@@ -1,7 +1,8 @@
 // Labelled examples the miner makes itself: texts in the validator's form (label 0) and texts that miner
 // generator strategies produce (label 1). Used to train and to evaluate the learned discriminator.
-import { DUMMY_GENERATION, type Glossary, keyTerms, offlineGeneration } from "./generators.js";
+import { DUMMY_GENERATION, type Glossary, offlineGeneration } from "./generators.js";
 import type { Example } from "./learned.js";
+import { minerAnswer, reportImitation, variedReference } from "./training-texts.js";
 import { mulberry32 } from "./types.js";
 
 /** Produces the validator's reference report for a query (the offline reference pipeline). */
@@ -45,72 +46,31 @@ const QUESTION_FORMS = [
   "What would a careful analyst conclude about {t} given recent findings on {u}?",
 ];
 
+const CONTEXTS = [
+  "",
+  "Debates about {t} have intensified over the past decade. ",
+  "Recent work on {t} has produced conflicting results, and {u} is often part of the argument. ",
+  "Policymakers increasingly cite {t} when discussing {u}. ",
+];
+const FOLLOW_UPS = [
+  "",
+  " What are the main criticisms of this view?",
+  " Which interventions have shown real promise?",
+  " How reliable is the evidence, and what remains uncertain?",
+];
+
 /** A research-style question built from a seeded PRNG (the same seed gives the same question). */
 export function syntheticQuery(rnd: () => number): string {
   const t = TOPICS[Math.floor(rnd() * TOPICS.length)]!;
   let u = TOPICS[Math.floor(rnd() * TOPICS.length)]!;
   if (u === t) u = TOPICS[(TOPICS.indexOf(t) + 1) % TOPICS.length]!;
-  return QUESTION_FORMS[Math.floor(rnd() * QUESTION_FORMS.length)]!.replace("{t}", t).replace("{u}", u);
-}
-
-const PROSE = [
-  "{a} is a complex topic with many interacting factors",
-  "Researchers have long debated the role of {a} in shaping {b}",
-  "It is important to note that {a} depends heavily on local conditions",
-  "In short, {a} and {b} are closely connected, though the details vary",
-  "Overall, the consensus is that {a} has a significant impact on {b}",
-  "There are several key considerations when thinking about {a}",
-  "Experts generally agree that more data on {b} is needed",
-  "Ultimately, the answer depends on how one defines {a}",
-];
-
-function prose(terms: string[], rnd: () => number, n: number): string {
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = PROSE[Math.floor(rnd() * PROSE.length)]!;
-    const b = terms[1 + Math.floor(rnd() * Math.max(1, terms.length - 1))] ?? terms[0]!;
-    out.push(`${t.replace("{a}", terms[0]!).replace("{b}", b)}.`);
-  }
-  return out.join(" ");
-}
-
-/** What a chat model asked for a report tends to write: Markdown headings, bold, bullets, link lists. */
-function markdownReport(query: string, rnd: () => number): string {
-  const terms = keyTerms(query);
-  const parts = [`# ${query.replace(/[?.]$/, "")}`, "", "## Executive Summary", prose(terms, rnd, 2), ""];
-  parts.push("## Key Findings");
-  for (let i = 0; i < 3 + Math.floor(rnd() * 3); i++)
-    parts.push(`- **${terms[i % terms.length]}**: ${prose(terms, rnd, 1)}`);
-  parts.push("", "## Evidence", prose(terms, rnd, 3), "", "## Conclusion", prose(terms, rnd, 2));
-  if (rnd() < 0.6) {
-    parts.push("", "### Sources");
-    for (let i = 1; i <= 3; i++) parts.push(`${i}. [${terms[i % terms.length]}](https://example.org/${i})`);
-  }
-  return parts.join("\n");
-}
-
-/** A plain chat answer: a few paragraphs, no sections, no citations. */
-function plainAnswer(query: string, rnd: () => number): string {
-  const terms = keyTerms(query);
-  const paras = 1 + Math.floor(rnd() * 4);
-  return Array.from({ length: paras }, () => prose(terms, rnd, 2 + Math.floor(rnd() * 4))).join("\n\n");
-}
-
-/** A numbered list of points, a frequent shape of short model answers. */
-function listAnswer(query: string, rnd: () => number): string {
-  const terms = keyTerms(query);
-  const lines = [`Here are the main points about ${terms[0]}:`, ""];
-  for (let i = 1; i <= 3 + Math.floor(rnd() * 4); i++) lines.push(`${i}. ${prose(terms, rnd, 1)}`);
-  lines.push("", prose(terms, rnd, 1));
-  return lines.join("\n");
-}
-
-/** A report with the right headings but no citations or sources (a careless imitation). */
-function uncitedReport(query: string, rnd: () => number): string {
-  const terms = keyTerms(query);
-  return ["Executive Summary", "Key Findings", "Evidence", "Limitations", "Conclusion"]
-    .map((h) => `${h}\n${prose(terms, rnd, 2 + Math.floor(rnd() * 2))}`)
-    .join("\n\n");
+  const fill = (s: string) =>
+    s
+      .replace("{T}", t[0]!.toUpperCase() + t.slice(1))
+      .replace("{t}", t)
+      .replace("{u}", u);
+  const pickFrom = (xs: string[]) => xs[Math.floor(rnd() * xs.length)]!;
+  return fill(pickFrom(CONTEXTS) + pickFrom(QUESTION_FORMS) + pickFrom(FOLLOW_UPS)).trim();
 }
 
 export interface DatasetOptions {
@@ -125,30 +85,37 @@ export interface DatasetOptions {
 }
 
 /**
- * Half references (label 0), half miner texts (label 1). Miner texts rotate through dummy, this miner's
- * offline generator (under different seeds), Markdown, plain, list and uncited variants.
+ * Half references (label 0), half miner texts (label 1). References: the validator's offline pipeline (a third) and
+ * researched reports in many layouts (training-texts.ts). Miner texts: fast answers of many shapes, report
+ * imitations in the same layouts as the references, this miner's offline generator, the dummy sentence, and any
+ * extra sources (e.g. an offline LLM's report).
  */
 export async function makeDataset(opts: DatasetOptions): Promise<Example[]> {
   const rnd = mulberry32(opts.seed);
-  const miners: MinerSource[] = [
-    (q, s) => offlineGeneration(q, s, opts.glossary),
-    (q, s) => offlineGeneration(q, s, opts.glossary),
-    () => DUMMY_GENERATION,
-    (q) => markdownReport(q, rnd),
-    (q) => plainAnswer(q, rnd),
-    (q) => listAnswer(q, rnd),
-    (q) => uncitedReport(q, rnd),
-    ...(opts.minerSources ?? []),
+  const weighted: Array<[number, MinerSource]> = [
+    [10, (q) => minerAnswer(q, rnd)],
+    [4, (q) => reportImitation(q, rnd)],
+    [2, (q, s) => offlineGeneration(q, s, opts.glossary)],
+    [1, () => DUMMY_GENERATION],
+    ...(opts.minerSources ?? []).map((m): [number, MinerSource] => [2, m]),
   ];
+  const total = weighted.reduce((a, [w]) => a + w, 0);
+  const minerText = (q: string, s: number) => {
+    let r = rnd() * total;
+    for (const [w, m] of weighted) {
+      r -= w;
+      if (r < 0) return m(q, s);
+    }
+    return weighted[0]![1](q, s);
+  };
   const out: Example[] = [];
   for (let i = 0; i < opts.examples; i++) {
     const query = opts.queries && rnd() < 0.5 ? await opts.queries(rnd) : syntheticQuery(rnd);
     const seed = Math.floor(rnd() * 2 ** 31);
-    if (i % 2 === 0) out.push({ query, generation: await opts.reference(query, seed), label: 0 });
-    else {
-      const make = miners[Math.floor(rnd() * miners.length)]!;
-      out.push({ query, generation: await make(query, seed), label: 1 });
-    }
+    if (i % 2 === 0) {
+      const generation = rnd() < 1 / 3 ? await opts.reference(query, seed) : variedReference(query, rnd);
+      out.push({ query, generation, label: 0 });
+    } else out.push({ query, generation: await minerText(query, seed), label: 1 });
   }
   return out;
 }

@@ -401,64 +401,6 @@ function mean(xs: number[]): number {
   return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
-/** Names of the learned model's dense features, in vector order (saved in the model file to catch drift). */
-export const FEATURE_NAMES = [
-  "bias",
-  "sections_present",
-  "sections_in_order",
-  "citation_density",
-  "distinct_citations",
-  "has_sources",
-  "source_entries",
-  "dangling_citations",
-  "list_fraction",
-  "markdown",
-  "urls_per_source",
-  "log_words",
-  "mean_sentence_words",
-  "sd_sentence_words",
-  "mean_word_length",
-  "type_token_ratio",
-  "query_overlap",
-  "cited_sentence_fraction",
-  "paragraphs_per_100_words",
-  "starts_with_brace",
-  "digits_fraction",
-  "comma_per_sentence",
-  "stopword_fraction",
-] as const;
-
-/** Dense feature vector, roughly unit scale. */
-export function featureVector(query: string, text: string): number[] {
-  const s = textStats(query, text);
-  const per100 = s.words === 0 ? 0 : 100 / s.words;
-  return [
-    1,
-    s.sectionsPresent / REFERENCE_SECTIONS.length,
-    s.sectionsInOrder ? 1 : 0,
-    Math.min(5, s.citationMarkers * per100),
-    Math.min(2, s.distinctCitations / 10),
-    s.hasSourcesSection ? 1 : 0,
-    Math.min(2, s.sourceEntries / 10),
-    Math.min(2, s.danglingCitations / 5),
-    s.lines === 0 ? 0 : s.listLines / s.lines,
-    Math.min(2, s.markdownMarkers / 10),
-    s.sourceEntries === 0 ? 0 : Math.min(2, s.urls / s.sourceEntries),
-    Math.log1p(s.words) / 7,
-    s.meanSentenceWords / 25,
-    s.sdSentenceWords / 15,
-    s.meanWordLength / 6,
-    s.typeTokenRatio,
-    s.queryOverlap,
-    s.citedSentenceFraction,
-    Math.min(5, s.paragraphs * per100),
-    s.startsWithBrace ? 1 : 0,
-    s.digitsFraction * 10,
-    s.commaPerSentence / 3,
-    s.stopwordFraction * 3,
-  ];
-}
-
 /** Hashed word-bigram features (signed hashing trick), added to the dense ones by the learned model. */
 export function hashedFeatures(text: string, dims: number): Map<number, number> {
   const out = new Map<number, number>();

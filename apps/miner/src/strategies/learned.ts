@@ -1,7 +1,9 @@
 // The "learned" discriminator: logistic regression over the text features of features.ts, trained by
 // full-batch gradient descent. Hand-rolled and deterministic: the same examples give the same model.
 import { type Shape, shapeErrors } from "../shape.js";
-import { FEATURE_NAMES, featureVector, hashedFeatures } from "./features.js";
+import { hashedFeatures } from "./features.js";
+import { FEATURE_NAMES, featureVector } from "./signals.js";
+import { mulberry32 } from "./types.js";
 
 export interface Example {
   query: string;
@@ -136,6 +138,31 @@ export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Lea
   };
 }
 
+/**
+ * Platt scaling folded into the weights: fits p = sigmoid(a·z + b) on examples the model was not trained on, then
+ * scales the weights by a and adds b to the bias, so the model's probabilities match observed frequencies and the
+ * file format stays the same.
+ */
+export function calibrate(model: LearnedModel, examples: Example[], iterations = 400): LearnedModel {
+  if (examples.length === 0) return model;
+  const zs = examples.map((e) => score(model, encode(e.query, e.generation, model.hashDims)));
+  let a = 1;
+  let b = 0;
+  for (let it = 0; it < iterations; it++) {
+    let ga = 0;
+    let gb = 0;
+    for (let i = 0; i < zs.length; i++) {
+      const err = sigmoid(a * zs[i]! + b) - examples[i]!.label;
+      ga += err * zs[i]!;
+      gb += err;
+    }
+    a -= (0.5 * ga) / zs.length;
+    b -= (0.5 * gb) / zs.length;
+  }
+  const weights = model.weights.map((w, j) => (j === 0 ? a * w + b : a * w));
+  return { ...model, weights };
+}
+
 export function serializeModel(model: LearnedModel): string {
   return `${JSON.stringify(model)}\n`;
 }
@@ -172,8 +199,12 @@ export function parseModel(text: string, source = "model file"): LearnedModel {
 export interface Metrics {
   examples: number;
   accuracy: number;
+  /** Of texts called "1", the share that came from a miner. */
   precision: number;
+  /** Of miner texts (label 1), the share called "1". */
   recall: number;
+  /** Of validator references (label 0), the share called "0". */
+  referenceRecall: number;
   truePositives: number;
   falsePositives: number;
   trueNegatives: number;
@@ -199,9 +230,58 @@ export function evaluate(predict: (e: Example) => 0 | 1, examples: Example[]): M
     accuracy: n === 0 ? 0 : (tp + tn) / n,
     precision: tp + fp === 0 ? 0 : tp / (tp + fp),
     recall: tp + fn === 0 ? 0 : tp / (tp + fn),
+    referenceRecall: tn + fp === 0 ? 0 : tn / (tn + fp),
     truePositives: tp,
     falsePositives: fp,
     trueNegatives: tn,
     falseNegatives: fn,
   };
+}
+
+export interface Calibration {
+  /** Mean squared error of the probability of "1" (0 is perfect, 0.25 is a coin). */
+  brier: number;
+  /** Expected calibration error over ten equal-width probability bins. */
+  ece: number;
+}
+
+/** How well probabilities of "1" match what happened. */
+export function calibrationOf(probabilities: number[], labels: (0 | 1)[]): Calibration {
+  const n = probabilities.length;
+  if (n === 0) return { brier: 0, ece: 0 };
+  let brier = 0;
+  const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
+  for (let i = 0; i < n; i++) {
+    const p = probabilities[i]!;
+    brier += (p - labels[i]!) ** 2;
+    const bin = bins[Math.min(9, Math.floor(p * 10))]!;
+    bin.n++;
+    bin.p += p;
+    bin.y += labels[i]!;
+  }
+  let ece = 0;
+  for (const bin of bins) if (bin.n > 0) ece += (bin.n / n) * Math.abs(bin.p / bin.n - bin.y / bin.n);
+  return { brier: brier / n, ece };
+}
+
+/** A seeded, stratified split: `share` of each class goes to the held-out part. */
+export function splitExamples(
+  examples: Example[],
+  share: number,
+  seed: number,
+): { train: Example[]; heldOut: Example[] } {
+  const rnd = mulberry32(seed);
+  const train: Example[] = [];
+  const heldOut: Example[] = [];
+  for (const label of [0, 1] as const) {
+    const xs = examples
+      .filter((e) => e.label === label)
+      .map((e) => [rnd(), e] as const)
+      .sort((p, q) => p[0] - q[0])
+      .map(([, e]) => e);
+    const k = Math.round(xs.length * share);
+    heldOut.push(...xs.slice(0, k));
+    train.push(...xs.slice(k));
+  }
+  return { train, heldOut };
 }

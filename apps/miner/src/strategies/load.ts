@@ -5,7 +5,14 @@ import type { DiscriminatorLabel } from "@apex/protocol";
 import type { Discriminator, Generator, StrategyContext } from "./types.js";
 
 export const BUILTIN_GENERATORS = ["dummy", "offline", "llm"] as const;
-export const BUILTIN_DISCRIMINATORS = ["random", "constant-0", "constant-1", "heuristic", "learned"] as const;
+export const BUILTIN_DISCRIMINATORS = [
+  "random",
+  "constant-0",
+  "constant-1",
+  "heuristic",
+  "learned",
+  "llm",
+] as const;
 
 /** A name that points at a module rather than a built-in: a relative or absolute path, or a .js/.mjs file. */
 export function isModuleReference(name: string): boolean {

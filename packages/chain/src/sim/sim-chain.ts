@@ -6,6 +6,7 @@ import { decodeAddress, encodeAddress } from "@polkadot/util-crypto";
 import { commitHash } from "../commit.js";
 import { epochIndex, isEpochBlock } from "../epoch.js";
 import { ipFromU128, ipToU128 } from "../ip.js";
+import { INITIAL_TAO_WEIGHT_RAW, taoWeightRatio, totalStake } from "../stake.js";
 import {
   type AxonInfo,
   type ChainClient,
@@ -25,6 +26,9 @@ export const RAO_PER_ALPHA = 1_000_000_000n;
 const U16_MAX = 65_535;
 /** //Alice, the sudo key of subtensor dev chains. */
 export const ALICE_ADDRESS = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
+/** The root subnet: TAO staked here counts on every subnet at the chain's TAO weight. */
+const ROOT_NETUID = 0;
 
 export interface SimChainOptions {
   clock?: Clock;
@@ -48,6 +52,8 @@ export interface SimChainOptions {
   networkRateLimit?: number;
   /** Label for `network`; default "sim". */
   label?: string;
+  /** TaoWeight storage value (u64, a ratio of u64::MAX); default subtensor's initial value. */
+  taoWeightRaw?: bigint;
 }
 
 interface SubnetParams {
@@ -209,6 +215,7 @@ export class SimChain implements ChainClient {
   };
   private networkRateLimit: number;
   private stakeThreshold = 0n;
+  private readonly taoWeight: number;
   private block = 0;
   private readonly genesisMs: number;
   private readonly subnets = new Map<number, Subnet>();
@@ -237,6 +244,7 @@ export class SimChain implements ChainClient {
       startCallDelay: options.startCallDelay ?? 10,
     };
     this.networkRateLimit = options.networkRateLimit ?? 0;
+    this.taoWeight = taoWeightRatio(options.taoWeightRaw ?? INITIAL_TAO_WEIGHT_RAW);
     this.genesisMs = this.clock.now();
     if (options.autoBlocks) this.start();
   }
@@ -343,7 +351,7 @@ export class SimChain implements ChainClient {
       lastUpdate: sn.neurons.map((nr) => nr.lastUpdate),
       blockAtRegistration: sn.neurons.map((nr) => nr.registeredAt),
       lastEpochBlock: sn.lastEpochBlock,
-      stake: sn.neurons.map((nr) => Number(this.stakeOf(nr.hotkey, sn.netuid))),
+      stake: sn.neurons.map((nr) => this.weightedStakeRao(nr.hotkey, sn.netuid)),
       stakeThreshold: Number(this.stakeThreshold),
       validatorPermits: sn.neurons.map((nr) => nr.validatorPermit),
       maxAllowedValidators: p.maxAllowedValidators,
@@ -386,12 +394,19 @@ export class SimChain implements ChainClient {
     return {
       netuid,
       block: this.block,
+      taoWeight: this.taoWeight,
       neurons: sn.neurons.map(
         (nr): NeuronInfo => ({
           uid: nr.uid,
           hotkey: nr.hotkey,
           coldkey: nr.coldkey,
           stake: Number(this.stakeOf(nr.hotkey, netuid)) / 1e9,
+          taoStake: Number(this.stakeOf(nr.hotkey, ROOT_NETUID)) / 1e9,
+          totalStake: totalStake(
+            Number(this.stakeOf(nr.hotkey, netuid)) / 1e9,
+            Number(this.stakeOf(nr.hotkey, ROOT_NETUID)) / 1e9,
+            this.taoWeight,
+          ),
           validatorPermit: nr.validatorPermit,
           incentive: nr.incentive,
           consensus: nr.consensus,
@@ -445,7 +460,16 @@ export class SimChain implements ChainClient {
     return this.nonces.get(normalizeAddress(address)) ?? 0;
   }
 
-  /** Alpha stake of a hotkey on a subnet, in rao. */
+  /** alpha + root TAO × TaoWeight in rao: the stake subtensor's epoch and min-stake check use. */
+  private weightedStakeRao(hotkey: string, netuid: number): number {
+    return totalStake(
+      Number(this.stakeOf(hotkey, netuid)),
+      Number(this.stakeOf(hotkey, ROOT_NETUID)),
+      this.taoWeight,
+    );
+  }
+
+  /** Alpha stake of a hotkey on a subnet (TAO on the root subnet, netuid 0), in rao. */
   stakeOf(hotkey: string, netuid: number): bigint {
     return this.stakes.get(`${hotkey}|${netuid}`) ?? 0n;
   }
@@ -743,7 +767,8 @@ export class SimChain implements ChainClient {
     const hotkey = normalizeAddress(str(args, "hotkey"));
     const netuid = num(args, "netuid");
     const amount = big(args, "amountStaked");
-    this.subnetOrThrow(netuid);
+    // netuid 0 is the root subnet: TAO staked there counts on every subnet at the TAO weight.
+    if (netuid !== ROOT_NETUID) this.subnetOrThrow(netuid);
     if (!this.owners.has(hotkey))
       fail("HotKeyAccountNotExists", `hotkey ${hotkey} is not registered anywhere`);
     if (amount === 0n) fail("AmountTooLow", "stake must be > 0 rao");
@@ -806,7 +831,8 @@ export class SimChain implements ChainClient {
     if (uids.length > sn.neurons.length) fail("UidsLengthExceedUidsInSubNet");
     const uid = this.uidOf(sn, hotkey);
     if (uid === undefined) fail("HotKeyNotRegisteredInSubNet");
-    if (this.stakeOf(hotkey, netuid) < this.stakeThreshold) fail("NotEnoughStakeToSetWeights");
+    if (this.weightedStakeRao(hotkey, netuid) < Number(this.stakeThreshold))
+      fail("NotEnoughStakeToSetWeights");
     if (!(p.weightsVersion === 0 || versionKey >= p.weightsVersion))
       fail("IncorrectWeightVersionKey", `version key ${versionKey} < required ${p.weightsVersion}`);
     const nr = sn.neurons[uid]!;

@@ -7,6 +7,7 @@ import type { SubmittableExtrinsic } from "@polkadot/api/types";
 import { u8aConcat } from "@polkadot/util";
 import { decodeAddress } from "@polkadot/util-crypto";
 import { ipToU128 } from "../ip.js";
+import { INITIAL_TAO_WEIGHT_RAW, taoWeightRatio, totalStake } from "../stake.js";
 import {
   type ChainClient,
   ChainError,
@@ -26,6 +27,7 @@ import {
   neuronFromLite,
   poolRejection,
   resolveEndpoints,
+  stakesFromSubnetState,
   type TxSections,
 } from "./codec.js";
 import { devNewBlocks, servesDevBlocks } from "./dev-blocks.js";
@@ -291,13 +293,47 @@ export class SubtensorClient implements ChainClient {
       this.currentBlock(),
       this.deadline(getNeuronsLite(netuid), "NeuronInfoRuntimeApi_get_neurons_lite"),
     ]);
-    const registeredAt = await this.registrationBlocks(netuid);
+    const [registeredAt, taoWeight, stakes] = await Promise.all([
+      this.registrationBlocks(netuid),
+      this.taoWeight(),
+      this.subnetStakes(netuid),
+    ]);
     const neurons = ((lite.toJSON() ?? []) as Json[]).map((raw) => {
       const n = neuronFromLite(raw);
-      return { ...n, registeredAt: registeredAt[n.uid] ?? 0 };
+      // Total stake as the chain weighs it: inherited alpha + inherited TAO × TaoWeight (stake.ts).
+      const alpha = stakes?.alpha[n.uid] ?? n.stake;
+      const tao = stakes?.tao[n.uid] ?? 0;
+      return {
+        ...n,
+        registeredAt: registeredAt[n.uid] ?? 0,
+        taoStake: tao,
+        totalStake: totalStake(alpha, tao, taoWeight),
+      };
     });
     neurons.sort((a, b) => a.uid - b.uid);
-    return { netuid, block, neurons };
+    return { netuid, block, taoWeight, neurons };
+  }
+
+  /** SubtensorModule.TaoWeight as a ratio; the runtime's initial value where the storage item is absent. */
+  private async taoWeight(): Promise<number> {
+    const raw = await this.query("subtensorModule", "taoWeight");
+    const v = raw?.toJSON();
+    return taoWeightRatio(
+      v === null || v === undefined ? INITIAL_TAO_WEIGHT_RAW : BigInt(v as string | number),
+    );
+  }
+
+  /** Per-uid inherited alpha and TAO stake from SubnetInfoRuntimeApi.get_subnet_state; null where unavailable. */
+  private async subnetStakes(netuid: number): Promise<{ alpha: number[]; tao: number[] } | null> {
+    const getState = this.runtimeCall("subnetInfoRuntimeApi", "getSubnetState");
+    if (!getState) return null;
+    try {
+      return stakesFromSubnetState(
+        (await this.deadline(getState(netuid), "SubnetInfoRuntimeApi_get_subnet_state")).toJSON(),
+      );
+    } catch {
+      return null;
+    }
   }
 
   /** `block_at_registration` per uid: metagraph runtime API field 66 when selective reads exist, else storage. */

@@ -170,6 +170,9 @@ export function neuronFromLite(raw: Record<string, unknown>, registeredAt = 0): 
     hotkey: String(field(raw, "hotkey") ?? ""),
     coldkey: String(field(raw, "coldkey") ?? ""),
     stake: raoToUnits(stakeRao),
+    // NeuronInfoLite carries no root stake; the client fills these from the subnet state (applySubnetState).
+    taoStake: 0,
+    totalStake: raoToUnits(stakeRao),
     validatorPermit: Boolean(field(raw, "validator_permit")),
     incentive: u16Ratio(num(field(raw, "incentive"))),
     consensus: u16Ratio(num(field(raw, "consensus"))),
@@ -281,4 +284,17 @@ export function chooseTimelockCall(tx: TxSections): TimelockCallChoice {
 /** Event names ("WeightsSet", "AxonServed", …) of a decoded event list, for TxResult.events. */
 export function eventNames(events: ReadonlyArray<{ section: string; method: string }>): string[] {
   return events.map((e) => e.method);
+}
+
+/**
+ * SubnetInfoRuntimeApi.get_subnet_state (as `toJSON()` gives it): per-uid alpha and TAO stake, both inherited
+ * (child/parent hotkeys applied) as the chain weighs them. Returns null when the answer has no such vectors.
+ */
+export function stakesFromSubnetState(raw: unknown): { alpha: number[]; tao: number[] } | null {
+  if (!raw || typeof raw !== "object") return null;
+  const obj = raw as Record<string, unknown>;
+  const alpha = field(obj, "alpha_stake");
+  const tao = field(obj, "tao_stake");
+  if (!Array.isArray(alpha) || !Array.isArray(tao)) return null;
+  return { alpha: alpha.map((v) => raoToUnits(big(v))), tao: tao.map((v) => raoToUnits(big(v))) };
 }

@@ -126,6 +126,30 @@ export function verifyBeacon(
   return bls.fields.Fp12.eql(bls.pairing(sig, G2.BASE), bls.pairing(roundIdentity(round), pk));
 }
 
+/** The pairing value both sides derive: a sender from (round, r), a holder of the round's beacon from U. */
+export type IbeKey = Fp12;
+
+/**
+ * The identity-based key encapsulation under the format: U = r·G2 (96-byte compressed) and the key
+ * e(Q_round, r·P_pub). drand's own tlock-js encapsulates the same way; only the hashing around it differs.
+ */
+export function ibeEncapsulate(
+  round: bigint | number,
+  r: bigint,
+  publicKey: string = QUICKNET.publicKey,
+): { u: Uint8Array; key: IbeKey } {
+  const pPub = G2.fromHex(hexToBytes(publicKey));
+  return {
+    u: G2.BASE.multiply(r).toRawBytes(true),
+    key: bls.pairing(roundIdentity(round), pPub.multiply(r)),
+  };
+}
+
+/** The key again from U and the round's beacon signature: e(S, U) (what the chain computes on reveal). */
+export function ibeUnlock(signature: string, u: Uint8Array): IbeKey {
+  return bls.pairing(G1.fromHex(hexToBytes(signature)), G2.fromHex(u));
+}
+
 export interface TlockRandomness {
   /** 32 bytes: the AES key. */
   esk: Uint8Array;
@@ -148,24 +172,22 @@ export function tlockEncrypt(
   const esk = randomness?.esk ?? Uint8Array.from(randomBytes(32));
   const sigma = sha256(randomness?.sigmaSeed ?? Uint8Array.from(randomBytes(32)));
   const nonce = randomness?.nonce ?? Uint8Array.from(randomBytes(12));
-  const pPub = G2.fromHex(hexToBytes(publicKey));
-  const r = h3(sigma, esk);
-  const u = G2.BASE.multiply(r);
-  const gId = bls.pairing(roundIdentity(round), pPub.multiply(r));
-  const v = xor32(sigma, h2(gId));
+  const { u, key } = ibeEncapsulate(round, h3(sigma, esk), publicKey);
+  const v = xor32(sigma, h2(key));
   const w = xor32(esk, sha256(sigma));
 
   const cipher = createCipheriv("aes-256-gcm", esk, nonce);
   const sealed = concat(cipher.update(plaintext), cipher.final(), cipher.getAuthTag());
   const body = concat(arkBytes(sealed), arkBytes(nonce));
 
-  return concat(u.toRawBytes(true), arkBytes(v), arkBytes(w), arkBytes(body), arkBytes(CIPHER_SUITE));
+  return concat(u, arkBytes(v), arkBytes(w), arkBytes(body), arkBytes(CIPHER_SUITE));
 }
 
 /** Decrypts a `tlockEncrypt` ciphertext with the round's beacon signature (what the chain does on reveal). */
 export function tlockDecrypt(ciphertext: Uint8Array, signature: string): Uint8Array {
   const reader = new Reader(ciphertext);
-  const u = G2.fromHex(reader.take(96));
+  const uBytes = reader.take(96);
+  const u = G2.fromHex(uBytes);
   const v = reader.vec();
   const w = reader.vec();
   const body = reader.vec();
@@ -174,8 +196,7 @@ export function tlockDecrypt(ciphertext: Uint8Array, signature: string): Uint8Ar
   if (Buffer.compare(Buffer.from(suite), Buffer.from(CIPHER_SUITE)) !== 0) {
     throw new Error(`tlock: unsupported cipher suite "${Buffer.from(suite).toString()}"`);
   }
-  const sig = G1.fromHex(hexToBytes(signature));
-  const sigma = xor32(v, h2(bls.pairing(sig, u)));
+  const sigma = xor32(v, h2(ibeUnlock(signature, uBytes)));
   const esk = xor32(w, sha256(sigma));
   if (!G2.BASE.multiply(h3(sigma, esk)).equals(u)) {
     throw new Error("tlock: wrong signature for this ciphertext (U check failed)");

@@ -108,3 +108,23 @@ export function windowSummary(db: Db, sinceMs: number): WindowSummary {
     referenceFailures: row?.failed ?? 0,
   };
 }
+
+/**
+ * The same totals added up as upstream's MinerScorer.set_scores does: round by round in stored order (rowid),
+ * each hotkey's running sum in float64 starting at 0. Bit-identical to upstream on the same rows, where the
+ * bucket path may differ in the last bit (floating-point addition is not associative).
+ */
+export function windowTotalsInStoredOrder(db: Db, sinceMs: number): Map<string, number> {
+  const rows = db.all<{ hotkey: string; v: number }>(sql`
+    SELECT hotkey, v FROM (
+      SELECT ${r}.rowid AS o, -1 AS pos, ${r.generatorHotkey} AS hotkey, ${r.generatorScore} AS v FROM ${r}
+        WHERE ${r.createdAt} >= ${sinceMs} AND ${r.generatorHotkey} <> ${VALIDATOR_HOTKEY}
+      UNION ALL
+      SELECT ${r}.rowid AS o, ${d.position} AS pos, ${d.hotkey} AS hotkey, ${d.score} AS v
+        FROM ${d} JOIN ${r} ON ${r.id} = ${d.roundId}
+        WHERE ${d.createdAt} >= ${sinceMs} AND ${d.counted} = 1
+    ) ORDER BY o, pos`);
+  const totals = new Map<string, number>();
+  for (const row of rows) totals.set(row.hotkey, (totals.get(row.hotkey) ?? 0) + row.v);
+  return totals;
+}
