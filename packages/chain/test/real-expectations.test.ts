@@ -39,6 +39,16 @@ describe("SimChain against the recorded real runtime", () => {
     }
   });
 
+  it("refuses a file that is not a recording", () => {
+    expect(() => parseExpectation({ format: "other" }, "x.json")).toThrow(/x.json: format is other/);
+    const ok = { format: "apex-real-runtime-scenario/v1", scenario: "errors", recorded: { runtime: "r" } };
+    expect(() => parseExpectation({ ...ok, steps: [] })).toThrow(/no steps/);
+    expect(() => parseExpectation({ ...ok, steps: [{ name: "s", ok: "yes", error: null }] })).toThrow(
+      /bad step/,
+    );
+    expect(() => parseExpectation({ ...ok, scenario: "nope", steps: [] })).toThrow(/unknown scenario/);
+  });
+
   it("a drifted SimChain is caught: one changed error name or one u16 step too many fails the comparison", async () => {
     const errors = expectedReport(
       parseExpectation(JSON.parse(await readFile(join(DIR, "errors.json"), "utf8"))),
