@@ -19,6 +19,7 @@ export const OPT_IN = {
   "packages/chain/test/subtensor-scenarios.test.ts": NEEDS_RUNTIME,
   "apps/localnet/test/real-run.test.ts": NEEDS_SPEC,
   "apps/localnet/test/subtensor-command.test.ts": NEEDS_SPEC,
+  "packages/chain/test/bootstrap-instant.test.ts": NEEDS_SPEC,
 };
 
 /**

@@ -1,5 +1,6 @@
 // One localnet run in its own process: `node localnet-child.js MINERS HOURS`; reports the run's report figures,
 // or fails when the run had anomalies (a built-in miner missed answers: that run did not measure the subnet).
+import { createHash } from "node:crypto";
 import { parseLocalnetArgs, runLocalnet } from "@apex/localnet";
 
 const [miners, hours] = process.argv.slice(2);
@@ -21,6 +22,11 @@ const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const report = await runLocalnet(parsed.options, { out: () => {}, err: (l) => console.error(l) });
 const missing = report.anomalies.reduce((a, x) => a + x.count, 0);
+// Same seed, same report: the parent compares this digest across the repeats of one size.
+const reportSha = createHash("sha256")
+  .update(JSON.stringify({ ...report, wallSeconds: 0 }))
+  .digest("hex");
+console.error(`  localnet ${miners} miners: report sha256 (wallSeconds zeroed) ${reportSha.slice(0, 16)}`);
 if (missing > 0) {
   console.error(
     `localnet bench: refusing a run with anomalies: ${JSON.stringify(report.anomalies.slice(0, 5))}`,
@@ -37,6 +43,7 @@ process.send!(
     rounds: report.rounds,
     rssMb: process.memoryUsage().rss / 2 ** 20,
     missing,
+    reportSha,
   },
   () => process.exit(0),
 );

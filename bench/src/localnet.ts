@@ -22,6 +22,8 @@ interface Run {
   rssMb: number;
   /** Answers from built-in miners that did not arrive (the child refuses a run with any). */
   missing: number;
+  /** sha256 of the report with wallSeconds zeroed: the same for every run of one size (same seed). */
+  reportSha: string;
 }
 
 async function once(miners: number, hours: number, profileDir?: string): Promise<Run> {
@@ -52,6 +54,9 @@ export async function benchLocalnet(cfg: BenchConfig): Promise<BenchReport> {
   }
   for (const n of sizes) {
     const list = runs.get(n)!;
+    const digests = new Set(list.map((x) => x.reportSha));
+    if (digests.size > 1)
+      throw new Error(`localnet ${n} miners: the same seed gave ${digests.size} different reports`);
     const rates = list.map((x) => x.simulatedHours / x.wallSeconds);
     const rate = median(rates);
     figures.push({
@@ -91,7 +96,8 @@ export async function benchLocalnet(cfg: BenchConfig): Promise<BenchReport> {
       `runLocalnet --virtual --hours H --no-dashboard --no-serve-chain --quiet --seed 1 with H = ` +
         `${sizes.map((n) => `${LOCALNET_HOURS[n]} h at ${n} miners`).join(", ")}; wall time includes start-up; ` +
         `rounds per run: ${sizes.map((n) => fmt(median(runs.get(n)!.map((x) => x.rounds)))).join(" / ")}; ` +
-        "every run had 0 anomalies (every built-in miner answered every request; the child refuses any other run)",
+        "every run had 0 anomalies (every built-in miner answered every request; the child refuses any other run) " +
+        "and the repeats of each size gave byte-identical reports but wallSeconds (the bench refuses otherwise)",
     ],
     seconds: (Date.now() - started) / 1000,
   };

@@ -10,7 +10,13 @@ import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch } from "@apex/llm";
 import { encodeRequestBody, epistulaReady, MINER_ROUTE, systemClock } from "@apex/protocol";
-import { createValidator, makeValidatorConfig, seededRng, type Validator } from "@apex/validator";
+import {
+  createValidator,
+  makeValidatorConfig,
+  type RoundEvent,
+  seededRng,
+  type Validator,
+} from "@apex/validator";
 import { devKeypair } from "@apex/wallet";
 
 const QUERY = "Why do rivers meander across flat plains? Explain the physical processes step by step.";
@@ -23,6 +29,8 @@ interface Miner {
 await epistulaReady();
 const dir = mkdtempSync(join(tmpdir(), "apex-bench-validator-"));
 let validator: Validator | undefined;
+/** The last round's missing answers (a bench round must have none). */
+let missing: RoundEvent["missing"] = [];
 let miners: Miner[] = [];
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -49,6 +57,9 @@ async function setup(list: Miner[]) {
     rng: seededRng(1),
     makeQuery: async () => QUERY,
     research: async (q) => `reference for ${q}`,
+  });
+  validator.onRound((e) => {
+    missing = e.missing;
   });
 }
 
@@ -98,6 +109,8 @@ process.on("message", async (raw) => {
           const answered = r.discriminators.filter((d) => d.answer !== null).length;
           if (answered !== miners.length)
             throw new Error(`only ${answered}/${miners.length} discriminators answered`);
+          // A true run: no request of the round (generator included) went unanswered, for any reason.
+          if (missing.length > 0) throw new Error(`missing answers: ${JSON.stringify(missing.slice(0, 5))}`);
         }
         ms.push(performance.now() - t0);
       }

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PARSE_OUT = ROOT / "packages/protocol/test/fixtures/upstream-parse.json"
 U16_OUT = ROOT / "packages/protocol/test/fixtures/upstream-u16.json"
 SCORER_OUT = ROOT / "apps/validator/test/fixtures/upstream-scorer.json"
+DEBUG_OUT = ROOT / "apps/validator/test/fixtures/upstream-debug.json"
 
 ENVELOPE = '{"choices": [{"message": {"content": %s}}]}'
 JSON_CT = "application/json"
@@ -284,7 +285,58 @@ def make_scorer_case(rng, case_id, at, window_s, n_hotkeys, n_rows, n_disc):
     }
 
 
-async def measure_scorer(case, weight_utils):
+class FrozenDatetime:
+    """datetime.now() frozen at 2026-01-02 12:00:00 (the debug writers stamp local time)."""
+
+    @staticmethod
+    def now():
+        import datetime
+
+        return datetime.datetime(2026, 1, 2, 12, 0, 0)
+
+
+DEBUG_ROUND = {
+    "query": "Why is the sky blue? \u00e9\u2014 \U0001f600",
+    "ground_truth": 1,
+    "reference": "A redundant reference.",
+    "generator_results": {"generator_hotkeys": ["5Gen"], "generator_results": ["It scatters."], "generator_times": [1.5]},
+    "discriminator_results": {
+        "generator_hotkey": "5Gen",
+        "generator_result": "It scatters.",
+        "generator_score": 0.5,
+        "generator_time": 1.5,
+        "discriminator_hotkeys": ["5D1", "5D2"],
+        "discriminator_results": ["1", "None"],
+        "discriminator_scores": [0.5, 0.0],
+        "timestamp": 1767355200,
+    },
+}
+
+
+async def measure_debug(case, weight_utils):
+    """What upstream's MinerScorer(debug=True) and LoggerLocal write."""
+    from apex.common.models import MinerDiscriminatorResults, MinerGeneratorResults
+    from apex.validator import logger_local as ll
+    from apex.validator import miner_scorer as ms
+
+    ms.datetime = FrozenDatetime
+    ll.datetime = FrozenDatetime
+    await measure_scorer(case, weight_utils, debug=True)
+    rewards_line = Path("debug_rewards.jsonl").read_text()
+    r = DEBUG_ROUND
+    logger = ll.LoggerLocal(filepath=str(Path(os.getcwd()) / "debug/logs.jsonl"))
+    await logger.log(
+        query=r["query"],
+        ground_truth=r["ground_truth"],
+        reference=r["reference"],
+        generator_results=MinerGeneratorResults(query=r["query"], **r["generator_results"]),
+        discriminator_results=MinerDiscriminatorResults(query=r["query"], **r["discriminator_results"]),
+    )
+    round_line = (Path(os.getcwd()) / "debug/logs-2026-01-02.jsonl").read_text()
+    return {"rewards_line": rewards_line, "round": r, "round_line": round_line}
+
+
+async def measure_scorer(case, weight_utils, debug=False):
     from apex.common.async_chain import AsyncChain
     from apex.validator import miner_scorer as ms
 
@@ -342,7 +394,7 @@ async def measure_scorer(case, weight_utils):
     original_time = ms.time.time
     ms.time.time = lambda: case["at"]
     try:
-        scorer = ms.MinerScorer(chain=chain)
+        scorer = ms.MinerScorer(chain=chain, debug=debug)
         ok = await scorer.set_scores()
     finally:
         ms.time.time = original_time
@@ -422,7 +474,11 @@ def main():
     for case in cases:
         result = asyncio.run(measure_scorer(case, weight_utils))
         scorer.append({**case, "expected": result})
+    debug = asyncio.run(measure_debug(cases[1], weight_utils))
     os.chdir(cwd)
+    DEBUG_OUT.write_text(
+        json.dumps({"made_by": "scripts/golden/upstream_vectors.py", "rewards_case": 2, **debug}, indent=1) + "\n"
+    )
     SCORER_OUT.parent.mkdir(parents=True, exist_ok=True)
     SCORER_OUT.write_text(json.dumps({"made_by": "scripts/golden/upstream_vectors.py", "cases": scorer}) + "\n")
     print(f"wrote {PARSE_OUT}, {U16_OUT}, {SCORER_OUT}")

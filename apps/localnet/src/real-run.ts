@@ -131,7 +131,9 @@ export function describeDifferences(o: {
 
 /** Plays a run on a real runtime: bootstrap, miners, validators, the runtime's epochs, a report. */
 export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<RealRunReport> {
+  // Wall time on purpose: the report's wallSeconds.
   const wallStart = performance.now();
+  // A real runtime makes its blocks in real time: the system clock is this run's one clock, for every part.
   const clock = systemClock;
   const chain = await openChain(opts);
   const client: ChainClient = chain.client;
@@ -255,6 +257,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
 
     for (const v of validators) v.start();
     await new Promise<void>((done) => {
+      // Real time, the run's clock: how often to look whether the run is done.
       const timer = setInterval(() => {
         if ((opts.rounds !== null && roundsDone() >= opts.rounds) || io.signal?.aborted) {
           clearInterval(timer);

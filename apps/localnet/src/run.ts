@@ -18,6 +18,7 @@ import { heldOutAccuracy, loadMinerConfig, type RunningMiner, startMiner } from 
 import type { Clock } from "@apex/protocol";
 import {
   createValidator,
+  DEFAULT_IDLE_SOCKET_TIMEOUT_MS,
   FAST_PRESET,
   makeValidatorConfig,
   mergeConfig,
@@ -236,6 +237,13 @@ async function buildLocalnet(
       // Inside the subnet: freshness, replay cache, rate limiter and strategy budgets on the subnet's clock
       // (the validators stamp requests to it from the same clock).
       clock,
+      // Sockets are wall-time things: the miner keeps an idle connection open longer than the validators' agent
+      // does, so the validator always closes first and never reuses a socket the miner is closing (ECONNRESET
+      // under load, a lost answer that depends on scheduling).
+      timeouts: {
+        keepAlive: 2 * DEFAULT_IDLE_SOCKET_TIMEOUT_MS,
+        connection: 3 * DEFAULT_IDLE_SOCKET_TIMEOUT_MS,
+      },
       externalIp: LOOPBACK_ANNOUNCE,
     });
     miners.push(running);

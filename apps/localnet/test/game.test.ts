@@ -56,7 +56,7 @@ describe("the game over 22 virtual hours with 16 miners (the README's run)", () 
       out: (l) => lines.push(l),
       err: (l) => lines.push(l),
     });
-  }, 180_000);
+  }, 420_000);
 
   it("every built-in miner answers every request, and every miner discriminates in every round", () => {
     expect(report.anomalies).toEqual([]);
@@ -96,7 +96,7 @@ describe("the game over 22 virtual hours with 16 miners (the README's run)", () 
     }
     const bytes = (r: LocalnetReport) => JSON.stringify({ ...r, wallSeconds: 0 }, null, 2);
     expect(bytes(again)).toBe(bytes(report));
-  }, 180_000);
+  }, 420_000);
 });
 
 describe("seeds", () => {
@@ -120,5 +120,5 @@ describe("seeds", () => {
     const other = argv.map((x, i) => (argv[i - 1] === "--seed" ? "6" : x));
     const c = await runLocalnet(runOptions(other), silent);
     expect(strip(c)).not.toEqual(strip(a));
-  }, 120_000);
+  }, 300_000);
 });

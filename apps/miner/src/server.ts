@@ -24,6 +24,8 @@ export interface StartMinerDeps {
   externalIp?: string;
   /** For check-IP discovery (tests inject one). */
   fetch?: FetchLike;
+  /** Server timeouts in ms (see MinerAppOptions.timeouts); the localnet outlasts its validators' idle sockets. */
+  timeouts?: { connection?: number; request?: number; keepAlive?: number };
   /** Ready-made strategies instead of the configured names. */
   generator?: Generator;
   discriminator?: Discriminator;
@@ -190,6 +192,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     logger: log,
     rateLimit: { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst },
     processMetrics: false,
+    timeouts: deps.timeouts,
   });
   const closeAll = async () => {
     if (verify !== "off") verify.close?.();

@@ -38,6 +38,12 @@ export interface MinerReply {
 const INVALID_UTF8 = "reply is not valid UTF-8";
 
 /**
+ * Idle keep-alive sockets to miners are closed after this long (ms). A miner that closes idle sockets sooner races
+ * the client's reuse of them (a reused socket reset by the server is a lost request), so our own miners outlast it.
+ */
+export const DEFAULT_IDLE_SOCKET_TIMEOUT_MS = 60_000;
+
+/**
  * Why a miner's answer did not arrive, in a few stable words for counts and reports: "timeout", "http_429" (any
  * status), "transport" (refused, reset, oversize reply, bad address), or "invalid_answer" (arrived but is not an
  * answer: bad UTF-8 here, or a discriminator reply that is not "0"/"1", judged by the round).
@@ -212,7 +218,7 @@ export class MinerClient {
     // Keep-alive reuses sockets across rounds; maxSockets bounds parallel connections per miner (the semaphore
     // bounds them in all); idle ones are bounded across miners and time out.
     const maxIdle = opts.maxIdleSockets ?? 1024;
-    const timeout = opts.idleSocketTimeoutMs ?? 60_000;
+    const timeout = opts.idleSocketTimeoutMs ?? DEFAULT_IDLE_SOCKET_TIMEOUT_MS;
     if (!Number.isInteger(maxIdle) || maxIdle < 0) {
       throw new Error(`maxIdleSockets must be a non-negative integer, got ${opts.maxIdleSockets}`);
     }

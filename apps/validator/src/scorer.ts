@@ -2,7 +2,13 @@
 // u16 weights; opt-in policies. Everything here is pure; the chain side lives in weight-setter.ts.
 import type { NeuronInfo } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
-import { accumulateRow, toU16Weights, type U16Weights, type WeightPrecision } from "@apex/protocol";
+import {
+  accumulateRow,
+  type ScoredRow,
+  toU16Weights,
+  type U16Weights,
+  type WeightPrecision,
+} from "@apex/protocol";
 
 export type ScoringPolicy = "apex" | "gold-standard";
 
@@ -60,7 +66,7 @@ export function windowStartMs(nowMs: number, rule: Pick<WindowRule, "windowHours
 }
 
 type WindowStore = ResultsStore & {
-  windowTotalsInStoredOrder?: (sinceMs: number) => Map<string, number>;
+  scoredRowsInStoredOrder?: (sinceMs: number) => Iterable<ScoredRow>;
 };
 
 /** Window totals at `nowMs` under the rule: the one place the validator and `scores` get them from. */
@@ -68,8 +74,11 @@ export function scoreWindow(store: WindowStore, nowMs: number, rule: WindowRule)
   const since = windowStartMs(nowMs, rule);
   if (rule.policy === "apex") {
     if (rule.summation === "rows") {
-      if (!store.windowTotalsInStoredOrder) throw new Error("this store cannot sum in stored order");
-      return store.windowTotalsInStoredOrder(since);
+      if (!store.scoredRowsInStoredOrder) throw new Error("this store cannot read rows in stored order");
+      // Upstream's loop: row by row in stored order, each hotkey's float64 sum in that order.
+      const totals = new Map<string, number>();
+      for (const row of store.scoredRowsInStoredOrder(since)) accumulateRow(totals, row);
+      return totals;
     }
     return store.windowTotals(since);
   }

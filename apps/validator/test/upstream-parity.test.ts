@@ -7,11 +7,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openResultsStore } from "@apex/db";
+import { importUpstreamResults, openResultsStore } from "@apex/db";
 import { pyJsonDumps } from "@apex/protocol";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
+import { type RoundEvent, roundDebugRecord, scoreWindow } from "../src/index.js";
 
 interface UpstreamRowIn {
   query: string;
@@ -168,4 +169,67 @@ describe("migrating from upstream, then scoring as upstream", () => {
     expect(store.roundCount()).toBe(c.rows.length);
     store.close();
   }, 60_000);
+});
+
+// fixtures/upstream-debug.json: the same script ran upstream's MinerScorer(debug=True) on scorer case 2 and its
+// LoggerLocal on the round recorded there, with datetime.now() frozen at 2026-01-02 12:00:00.
+describe("debug files: byte for byte what upstream writes", () => {
+  const debug = JSON.parse(
+    readFileSync(new URL("./fixtures/upstream-debug.json", import.meta.url), "utf8"),
+  ) as {
+    rewards_case: number;
+    rewards_line: string;
+    round: {
+      query: string;
+      ground_truth: 0 | 1;
+      reference: string | null;
+      generator_results: { generator_hotkeys: string[]; generator_results: string[] };
+      discriminator_results: {
+        generator_hotkey: string;
+        discriminator_hotkeys: string[];
+        discriminator_results: string[];
+        discriminator_scores: number[];
+      };
+    };
+    round_line: string;
+  };
+  const stamp = "2026-01-02 12:00:00";
+
+  it("miner_scorer.debug: {date, rewards} with upstream's totals in upstream's key order", () => {
+    const c = cases[debug.rewards_case - 1]!;
+    const dir = mkdtempSync(join(tmpdir(), "apex-upstream-debug-"));
+    const old = join(dir, "results.db");
+    writeUpstreamDb(old, c.rows);
+    const store = openResultsStore(join(dir, "new.db"));
+    importUpstreamResults(old, store);
+    const totals = scoreWindow(store, c.at * 1000, { windowHours: 23.75, policy: "apex", summation: "rows" });
+    store.close();
+    expect(`${pyJsonDumps({ date: stamp, rewards: totals })}\n`).toBe(debug.rewards_line);
+  });
+
+  it("pipeline.debug: upstream's LoggerLocal record", () => {
+    const r = debug.round;
+    const d = r.discriminator_results;
+    const event = {
+      round: {
+        kind: r.ground_truth === 0 ? "reference" : "generator",
+        groundTruth: r.ground_truth,
+        query: r.query,
+        shownText: "It scatters.",
+        generatorHotkey: d.generator_hotkey,
+        discriminators: d.discriminator_hotkeys.map((hotkey, i) => ({
+          hotkey,
+          // Upstream's "None" is our null (no reply).
+          answer: d.discriminator_results[i] === "None" ? null : d.discriminator_results[i]!,
+          score: d.discriminator_scores[i]!,
+        })),
+      },
+      redundancyReference: r.reference,
+      generatorCandidates: r.generator_results.generator_hotkeys.map((hotkey, i) => ({
+        hotkey,
+        text: r.generator_results.generator_results[i]!,
+      })),
+    } as unknown as RoundEvent;
+    expect(`${pyJsonDumps(roundDebugRecord(event, stamp))}\n`).toBe(debug.round_line);
+  });
 });

@@ -1,4 +1,4 @@
-export type { HotkeyWindowStats, WindowSummary } from "./queries/window.js";
+export type { HotkeyWindowStats, StoredScoredRow, WindowSummary } from "./queries/window.js";
 export { countedFlags, VALIDATOR_HOTKEY, validateRound } from "./rules.js";
 export * as schema from "./schema/index.js";
 export {

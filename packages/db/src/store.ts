@@ -9,12 +9,13 @@ import { prepareRoundInserts, pruneBatch, recentRounds, roundById, roundCount } 
 import { insertWeightSubmission, recentWeightSubmissions } from "./queries/weights.js";
 import {
   type HotkeyWindowStats,
+  type StoredScoredRow,
+  scoredRowsInStoredOrder,
   type WindowSummary,
   windowStats,
   windowSummary,
   windowTotals,
   windowTotalsFromRows,
-  windowTotalsInStoredOrder,
 } from "./queries/window.js";
 import { validateRound } from "./rules.js";
 import * as schema from "./schema/index.js";
@@ -44,8 +45,8 @@ export interface SqliteResultsStore extends ResultsStore {
   getRound(id: string): RoundRecord | null;
   /** windowTotals computed from every row, without the hourly sums (a cross-check; slower on big windows). */
   windowTotalsFromRows(sinceMs: number): Map<string, number>;
-  /** windowTotals added up round by round in stored order, as upstream does (bit-identical to upstream). */
-  windowTotalsInStoredOrder(sinceMs: number): Map<string, number>;
+  /** Rounds in stored order as upstream's scorer reads its rows (sum them with accumulateRow for its totals). */
+  scoredRowsInStoredOrder(sinceMs: number): Iterable<StoredScoredRow>;
   /** Per-hotkey roles, correct answers and reward split over the window (sorted by hotkey). */
   windowStats(sinceMs: number): HotkeyWindowStats[];
   /** Round counts by kind over the window. */
@@ -149,9 +150,9 @@ class Store implements SqliteResultsStore {
     return windowTotalsFromRows(this.db, sinceMs);
   }
 
-  windowTotalsInStoredOrder(sinceMs: number): Map<string, number> {
-    checkTime("windowTotalsInStoredOrder", sinceMs);
-    return windowTotalsInStoredOrder(this.db, sinceMs);
+  scoredRowsInStoredOrder(sinceMs: number): Iterable<StoredScoredRow> {
+    checkTime("scoredRowsInStoredOrder", sinceMs);
+    return scoredRowsInStoredOrder(this.db, sinceMs);
   }
 
   windowStats(sinceMs: number): HotkeyWindowStats[] {

@@ -109,22 +109,41 @@ export function windowSummary(db: Db, sinceMs: number): WindowSummary {
   };
 }
 
+/** One stored round as upstream's scorer reads a row: generator and score, discriminators and scores in order. */
+export interface StoredScoredRow {
+  generatorHotkey: string;
+  generatorScore: number;
+  discriminatorHotkeys: string[];
+  discriminatorScores: number[];
+}
+
 /**
- * The same totals added up as upstream's MinerScorer.set_scores does: round by round in stored order (rowid),
- * each hotkey's running sum in float64 starting at 0. Bit-identical to upstream on the same rows, where the
- * bucket path may differ in the last bit (floating-point addition is not associative).
+ * Rounds with created_at ≥ sinceMs in stored order (rowid), each with every discriminator entry in play order:
+ * what upstream's MinerScorer.set_scores iterates. Summing them with the per-row rule (accumulateRow in
+ * @apex/protocol) gives upstream's totals bit for bit, and its dict order.
  */
-export function windowTotalsInStoredOrder(db: Db, sinceMs: number): Map<string, number> {
-  const rows = db.all<{ hotkey: string; v: number }>(sql`
-    SELECT hotkey, v FROM (
-      SELECT ${r}.rowid AS o, -1 AS pos, ${r.generatorHotkey} AS hotkey, ${r.generatorScore} AS v FROM ${r}
-        WHERE ${r.createdAt} >= ${sinceMs} AND ${r.generatorHotkey} <> ${VALIDATOR_HOTKEY}
-      UNION ALL
-      SELECT ${r}.rowid AS o, ${d.position} AS pos, ${d.hotkey} AS hotkey, ${d.score} AS v
-        FROM ${d} JOIN ${r} ON ${r.id} = ${d.roundId}
-        WHERE ${d.createdAt} >= ${sinceMs} AND ${d.counted} = 1
-    ) ORDER BY o, pos`);
-  const totals = new Map<string, number>();
-  for (const row of rows) totals.set(row.hotkey, (totals.get(row.hotkey) ?? 0) + row.v);
-  return totals;
+export function* scoredRowsInStoredOrder(db: Db, sinceMs: number): Generator<StoredScoredRow> {
+  const rows = db.all<{ o: number; g: string; gs: number; h: string | null; s: number | null }>(sql`
+    SELECT ${r}.rowid AS o, ${r.generatorHotkey} AS g, ${r.generatorScore} AS gs, ${d.hotkey} AS h, ${d.score} AS s
+      FROM ${r} LEFT JOIN ${d} ON ${d.roundId} = ${r.id}
+      WHERE ${r.createdAt} >= ${sinceMs}
+      ORDER BY ${r}.rowid, ${d.position}`);
+  let current: (StoredScoredRow & { o: number }) | null = null;
+  for (const row of rows) {
+    if (!current || current.o !== row.o) {
+      if (current) yield current;
+      current = {
+        o: row.o,
+        generatorHotkey: row.g,
+        generatorScore: row.gs,
+        discriminatorHotkeys: [],
+        discriminatorScores: [],
+      };
+    }
+    if (row.h !== null && row.s !== null) {
+      current.discriminatorHotkeys.push(row.h);
+      current.discriminatorScores.push(row.s);
+    }
+  }
+  if (current) yield current;
 }
