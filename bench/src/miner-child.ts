@@ -7,8 +7,8 @@ import { devKeypair } from "@apex/wallet";
 const [verify, trusted, generator, discriminator] = process.argv.slice(2);
 const uri = "//apex//bench//miner";
 const args = ["--no-chain", "--hotkey-uri", uri, "--host", "127.0.0.1", "--port", "0"];
-// No per-signer rate limit: one bench signer sends hundreds of requests a second.
-args.push("--rate-limit", "0", "--log-level", "silent");
+// No per-signer or per-address rate limit: one bench signer sends hundreds of requests a second.
+args.push("--rate-limit", "0", "--ip-rate-limit", "0", "--log-level", "silent");
 if (generator) args.push("--generator", generator);
 if (discriminator) args.push("--discriminator", discriminator);
 if (verify === "off") args.push("--no-verify");

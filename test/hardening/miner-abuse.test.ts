@@ -101,6 +101,9 @@ beforeAll(async () => {
       "1",
       "--rate-limit-burst",
       String(BURST),
+      // The per-address limiter is tested on its own (flood.test.ts).
+      "--ip-rate-limit",
+      "0",
     ],
     {},
     noFile,

@@ -297,7 +297,8 @@ async function buildLocalnet(
     const relay = await announceFor("127.0.0.1", port);
     if (relay.relay) closers.push(() => relay.relay!.close());
     await chain.serveAxon(hotkey, axonParams(netuid, relay.host, relay.port));
-    meta.set(hotkey.address, { role: "external", strategy: `cmd: ${cmd}` });
+    // The program's name only: a command line can carry inline secrets (KEY=… python miner.py).
+    meta.set(hotkey.address, { role: "external", strategy: `cmd: ${programName(cmd)}` });
   }
 
   // Validators, each with its own results DB; references from the localnet's writer, a corpus, or the LLM.
@@ -641,4 +642,11 @@ function writePlots(dir: string, report: LocalnetReport) {
     points: report.epochs.map((e): [number, number] => [hours(e.time), e.rewards[uid] ?? 0]),
   }));
   writeFileSync(join(dir, "reward.svg"), renderLineChartSvg("Window reward per miner", "hours", reward));
+}
+
+/** The program a shell command runs, without its folder, arguments or leading VAR=value assignments. */
+export function programName(cmd: string): string {
+  const words = cmd.trim().split(/\s+/);
+  const program = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) ?? "";
+  return program.split("/").pop() || "(command)";
 }

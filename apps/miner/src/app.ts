@@ -4,6 +4,8 @@ import {
   type DiscriminatorLabel,
   EPISTULA_HEADERS,
   type EpistulaRejection,
+  epistulaReplayKey,
+  MINER_MAX_BODY_BYTES,
   MINER_ROUTE,
   type MinerRequest,
   parseMinerRequestBody,
@@ -18,6 +20,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { runStrategy } from "./deadline.js";
+import { FloodGuard, RefusalCounter } from "./flood.js";
 import { createMetrics, type MinerMetrics } from "./metrics.js";
 import { RateLimiter, type VerifyPolicy } from "./policy.js";
 import { heuristicClassify } from "./strategies/discriminators.js";
@@ -25,7 +28,7 @@ import { offlineGeneration } from "./strategies/generators.js";
 import type { Discriminator, Generator } from "./strategies/types.js";
 
 export const DEFAULT_BUDGET_MS = 15_000;
-export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_BYTES = MINER_MAX_BODY_BYTES;
 /** Longer answers are cut: the validator forwards the text to 50 discriminators. */
 export const MAX_GENERATION_CHARS = 64 * 1024;
 
@@ -43,6 +46,15 @@ export interface MinerAppOptions {
   logger?: FastifyServerOptions["logger"] | FastifyBaseLogger;
   /** Per-signer rate limit (requests per minute, burst). 0 disables it. Default 600/min, burst 120. */
   rateLimit?: { perMinute: number; burst: number };
+  /**
+   * Requests per minute per client address, checked before anything else (default 1200, burst a tenth of a
+   * minute's worth); 0 disables it. The budget of failed verifications per claimed signer and address (30/min) is always on.
+   */
+  ipRateLimitPerMinute?: number;
+  /** Open connections at once (default 1024); past it new connections are dropped by the server. */
+  maxConnections?: number;
+  /** The flood guard (address bucket and failure budget); default on. Off only to measure it (bench/src/flood.ts). */
+  floodGuard?: boolean;
   /** Epistula timestamp window in ms (default ±8000). */
   allowedDeltaMs?: number;
   /** Node process metrics (CPU, memory, event loop) in /metrics; leave off when several miners share a process. */
@@ -92,6 +104,13 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
   app.decorate("minerMetrics", metrics);
   const replay = new ReplayCache();
   const limiter = new RateLimiter(opts.rateLimit?.perMinute ?? 600, opts.rateLimit?.burst ?? 120);
+  const guard = new FloodGuard({ clock, perIpPerMinute: opts.ipRateLimitPerMinute });
+  // One line per 10 s with counts, whatever the flood: a log line per refusal would be the attacker's lever.
+  const refusals = new RefusalCounter(clock, (counts, windowMs) =>
+    app.log.info({ refused: counts, seconds: Math.round(windowMs / 1000) }, "requests refused"),
+  );
+  app.server.maxConnections = opts.maxConnections ?? 1024;
+  app.addHook("onClose", async () => refusals.flush());
 
   // Keep the raw bytes of every body: Epistula signs sha256 of exactly what was sent.
   app.removeAllContentTypeParsers();
@@ -132,6 +151,25 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
+  // Before the body is read: an address over its budget, or a stranger naming a signer whose failure budget is
+  // spent, costs a header lookup and a 429, never a body, a hash or an sr25519 verification.
+  if (opts.verify !== "off" && opts.floodGuard !== false) {
+    app.addHook("onRequest", async (req, reply) => {
+      if (req.method !== "POST" || req.url !== MINER_ROUTE) return;
+      const refusal = guard.admit(req.ip, signerHeader(req.headers));
+      if (refusal === null) return;
+      refusals.count(refusal);
+      metrics.authRejections.inc({ reason: refusal });
+      metrics.requests.inc({ step: "unknown", outcome: refusal });
+      return reply
+        .header("retry-after", "1")
+        .header("connection", "close")
+        .code(429)
+        .type("text/plain; charset=utf-8")
+        .send(refusal);
+    });
+  }
+
   app.post(MINER_ROUTE, async (req, reply) => {
     const started = clock.now();
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -144,23 +182,32 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
       const result = verifyEpistula(req.headers, raw, opts.hotkey, now, {
         allowedDeltaMs: opts.allowedDeltaMs,
         replayCache: replay,
+        // Recorded below, once the rate limit let it through: a refused request is not a served one.
+        recordReplay: false,
         isSignerAllowed: (h) => policy.isAllowed(h),
       });
       if (!result.ok) {
         metrics.authRejections.inc({ reason: result.reason });
         metrics.requests.inc({ step: "unknown", outcome: result.reason });
-        req.log.info({ reason: result.reason, signer: signerForLog(req.headers) }, "request refused");
+        if (result.reason === "signature_mismatch" || result.reason === "malformed_signature") {
+          const claimed = signerHeader(req.headers);
+          if (claimed !== undefined) guard.failed(claimed, req.ip);
+        }
+        refusals.count(result.reason);
         return text(REJECTION_STATUS[result.reason], `${result.reason}: ${result.message}`);
       }
+      guard.verified(result.signedBy, req.ip);
       if (!limiter.take(result.signedBy, now)) {
         metrics.authRejections.inc({ reason: "rate_limited" });
         metrics.requests.inc({ step: "unknown", outcome: "rate_limited" });
+        refusals.count("rate_limited");
         return reply
           .header("retry-after", "1")
           .code(429)
           .type("text/plain; charset=utf-8")
           .send("rate_limited");
       }
+      replay.add(epistulaReplayKey(result.signedBy, result.uuid), now);
     }
 
     // One parser for every miner and validator: UTF-8, JSON, then the body's shape; each failure says why.
@@ -217,7 +264,7 @@ export function buildMinerApp(opts: MinerAppOptions): FastifyInstance {
   return app;
 }
 
-function signerForLog(headers: Record<string, unknown>): string | undefined {
+function signerHeader(headers: Record<string, unknown>): string | undefined {
   const v = headers[EPISTULA_HEADERS.signedBy.toLowerCase()];
   return typeof v === "string" ? v.slice(0, 64) : undefined;
 }

@@ -63,9 +63,7 @@ async function runMiner(config: MinerConfig, io: CliIo): Promise<number> {
   let hotkey: Awaited<ReturnType<typeof loadHotkey>>;
   let coldkeyAddress = "";
   if (config.hotkeyUri) {
-    if (!config.noChain && (config.network === "finney" || config.network === "test")) {
-      throw new Error("--hotkey-uri is for local chains; on finney/test use a wallet (--coldkey, --hotkey)");
-    }
+    // Only a //dev URI on a local chain gets here (validateCombination in config.ts).
     hotkey = await devKeypair(config.hotkeyUri);
   } else {
     hotkey = await loadHotkey({ root, wallet: config.coldkey, hotkey: config.hotkey, env: io.env });

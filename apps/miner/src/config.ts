@@ -65,6 +65,8 @@ export interface MinerConfig {
   budgetMs: number;
   rateLimitPerMinute: number;
   rateLimitBurst: number;
+  /** Requests per minute per client address, before any verification; 0 = off. */
+  ipRateLimitPerMinute: number;
   seed?: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -108,6 +110,7 @@ export const MINER_CONFIG_SHAPE = {
     budgetMs: { kind: "int", minimum: 1, maximum: 60_000 },
     rateLimitPerMinute: { kind: "int", minimum: 0 },
     rateLimitBurst: { kind: "int", minimum: 1 },
+    ipRateLimitPerMinute: { kind: "int", minimum: 0 },
     seed: optional({ kind: "int" }),
     logLevel: { kind: "oneOf", values: LOG_LEVELS },
   },
@@ -131,6 +134,7 @@ export const DEFAULTS = {
   budgetMs: 15_000,
   rateLimitPerMinute: 600,
   rateLimitBurst: 120,
+  ipRateLimitPerMinute: 1200,
   logLevel: "info",
 } satisfies Partial<MinerConfig>;
 
@@ -316,6 +320,12 @@ export const OPTIONS: Option[] = [
   },
   { key: "rateLimitBurst", flag: "rate-limit-burst", kind: "int", help: "burst per signer (default 120)" },
   {
+    key: "ipRateLimitPerMinute",
+    flag: "ip-rate-limit",
+    kind: "int",
+    help: "requests per minute per client address, checked before any signature work, 0 = off (default 1200)",
+  },
+  {
     key: "seed",
     flag: "seed",
     kind: "int",
@@ -470,7 +480,29 @@ export function loadMinerArgs(
 
 const NETWORK_RE = /^(test|finney|local|sim|wss?:\/\/\S+|https?:\/\/\S+)$/;
 
+/** A dev derivation URI: `//Name` segments (hard or soft), nothing a secret phrase or seed could be. */
+const DEV_URI_RE = /^(\/\/?[A-Za-z0-9_.-]+)+$/;
+
+/** The chains a dev key may sign on: the ones the localnet runs (sim, a served SimChain URL, local) or none. */
+function isLocalChain(c: MinerConfig): boolean {
+  return c.noChain || c.network === "sim" || c.network === "local" || /^https?:\/\//.test(c.network);
+}
+
 function validateCombination(c: MinerConfig): void {
+  if (c.hotkeyUri !== undefined) {
+    // Checked before anything is logged: a secret on the command line shows in `ps`, shell history and logs.
+    if (!DEV_URI_RE.test(c.hotkeyUri))
+      throw new Error(
+        "--hotkey-uri takes a dev key URI such as //Alice only; a mnemonic or seed does not belong on a command " +
+          "line or in the environment (it shows in ps and logs): put it in a wallet (btcli wallet regen_hotkey, " +
+          "or `wallet create`) and pass --coldkey NAME --hotkey NAME",
+      );
+    if (!isLocalChain(c))
+      throw new Error(
+        `--hotkey-uri is for local chains (sim, local, a served SimChain URL, --no-chain); on ${c.network} use a ` +
+          "wallet (--coldkey, --hotkey)",
+      );
+  }
   if (!NETWORK_RE.test(c.network)) {
     throw new Error(`--network must be test, finney, local, sim or a ws(s)://… URL, got "${c.network}"`);
   }
@@ -490,7 +522,7 @@ function validateCombination(c: MinerConfig): void {
   }
 }
 
-/** A copy safe to log: the API key is replaced. */
+/** A copy safe to log: the API key is replaced (a --hotkey-uri is a public dev URI, checked at load). */
 export function redactConfig(c: MinerConfig): Record<string, unknown> {
   return { ...c, llmApiKey: c.llmApiKey ? "(set)" : undefined };
 }

@@ -122,6 +122,21 @@ export class RateLimiter {
 
   take(key: string, nowMs: number): boolean {
     if (this.perMinute <= 0) return true;
+    const b = this.refill(key, nowMs);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+  /** Whether `take` would succeed now, without taking. */
+  available(key: string, nowMs: number): boolean {
+    if (this.perMinute <= 0) return true;
+    const b = this.buckets.get(key);
+    if (!b) return true;
+    return Math.min(this.burst, b.tokens + (Math.max(0, nowMs - b.at) * this.perMinute) / 60_000) >= 1;
+  }
+
+  private refill(key: string, nowMs: number): { tokens: number; at: number } {
     let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
@@ -130,8 +145,6 @@ export class RateLimiter {
     }
     b.tokens = Math.min(this.burst, b.tokens + (Math.max(0, nowMs - b.at) * this.perMinute) / 60_000);
     b.at = nowMs;
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
+    return b;
   }
 }

@@ -40,6 +40,7 @@ export const MinerConfigSchema = Type.Object({
   budgetMs: Type.Integer({ minimum: 1, maximum: 60_000 }),
   rateLimitPerMinute: Type.Integer({ minimum: 0 }),
   rateLimitBurst: Type.Integer({ minimum: 1 }),
+  ipRateLimitPerMinute: Type.Integer({ minimum: 0 }),
   seed: Type.Optional(Type.Integer()),
   logLevel: Type.Union([
     Type.Literal("fatal"),

@@ -191,6 +191,7 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
     clock,
     logger: log,
     rateLimit: { perMinute: config.rateLimitPerMinute, burst: config.rateLimitBurst },
+    ipRateLimitPerMinute: config.ipRateLimitPerMinute,
     processMetrics: false,
     timeouts: deps.timeouts,
   });

@@ -28,6 +28,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { parseWindow, rewardsToVector, scoreWindow, vectorToU16 } from "./scorer.js";
 import { buildStatusServer } from "./status.js";
 import { announceSyncerAxon, syncerAxonParams } from "./syncer.js";
+import { buildSyncerServer } from "./syncer-server.js";
 import { createValidator } from "./validator.js";
 
 export interface CliIo {
@@ -266,19 +267,24 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     logger,
   });
   const server = config.status.enabled ? buildStatusServer(validator) : null;
+  const ws = config.weight_syncer;
+  const syncerServer = ws.enable_send ? buildSyncerServer(validator) : null;
   try {
     if (server) {
       const address = await server.listen({ host: config.status.host, port: config.status.port });
       logger.info({ address }, "status server listening (/health, /metrics, /api/status)");
-      const ws = config.weight_syncer;
-      if (chain && ws.enable_send) {
+    }
+    if (syncerServer) {
+      const address = await syncerServer.listen({ host: ws.host, port: ws.port });
+      logger.info({ address }, "weight syncer listening (POST /v1/get_rewards)");
+      if (chain) {
         if (!ws.external_ip) {
           logger.warn(
             "weight_syncer.enable_send is on but weight_syncer.external_ip is not set: peers will not find this " +
               "validator in the metagraph (only through their verified_hotkeys)",
           );
         } else {
-          const port = (server.server.address() as { port: number }).port;
+          const port = (syncerServer.server.address() as { port: number }).port;
           const params = syncerAxonParams(config.chain.netuid, ws.external_ip, port);
           const done = await announceSyncerAxon(chain, hotkey, params);
           logger.info({ ip: params.ip, port, done }, "weight syncer axon announced");
@@ -303,6 +309,7 @@ async function runCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   } finally {
     await server?.close();
+    await syncerServer?.close();
     store.close();
     await chain?.close();
   }

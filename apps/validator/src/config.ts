@@ -88,11 +88,13 @@ export const ValidatorConfigSchema = Type.Object(
         available_addresses: Type.Optional(Type.Array(Type.String())),
         dedupe_ip: Type.Boolean({ default: false }),
         dedupe_coldkey: Type.Boolean({ default: false }),
-        /** auto: public addresses only on finney/test, anything on local/sim. */
+        /** auto: anything on sim/local (chains we run), public addresses only everywhere else, ws:// included. */
         address_policy: Type.Union([Type.Literal("auto"), Type.Literal("public"), Type.Literal("any")]),
         /** Total deadline per miner request, seconds. */
         request_timeout: Num(MINER_REQUEST_TIMEOUT_MS / 1000, 0.001),
         max_response_bytes: Int(1024 * 1024, 1),
+        /** Largest discriminator body a generation may need; see pipeline.deliverability_check. */
+        max_discriminator_body_bytes: Int(512 * 1024, 1),
         max_concurrency: Int(64, 1),
         candidate_ttl: Num(300),
         metagraph_ttl: Num(600),
@@ -134,6 +136,11 @@ export const ValidatorConfigSchema = Type.Object(
         rounds: Int(0),
         /** Seed for the round RNG; unset means Math.random. */
         seed: Type.Optional(Type.Integer()),
+        /**
+         * A generation whose discriminator body would pass miner_sampler.max_discriminator_body_bytes is a failed
+         * generation, and a round most discriminators refused as too large pays its generator 0. false = upstream.
+         */
+        deliverability_check: Type.Boolean({ default: true }),
         /** Appends upstream's per-round record to debug/logs-YYYY-MM-DD.jsonl (upstream's LoggerLocal). */
         debug: Type.Boolean({ default: false }),
         /**
@@ -146,10 +153,12 @@ export const ValidatorConfigSchema = Type.Object(
     ),
     weight_syncer: Type.Object(
       {
+        /** The syncer's own listener (get_rewards only), started with enable_send; upstream: 0.0.0.0:8001. */
         port: Int(8001, 0),
+        host: Type.String({ default: "0.0.0.0" }),
         /**
-         * The validator's public IP. With enable_send, the status server (which serves get_rewards) is announced
-         * on chain at this IP and the status port, so peers find it in the metagraph as upstream's do.
+         * The validator's public IP. With enable_send, the syncer listener is announced on chain at this IP and
+         * its port, so peers find it in the metagraph as upstream's do.
          */
         external_ip: Type.Optional(Type.String()),
         enable_receive: Type.Boolean({ default: false }),
@@ -164,12 +173,19 @@ export const ValidatorConfigSchema = Type.Object(
         ),
         expiry: Num(3600),
         request_timeout: Num(10, 0.001),
+        /**
+         * bounded (default): each validator's map scaled to sum 1 over metagraph hotkeys, one peer's share capped
+         * at max_peer_share. upstream: v3.0.6's raw stake-weighted mean of the totals (overflowing peers skipped).
+         */
+        merge: Type.Union([Type.Literal("bounded"), Type.Literal("upstream")], { default: "bounded" }),
+        max_peer_share: Num(0.5, 0, { maximum: 1 }),
       },
       { additionalProperties: false },
     ),
     logger_db: Type.Object({ db_path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
     status: Type.Object(
-      { host: Type.String(), port: Int(8001, 0), enabled: Type.Boolean({ default: true }) },
+      // 8002: upstream peers expect the weight syncer on 8001, and the two listeners must differ.
+      { host: Type.String(), port: Int(8002, 0), enabled: Type.Boolean({ default: true }) },
       { additionalProperties: false },
     ),
     logging: Type.Object(
@@ -231,6 +247,7 @@ export function defaultValidatorConfig(): ValidatorConfig {
       address_policy: "auto",
       request_timeout: MINER_REQUEST_TIMEOUT_MS / 1000,
       max_response_bytes: 1024 * 1024,
+      max_discriminator_body_bytes: 512 * 1024,
       max_concurrency: 64,
       candidate_ttl: 300,
       metagraph_ttl: 600,
@@ -255,20 +272,24 @@ export function defaultValidatorConfig(): ValidatorConfig {
       reference_rate: GAME_DEFAULTS.referenceRate,
       redundancy_rate: GAME_DEFAULTS.redundancyRate,
       rounds: 0,
+      deliverability_check: true,
       debug: false,
       drop_round_replies: "safe",
     },
     weight_syncer: {
       port: 8001,
+      host: "0.0.0.0",
       enable_receive: false,
       enable_send: false,
       min_alpha_stake: 15_000,
       verified_hotkeys: [],
       expiry: 3600,
       request_timeout: 10,
+      merge: "bounded",
+      max_peer_share: 0.5,
     },
     logger_db: { db_path: "results.db" },
-    status: { host: "127.0.0.1", port: 8001, enabled: true },
+    status: { host: "127.0.0.1", port: 8002, enabled: true },
     logging: { level: "info", json: false },
   };
 }
@@ -302,7 +323,13 @@ export const UPSTREAM_PROFILE: DeepPartial<ValidatorConfig> = {
     weight_precision: "float32",
     summation: "rows",
   },
-  pipeline: { reference_rate: 0.5, redundancy_rate: 0.05, drop_round_replies: "upstream" },
+  pipeline: {
+    reference_rate: 0.5,
+    redundancy_rate: 0.05,
+    drop_round_replies: "upstream",
+    // Upstream forwards any generation and pays g = 1 − Σd even when no discriminator could receive it.
+    deliverability_check: false,
+  },
   weight_syncer: {
     enable_receive: true,
     enable_send: true,
@@ -310,6 +337,8 @@ export const UPSTREAM_PROFILE: DeepPartial<ValidatorConfig> = {
     verified_hotkeys: [...UPSTREAM_VERIFIED_HOTKEYS],
     expiry: 3600,
     request_timeout: 5,
+    // WeightSyncer.compute_weighted_rewards: the raw stake-weighted mean (overflowing peers still skipped).
+    merge: "upstream",
   },
 };
 
@@ -533,7 +562,8 @@ Flags (flags > environment > YAML file > defaults):
   --hotkey NAME          hotkey name                                  (env APEX_HOTKEY)
   --wallet-path DIR      wallets directory (default ~/.bittensor/wallets, env BT_WALLET_PATH)
   --db FILE              results database (default results.db)
-  --port N               status server port: /health /metrics /api/status (default 8001; 0 = any free port)
+  --port N               status server port: /health /metrics /api/status (default 8002 on 127.0.0.1;
+                         0 = any free port). Peers reach get_rewards on weight_syncer.port (8001), not here
   --rounds N             stop after N finished rounds (0 = forever)
   --fast                 local cadence: a round every few seconds, weights every minute
   --no-chain             do not touch a chain; query --miners and only log the weights it would set
@@ -606,10 +636,21 @@ function networkName(network: string | string[]): string {
   return Array.isArray(network) ? (network[0] ?? "finney") : network;
 }
 
-/** Whether the network is a public one where miners must announce routable addresses. */
+/**
+ * Whether axons must be public addresses. Only a chain this project runs for you (`sim`, or `local`: the
+ * localnet's subtensor) may point validators at private addresses; any other network, a `ws://` URL included
+ * (a mainnet validator on its own node uses one), is treated as public, whatever it is called.
+ */
 export function isPublicNetwork(network: string | string[]): boolean {
   const n = networkName(network);
-  return n === "finney" || n === "test" || /opentensor\.ai/.test(n);
+  return n !== "sim" && n !== "local";
+}
+
+/** The address policy the sampler AND the weight syncer follow: the configured one, or the network's. */
+export function addressPolicy(config: Pick<ValidatorConfig, "chain" | "miner_sampler">): "public" | "any" {
+  const p = config.miner_sampler.address_policy;
+  if (p !== "auto") return p;
+  return isPublicNetwork(config.chain.network) ? "public" : "any";
 }
 
 /**
@@ -746,6 +787,12 @@ export function validateConfig(cfg: unknown): ValidatorConfig {
     sampler.available_addresses.length !== (sampler.available_uids?.length ?? -1)
   )
     throw new ConfigError("miner_sampler.available_addresses needs available_uids of the same length");
+  const ws = c.weight_syncer;
+  if (ws.enable_send && c.status.enabled && ws.port !== 0 && ws.port === c.status.port)
+    throw new ConfigError(
+      `weight_syncer.port and status.port are both ${ws.port}: the syncer has its own public listener and the ` +
+        "status server stays local; move one (e.g. status.port: 8002, or --port 8002)",
+    );
   if (c.chain.no_chain && c.chain.miners.length === 0)
     throw new ConfigError("--no-chain needs --miners URL=SS58,... (the miners to query)");
   return c;

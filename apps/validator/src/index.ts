@@ -10,5 +10,6 @@ export * from "./sampler.js";
 export * from "./scorer.js";
 export * from "./status.js";
 export * from "./syncer.js";
+export * from "./syncer-server.js";
 export * from "./validator.js";
 export * from "./weight-setter.js";

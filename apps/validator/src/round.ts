@@ -5,6 +5,7 @@ import type { DiscriminatorResultRecord, ResultsStore, RoundRecord } from "@apex
 import {
   type Clock,
   type DropRoundPolicy,
+  discriminatorBodyBytes,
   parseDiscriminatorAnswer,
   scoreRound,
   VALIDATOR_REFERENCE_LABEL,
@@ -28,6 +29,12 @@ export interface RoundSettings {
   discriminatorSampleSize: number;
   /** Time budget for one deep-research reference. */
   referenceTimeoutMs: number;
+  /**
+   * Largest discriminator body a generation may need (pipeline.deliverability_check). A longer generation is a
+   * failed generation, and a round where most discriminators refused the body as too large does not pay its
+   * generator. null = upstream: anything is forwarded and g = 1 − Σd even when no discriminator could read it.
+   */
+  maxDiscriminatorBodyBytes: number | null;
   /** A reply that makes upstream lose the round: `safe` scores it wrong, `upstream` drops the round. */
   dropRoundPolicy?: DropRoundPolicy;
 }
@@ -93,6 +100,36 @@ async function withBudget<T>(
   }
 }
 
+/** A generation no discriminator could receive is no generation: the generator caused the failure. */
+function deliverable(
+  settings: RoundSettings,
+  query: string,
+  reply: MinerReply,
+): { reply: MinerReply; undeliverable: boolean } {
+  const cap = settings.maxDiscriminatorBodyBytes;
+  if (cap === null || reply.text === null) return { reply, undeliverable: false };
+  const bytes = discriminatorBodyBytes(query, reply.text);
+  if (bytes <= cap) return { reply, undeliverable: false };
+  return {
+    reply: { ...reply, text: null, error: `undeliverable: the discriminator body would be ${bytes} bytes` },
+    undeliverable: true,
+  };
+}
+
+/** Longest answer kept in the DB besides a label: scoring needs only "0"/"1", the rest is a sample for audit. */
+export const STORED_ANSWER_CHARS = 64;
+/** Longest shown text kept in the DB (the miners' own cap on a generation: 64 k characters). */
+export const STORED_SHOWN_TEXT_CHARS = 64 * 1024;
+
+/** What a discriminator's answer costs to keep: a label as is, anything else clipped (never "0"/"1" by clipping). */
+export function storedAnswer(answer: string | null): string | null {
+  if (answer === null || answer.length <= STORED_ANSWER_CHARS) return answer;
+  return `${answer.slice(0, STORED_ANSWER_CHARS)}…`;
+}
+
+/** 413 from a discriminator: the body we forwarded was too large, which only the generator's text can cause. */
+const TOO_LARGE = 413;
+
 function recordReply(ctx: RoundContext, role: "generator" | "discriminator", reply: MinerReply): void {
   ctx.metrics?.minerRequests.inc({ role, outcome: reply.text === null ? "no_answer" : "answered" });
   ctx.metrics?.minerLatency.observe({ role }, reply.latencyMs / 1000);
@@ -131,7 +168,7 @@ export async function playRound(
   }
 
   let groundTruth: 0 | 1;
-  let generators: Array<{ miner: MinerInfo; reply: MinerReply }> = [];
+  let generators: Array<{ miner: MinerInfo; reply: MinerReply; undeliverable: boolean }> = [];
   let redundancyReference: string | null = null;
   if (reference !== null) {
     groundTruth = 0;
@@ -140,9 +177,11 @@ export async function playRound(
     const sampled = await ctx.sampler.sample(settings.generatorSampleSize);
     generators = await Promise.all(
       sampled.map(async (miner) => {
-        const reply = await ctx.client.generate(miner, query, opts.signal);
-        recordReply(ctx, "generator", reply);
-        return { miner, reply };
+        const raw = await ctx.client.generate(miner, query, opts.signal);
+        recordReply(ctx, "generator", raw);
+        const { reply, undeliverable } = deliverable(settings, query, raw);
+        if (undeliverable) logger.info({ generator: miner.hotkey, error: reply.error }, "generation refused");
+        return { miner, reply, undeliverable };
       }),
     );
     if (rng() < settings.redundancyRate) {
@@ -163,7 +202,13 @@ export async function playRound(
   const discriminators = await ctx.sampler.sample(settings.discriminatorSampleSize);
 
   // The shown text: a random generator result when GT=1 (failed generators show ""), else the reference.
-  let shown: { hotkey: string; uid: number | null; text: string; latencyMs: number | null };
+  let shown: {
+    hotkey: string;
+    uid: number | null;
+    text: string;
+    latencyMs: number | null;
+    undeliverable: boolean;
+  };
   if (groundTruth === 1 && generators.length > 0) {
     const g = generators[Math.floor(rng() * generators.length)]!;
     shown = {
@@ -171,11 +216,18 @@ export async function playRound(
       uid: g.miner.uid,
       text: g.reply.text ?? "",
       latencyMs: g.reply.latencyMs,
+      undeliverable: g.undeliverable,
     };
   } else if (groundTruth === 1) {
     throw new NoMinersError();
   } else {
-    shown = { hotkey: VALIDATOR_REFERENCE_LABEL, uid: null, text: reference ?? "", latencyMs: null };
+    shown = {
+      hotkey: VALIDATOR_REFERENCE_LABEL,
+      uid: null,
+      text: reference ?? "",
+      latencyMs: null,
+      undeliverable: false,
+    };
   }
 
   const replies = await Promise.all(
@@ -189,10 +241,17 @@ export async function playRound(
   const answers = replies.map((r) => parseDiscriminatorAnswer(r.text, settings.dropRoundPolicy));
   // N = the sampled count, not the responders.
   const scores = scoreRound(groundTruth, answers);
+  // Safe by default: the generator is not paid for a text it made undeliverable (upstream pays 1 − Σd).
+  const tooLarge = replies.filter((r) => r.status === TOO_LARGE).length;
+  const generatorCausedFailure =
+    settings.maxDiscriminatorBodyBytes !== null &&
+    groundTruth === 1 &&
+    (shown.undeliverable || tooLarge * 2 > replies.length);
+  const generatorScore = generatorCausedFailure ? 0 : scores.generatorScore;
   const results: DiscriminatorResultRecord[] = discriminators.map((miner, i) => ({
     hotkey: miner.hotkey,
     uid: miner.uid,
-    answer: answers[i] ?? null,
+    answer: storedAnswer(answers[i] ?? null),
     correct: scores.correct[i] ?? false,
     score: scores.discriminatorScores[i] ?? 0,
     latencyMs: Math.round(replies[i]?.latencyMs ?? 0),
@@ -216,11 +275,14 @@ export async function playRound(
     kind: groundTruth === 0 ? "reference" : "generator",
     groundTruth,
     query,
-    shownText: shown.text,
+    shownText:
+      shown.text.length > STORED_SHOWN_TEXT_CHARS
+        ? `${shown.text.slice(0, STORED_SHOWN_TEXT_CHARS)}…`
+        : shown.text,
     generatorHotkey: shown.hotkey,
     generatorUid: shown.uid,
     generatorLatencyMs: shown.latencyMs === null ? null : Math.round(shown.latencyMs),
-    generatorScore: scores.generatorScore,
+    generatorScore,
     referenceFailed,
     discriminators: results,
   };

@@ -50,6 +50,53 @@ const V4_BLOCKED: Array<[string, number]> = [
   ["240.0.0.0", 4], // reserved + broadcast
 ];
 
+/**
+ * IPv6 ranges that are not a public host, or that tunnel to an IPv4 address the IPv4 list would refuse: a miner
+ * could reach 127.0.0.1 through a NAT64 or 6to4 gateway. Prefixes as 16-bit groups.
+ */
+const V6_BLOCKED: Array<[number[], number]> = [
+  [[0, 0, 0, 0, 0, 0, 0, 0], 96], // ::/96: unspecified, loopback, IPv4-compatible
+  [[0x64, 0xff9b], 96], // 64:ff9b::/96 NAT64 (well-known prefix)
+  [[0x64, 0xff9b, 1], 48], // 64:ff9b:1::/48 NAT64 (local use)
+  [[0x100, 0, 0, 0], 64], // 100::/64 discard
+  [[0x2001, 0], 32], // 2001::/32 Teredo (embeds an IPv4 address)
+  [[0x2001, 0xdb8], 32], // documentation
+  [[0x2002], 16], // 2002::/16 6to4 (embeds an IPv4 address)
+  [[0xfc00], 7], // unique local
+  [[0xfe80], 10], // link-local
+  [[0xfec0], 10], // site-local (deprecated, still routed privately)
+  [[0xff00], 8], // multicast
+];
+
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail included), or null. */
+function ipv6Groups(ip: string): number[] | null {
+  let text = ip.toLowerCase().replace(/%.*$/, "");
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const part = (h: string | undefined) => (h ? h.split(":").map((g) => Number.parseInt(g, 16)) : []);
+  const left = part(halves[0]);
+  const right = part(halves[1]);
+  const fill = halves.length === 2 ? 8 - left.length - right.length : 0;
+  const groups = [...left, ...Array<number>(Math.max(0, fill)).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
+    ? groups
+    : null;
+}
+
+function inPrefix(groups: number[], prefix: number[], bits: number): boolean {
+  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
+    const take = Math.min(16, bits);
+    const mask = (0xffff << (16 - take)) & 0xffff;
+    if ((groups[i]! & mask) !== ((prefix[i] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
 /** True when a miner announcing this address could be reached on the public internet. */
 export function isPublicAddress(ip: string): boolean {
   const kind = isIP(ip);
@@ -61,17 +108,12 @@ export function isPublicAddress(ip: string): boolean {
     });
   }
   if (kind === 6) {
-    const lower = ip.toLowerCase();
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-    if (mapped) return isPublicAddress(mapped[1]!);
-    if (lower === "::" || lower === "::1") return false;
-    const first = Number.parseInt(lower.split(":")[0] || "0", 16);
-    if ((first & 0xfe00) === 0xfc00) return false; // fc00::/7 unique local
-    if ((first & 0xffc0) === 0xfe80) return false; // fe80::/10 link-local
-    if ((first & 0xff00) === 0xff00) return false; // multicast
-    if (lower.startsWith("2001:db8:") || lower.startsWith("2001:0db8:")) return false; // documentation
-    if (lower.startsWith("::")) return false; // other IPv4-compatible/unspecified forms
-    return true;
+    const groups = ipv6Groups(ip);
+    if (!groups) return false;
+    // IPv4-mapped (::ffff:a.b.c.d): judged as the IPv4 address it is.
+    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
+      return isPublicAddress(`${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`);
+    return !V6_BLOCKED.some(([prefix, bits]) => inPrefix(groups, prefix, bits));
   }
   return false;
 }

@@ -82,12 +82,13 @@ export function scoreWindow(store: WindowStore, nowMs: number, rule: WindowRule)
     }
     return store.windowTotals(since);
   }
-  return goldStandardTotals([...store.exportRounds(since)]);
+  // Streamed from SQLite in two passes (a fresh cursor each), never the whole window in memory.
+  return goldStandardTotals(() => store.exportRounds(since));
 }
 
 /** Each discriminator's accuracy on reference rounds (the validator's own gold tasks, apex issue #790). */
 export function referenceAccuracy(
-  rounds: readonly RoundRecord[],
+  rounds: Iterable<RoundRecord>,
 ): Map<string, { correct: number; sampled: number }> {
   const acc = new Map<string, { correct: number; sampled: number }>();
   for (const r of rounds) {
@@ -105,18 +106,25 @@ export function referenceAccuracy(
 /** Accuracy used when a hotkey was never shown a reference in the window: a coin's. */
 export const UNTESTED_ACCURACY = 0.5;
 
+/** Rounds to read, possibly twice: a re-iterable collection, or a function that starts a fresh stream. */
+export type RoundSource = Iterable<RoundRecord> | (() => Iterable<RoundRecord>);
+
+const stream = (source: RoundSource): Iterable<RoundRecord> =>
+  typeof source === "function" ? source() : source;
+
 /**
  * The `gold-standard` policy: the same per-row totals as upstream, but every discriminator payment is scaled by
- * that hotkey's accuracy on reference rounds in the window. Generator payments are unchanged.
+ * that hotkey's accuracy on reference rounds in the window. Generator payments are unchanged. Reads the rounds in
+ * two streamed passes, so a window never has to fit in memory.
  */
-export function goldStandardTotals(rounds: readonly RoundRecord[]): Map<string, number> {
-  const accuracy = referenceAccuracy(rounds);
+export function goldStandardTotals(source: RoundSource): Map<string, number> {
+  const accuracy = referenceAccuracy(stream(source));
   const factor = (h: string) => {
     const a = accuracy.get(h);
     return a && a.sampled > 0 ? a.correct / a.sampled : UNTESTED_ACCURACY;
   };
   const totals = new Map<string, number>();
-  for (const r of rounds) {
+  for (const r of stream(source)) {
     accumulateRow(totals, {
       generatorHotkey: r.generatorHotkey,
       generatorScore: r.generatorScore,
@@ -128,9 +136,9 @@ export function goldStandardTotals(rounds: readonly RoundRecord[]): Map<string, 
 }
 
 /** Upstream totals from raw rounds (the store computes the same in SQL; used by tests and the no-SQL path). */
-export function apexTotals(rounds: readonly RoundRecord[]): Map<string, number> {
+export function apexTotals(source: RoundSource): Map<string, number> {
   const totals = new Map<string, number>();
-  for (const r of rounds)
+  for (const r of stream(source))
     accumulateRow(totals, {
       generatorHotkey: r.generatorHotkey,
       generatorScore: r.generatorScore,

@@ -64,6 +64,64 @@ export function mergeRewards(
   return out;
 }
 
+/** How peers' totals are merged: `bounded` (default, safe) or `upstream` (v3.0.6's raw stake-weighted mean). */
+export type MergeMode = "bounded" | "upstream";
+
+export interface BoundedMergeOptions {
+  /** Only these hotkeys may receive weight from a peer (the metagraph's). */
+  isKnownHotkey: (hotkey: string) => boolean;
+  /** Largest share of the merged result any one peer can hold, 0..1 (weight_syncer.max_peer_share). */
+  maxPeerShare: number;
+}
+
+/** A map scaled to sum 1 over known hotkeys with finite, non-negative values; empty when nothing is left. */
+function normalised(rewards: Readonly<Record<string, number>>, known: (h: string) => boolean) {
+  const out = new Map<string, number>();
+  let sum = 0;
+  for (const [h, v] of Object.entries(rewards)) {
+    if (!known(h) || typeof v !== "number" || !Number.isFinite(v) || v <= 0) continue;
+    out.set(h, v);
+    sum += v;
+  }
+  if (!Number.isFinite(sum) || sum <= 0) return new Map<string, number>();
+  for (const [h, v] of out) out.set(h, v / sum);
+  return out;
+}
+
+/**
+ * The safe merge: every validator's map (ours included) is scaled to sum 1 over metagraph hotkeys, so a peer
+ * votes with its stake and never with the size of its numbers; each peer's share is capped at `maxPeerShare`,
+ * the rest staying with us. The result sums to at most 1 and is always finite. Same inputs as `mergeRewards`:
+ * with our hotkey unknown (`ownStake` null) or no stake anywhere, our own totals come back unchanged.
+ */
+export function mergeRewardsBounded(
+  own: ReadonlyMap<string, number>,
+  ownStake: number | null,
+  peers: readonly PeerRewards[],
+  opts: BoundedMergeOptions,
+): Map<string, number> {
+  if (ownStake === null || !Number.isFinite(ownStake)) return new Map(own);
+  const self = Math.max(0, ownStake);
+  const valid = peers.filter((p) => Number.isFinite(p.stake) && p.stake > 0);
+  const total = self + valid.reduce((a, p) => a + p.stake, 0);
+  if (!Number.isFinite(total) || total <= 0) return new Map(own);
+  const cap = Math.min(1, Math.max(0, opts.maxPeerShare));
+  let ownShare = 1;
+  const out = new Map<string, number>();
+  const add = (map: Map<string, number>, share: number) => {
+    for (const [h, v] of map) out.set(h, (out.get(h) ?? 0) + v * share);
+  };
+  for (const p of valid) {
+    const map = normalised(p.rewards, opts.isKnownHotkey);
+    if (map.size === 0) continue; // nothing usable: the peer is skipped and its stake counts for us
+    const share = Math.min(cap, p.stake / total);
+    ownShare -= share;
+    add(map, share);
+  }
+  add(normalised(Object.fromEntries(own), opts.isKnownHotkey), Math.max(0, ownShare));
+  return out;
+}
+
 /** Only finite, non-negative numbers keyed by strings survive; anything else from a peer is dropped. */
 export function sanitizeRewards(body: unknown): Record<string, number> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return {};
@@ -88,6 +146,10 @@ export interface SyncerOptions {
   addressPolicy?: "public" | "any";
   /** Parallel peer requests (default 8). */
   maxConcurrency?: number;
+  /** How peers' totals are merged (default "bounded"; "upstream" = v3.0.6's raw stake-weighted mean). */
+  merge?: MergeMode;
+  /** The bounded merge's cap on one peer's share (default 0.5). */
+  maxPeerShare?: number;
   /** Stake for the thresholds and the merge: alpha (default) or total (upstream's metagraph.stake). */
   stakeMeasure?: StakeMeasure;
 }
@@ -159,7 +221,37 @@ export class WeightSyncer {
     const me = mg.neurons.find((n) => n.hotkey === this.signer.address);
     const ownStake = me ? this.stake(me) : null;
     const { peers, asked } = await this.collectFrom(mg);
-    return { totals: mergeRewards(own, ownStake, peers), ownStake, peers, asked };
+    if ((this.opts.merge ?? "bounded") === "upstream") {
+      const usable = this.withoutOverflow(own, ownStake, peers);
+      return { totals: mergeRewards(own, ownStake, usable), ownStake, peers: usable, asked };
+    }
+    const known = new Set(mg.neurons.map((n) => n.hotkey));
+    for (const p of peers)
+      if (!Object.keys(p.rewards).some((h) => known.has(h)))
+        this.logger.warn({ peer: p.hotkey }, "peer rewards name no hotkey of the metagraph; peer skipped");
+    const totals = mergeRewardsBounded(own, ownStake, peers, {
+      isKnownHotkey: (h) => known.has(h),
+      maxPeerShare: this.opts.maxPeerShare ?? 0.5,
+    });
+    return { totals, ownStake, peers, asked };
+  }
+
+  /**
+   * Upstream's merge with one guard: a peer whose numbers overflow the stake-weighted sum (`1e308` × stake) would
+   * make every weight vector non-finite and stop weight setting; it is logged and skipped instead.
+   */
+  private withoutOverflow(
+    own: ReadonlyMap<string, number>,
+    ownStake: number | null,
+    peers: PeerRewards[],
+  ): PeerRewards[] {
+    const finite = (m: Map<string, number>) => [...m.values()].every(Number.isFinite);
+    const usable: PeerRewards[] = [];
+    for (const p of peers) {
+      if (finite(mergeRewards(own, ownStake, [...usable, p]))) usable.push(p);
+      else this.logger.warn({ peer: p.hotkey }, "peer rewards overflow the merge; peer skipped");
+    }
+    return usable;
   }
 
   /** Asks every peer validator for its totals; failures and empty replies are ignored. */

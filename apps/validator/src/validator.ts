@@ -3,8 +3,8 @@
 import type { ChainClient } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import type { TextBackend, WebSearch } from "@apex/llm";
-import { type Clock, mulberry32, type Signer } from "@apex/protocol";
-import { isPublicNetwork, type ValidatorConfig } from "./config.js";
+import { type Clock, MINER_MAX_BODY_BYTES, mulberry32, type Signer } from "@apex/protocol";
+import { addressPolicy, type ValidatorConfig } from "./config.js";
 import { debugFiles } from "./debug-files.js";
 import { llmQueryMaker, llmResearcher, type QueryMaker, type Researcher } from "./llm-adapter.js";
 import { type Logger, silentLogger } from "./logger.js";
@@ -202,12 +202,7 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       validatorMinStake: sc.validator_min_stake,
       stakeMeasure: config.chain.stake,
       ownHotkey: hotkey.address,
-      addressPolicy:
-        sc.address_policy === "auto"
-          ? isPublicNetwork(config.chain.network)
-            ? "public"
-            : "any"
-          : sc.address_policy,
+      addressPolicy: addressPolicy(config),
       dedupeIp: sc.dedupe_ip,
       dedupeColdkey: sc.dedupe_coldkey,
       availableUids: sc.available_uids,
@@ -266,6 +261,9 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
       generatorSampleSize: sc.generator_sample_size,
       discriminatorSampleSize: sc.discriminator_sample_size,
       referenceTimeoutMs: config.deep_research.timeout * 1000,
+      maxDiscriminatorBodyBytes: config.pipeline.deliverability_check
+        ? Math.min(sc.max_discriminator_body_bytes, MINER_MAX_BODY_BYTES)
+        : null,
       dropRoundPolicy: config.pipeline.drop_round_replies,
     },
     sampler,
@@ -309,7 +307,9 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
           verifiedHotkeys: ws.verified_hotkeys,
           timeoutMs: ws.request_timeout * 1000,
           fetchImpl: deps.fetchImpl,
-          addressPolicy: isPublicNetwork(config.chain.network) ? "public" : "any",
+          addressPolicy: addressPolicy(config),
+          merge: ws.merge,
+          maxPeerShare: ws.max_peer_share,
         })
       : null;
 

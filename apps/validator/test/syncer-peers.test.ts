@@ -135,6 +135,7 @@ describe("weight syncer client against misbehaving peers", () => {
       verifiedHotkeys: [{ hotkey: verified.hotkey.address, address: `${host}:${verified.port}` }],
       timeoutMs: 800,
       maxResponseBytes: 16 * 1024,
+      merge: "upstream",
     });
     // Stakes are below min_alpha_stake, so only the verified peer qualifies...
     const few = await syncer.sync(new Map([["m1", 1]]));
@@ -148,6 +149,7 @@ describe("weight syncer client against misbehaving peers", () => {
       verifiedHotkeys: [{ hotkey: verified.hotkey.address, address: `http://${host}:${verified.port}/` }],
       timeoutMs: 800,
       maxResponseBytes: 16 * 1024,
+      merge: "upstream",
     });
     const okSeenBefore = peers[0]!.seen.length;
     const out = await all.sync(new Map([["m1", 1]]));
@@ -177,6 +179,7 @@ describe("weight syncer client against misbehaving peers", () => {
       minAlphaStake: 15_000,
       verifiedHotkeys: [{ hotkey: verified.hotkey.address, address: `${host}:${verified.port}` }],
       timeoutMs: 800,
+      merge: "upstream",
     });
     const out = await syncer.sync(new Map([["m1", 1]]));
     expect(out.ownStake).toBeNull();

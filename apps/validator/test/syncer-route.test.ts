@@ -4,7 +4,7 @@ import type { Metagraph } from "@apex/chain";
 import { epistulaReady, type Signer, signEpistula, VirtualClock } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildStatusServer, GET_REWARDS_ROUTE, makeValidatorConfig, type Validator } from "../src/index.js";
+import { buildSyncerServer, GET_REWARDS_ROUTE, makeValidatorConfig, type Validator } from "../src/index.js";
 
 describe("get_rewards route without a usable metagraph", () => {
   const clock = new VirtualClock(Date.UTC(2026, 4, 1));
@@ -36,7 +36,7 @@ describe("get_rewards route without a usable metagraph", () => {
   }
 
   const ask = (v: Validator, from: Signer, body: string | Buffer = "{}") =>
-    buildStatusServer(v).inject({
+    buildSyncerServer(v).inject({
       method: "POST",
       url: GET_REWARDS_ROUTE,
       headers: {

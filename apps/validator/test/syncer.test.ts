@@ -1,7 +1,7 @@
 // Weight syncer (docs/upstream.md § Weight syncer) over real HTTP on loopback with a SimChain: two staked
-// validators with permits whose status servers are their served axons; A merges B's raw totals by stake; B's
-// get_rewards refuses every kind of bad request with upstream's status; expiry on a virtual clock; the send
-// and receive switches.
+// validators with permits whose syncer listeners are their served axons; A merges B's raw totals by stake; B's
+// get_rewards refuses every kind of bad request with upstream's status; expiry on a virtual clock; the send and
+// receive switches.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { bootstrapSubnet, type Metagraph, SimChain } from "@apex/chain";
@@ -12,7 +12,7 @@ import { devKeypair } from "@apex/wallet";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  buildStatusServer,
+  buildSyncerServer,
   createValidator,
   GET_REWARDS_ROUTE,
   isPeerValidator,
@@ -187,6 +187,8 @@ describe("weight syncer between two validators on SimChain", () => {
         verified_hotkeys: [{ hotkey: keys.verified.address }],
         expiry: 3600,
         request_timeout: 5,
+        // These tests pin upstream's formula; the default bounded merge is in syncer-attacks.test.ts.
+        merge: "upstream",
       },
     });
     const validator = createValidator(config, {
@@ -200,7 +202,7 @@ describe("weight syncer between two validators on SimChain", () => {
     });
     const weights: WeightEvent[] = [];
     validator.onWeights((e) => weights.push(e));
-    const server = buildStatusServer(validator);
+    const server = buildSyncerServer(validator);
     await server.listen({ host, port: 0 });
     const port = (server.server.address() as AddressInfo).port;
     return { hotkey, validator, store, server, url: `http://${host}:${port}`, fetches, weights };
@@ -250,7 +252,7 @@ describe("weight syncer between two validators on SimChain", () => {
       res.writeHead(200, { "content-type": "application/json" }).end('{"m1": 1000}');
     });
     await new Promise<void>((r) => lowServer.listen(0, "127.0.0.4", r));
-    // Each validator's axon is its status server, as upstream announces its syncer port (SimChain refuses
+    // Each validator's axon is its syncer listener, as upstream announces its syncer port (SimChain refuses
     // 127.0.0.1, so the servers listen on other loopback addresses).
     for (const [key, url] of [
       [keys.a, a.url],

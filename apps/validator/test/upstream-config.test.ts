@@ -129,6 +129,8 @@ describe("profile upstream", () => {
     });
     expect(ours.chain.stake).toBe("alpha");
     expect(ours.pipeline.drop_round_replies).toBe("safe");
+    expect(ours.pipeline.deliverability_check).toBe(true);
+    expect(ours.weight_syncer.merge).toBe("bounded");
 
     for (const c of [
       loadValidatorConfig(["--profile", "upstream"], {}, files({})),
@@ -146,6 +148,8 @@ describe("profile upstream", () => {
       });
       expect(c.chain.stake).toBe("total");
       expect(c.pipeline.drop_round_replies).toBe("upstream");
+      expect(c.pipeline.deliverability_check).toBe(false);
+      expect(c.weight_syncer.merge).toBe("upstream");
       expect(c.miner_sampler).toMatchObject({ validator_min_stake: 24_000, discriminator_sample_size: 50 });
       expect(c.weight_syncer).toMatchObject({
         enable_receive: true,

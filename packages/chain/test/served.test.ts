@@ -65,10 +65,10 @@ describe("served SimChain", () => {
   });
 
   it("refuses a forged signature and someone else's key", async () => {
-    const { server } = await served();
+    const { server, sim } = await served();
     const owner = keyring.addFromUri("//Owner");
     const mallory = keyring.addFromUri("//Mallory");
-    const call = signCall(mallory, "register_network", { hotkey: owner.address }, 0);
+    const call = signCall(mallory, "register_network", { hotkey: owner.address }, 0, sim.genesisHash);
     const forged = { ...call, signer: owner.address };
     const res = await fetch(`${server.url}/rpc`, {
       method: "POST",

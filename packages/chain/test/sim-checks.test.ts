@@ -328,6 +328,7 @@ describe("signatures", () => {
       "set_weights",
       { netuid, uids: [2], weights: [1], versionKey: 0 },
       chain.accountNonce(v.address),
+      chain.genesisHash,
     );
     // Tampered args.
     await expect(chain.submit({ ...call, args: { ...call.args, uids: [3] } })).rejects.toMatchObject({
@@ -341,10 +342,21 @@ describe("signatures", () => {
     // Replay.
     await expect(chain.submit(call)).rejects.toMatchObject({ chainError: "Stale" });
     await expect(
-      chain.submit(signCall(v, "set_weights", call.args, chain.accountNonce(v.address) + 5)),
+      chain.submit(
+        signCall(v, "set_weights", call.args, chain.accountNonce(v.address) + 5, chain.genesisHash),
+      ),
     ).rejects.toMatchObject({
       chainError: "Future",
     });
+    // A call signed for another chain (same accounts, same nonce) is refused: the genesis hash is signed too.
+    const other = signCall(
+      v,
+      "set_weights",
+      call.args,
+      chain.accountNonce(v.address),
+      "0x0000000000000000000000000000000000000000000000000000000000000001",
+    );
+    await expect(chain.submit(other)).rejects.toMatchObject({ chainError: "BadProof" });
     // Nobody can serve someone else's axon: the origin is whoever signed.
     const mallory = key("Mallory");
     expect(await errorOf(chain.serveAxon(mallory, { ...axon, netuid }))).toBe("HotKeyNotRegisteredInNetwork");

@@ -13,6 +13,11 @@ export const VALIDATOR_REFERENCE_LABEL = "Validator";
 export const EPISTULA_ALLOWED_DELTA_MS = 8_000;
 
 export const DEFAULT_MINER_PORT = 8080;
+/**
+ * Largest request body a miner accepts: upstream's miner server keeps aiohttp's default client_max_size
+ * (1 MiB); a longer discriminator body gets 413, which the validator reads as no answer.
+ */
+export const MINER_MAX_BODY_BYTES = 1024 * 1024;
 export const MINER_ROUTE = "/v1/chat/completions";
 
 /** Upstream game defaults (docs/upstream.md § Cadence and defaults, § Sampling, § Window aggregation). */

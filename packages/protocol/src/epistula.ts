@@ -224,11 +224,14 @@ export class ReplayCache {
     private readonly maxEntries: number = 100_000,
   ) {}
 
-  /** True when `key` was recorded less than the ttl ago. */
+  /**
+   * True when `key` was recorded at most the ttl ago. Inclusive, like the timestamp check: a request accepted at
+   * ts − delta can come back at exactly ts + delta, 2·delta later, and must still be refused.
+   */
   has(key: string, nowMs: number): boolean {
     this.prune(nowMs);
     const at = this.seen.get(key);
-    return at !== undefined && nowMs - at < this.ttlMs;
+    return at !== undefined && nowMs - at <= this.ttlMs;
   }
 
   add(key: string, nowMs: number): void {
@@ -254,7 +257,7 @@ export class ReplayCache {
 
   private prune(nowMs: number): void {
     for (const [k, at] of this.seen) {
-      if (nowMs - at < this.ttlMs) break;
+      if (nowMs - at <= this.ttlMs) break;
       this.seen.delete(k);
     }
   }
@@ -263,6 +266,11 @@ export class ReplayCache {
 export interface VerifyOptions {
   allowedDeltaMs?: number;
   replayCache?: ReplayCache;
+  /**
+   * Record a verified request in the replay cache (default true). A caller that may still refuse the request
+   * (a rate limit) passes false and records it with `epistulaReplayKey` once it is served.
+   */
+  recordReplay?: boolean;
   /** Called after the cheap checks and before the signature: may this hotkey talk to us at all? */
   isSignerAllowed?: (hotkey: string) => boolean;
 }
@@ -294,18 +302,30 @@ function publicKeyOf(address: string): Uint8Array | undefined {
   }
 }
 
+/** The replay cache's key for a request: signer and uuid (case-folded). */
+export function epistulaReplayKey(signedBy: string, uuid: string): string {
+  return `${signedBy}:${uuid.toLowerCase()}`;
+}
+
+export interface EpistulaFields {
+  signedBy: string;
+  signedFor: string;
+  uuid: string;
+  timestampMs: number;
+  signature: string;
+  publicKey: Uint8Array;
+}
+
 /**
- * Receiver-side check, cheapest first: headers present, version, signed-for is us, timestamp window (ms),
- * header shapes, replay, signer allowed, and only then the sr25519 signature, over the raw message or the
- * `<Bytes>`-wrapped one. The request is recorded in the replay cache only once it verified.
+ * The checks that cost nothing: headers present, version, signed for us, timestamp window, shapes. A server
+ * runs these before anything that costs a chain read or a signature verification.
  */
-export function verifyEpistula(
+export function checkEpistulaHeaders(
   headers: HeaderBag,
-  rawBody: Uint8Array | string,
   ownHotkey: string,
   nowMs: number,
-  opts: VerifyOptions = {},
-): EpistulaResult {
+  allowedDeltaMs: number = EPISTULA_ALLOWED_DELTA_MS,
+): { ok: true; fields: EpistulaFields } | Extract<EpistulaResult, { ok: false }> {
   const version = header(headers, EPISTULA_HEADERS.version);
   const timestamp = header(headers, EPISTULA_HEADERS.timestamp);
   const uuid = header(headers, EPISTULA_HEADERS.uuid);
@@ -331,7 +351,7 @@ export function verifyEpistula(
     return reject("stale_timestamp", "Epistula-Timestamp must be an integer number of milliseconds");
   }
   const ts = Number(timestamp);
-  const delta = opts.allowedDeltaMs ?? EPISTULA_ALLOWED_DELTA_MS;
+  const delta = allowedDeltaMs;
   if (Math.abs(nowMs - ts) > delta) {
     return reject("stale_timestamp", `timestamp is ${nowMs - ts} ms from our clock, outside ±${delta} ms`);
   }
@@ -341,7 +361,35 @@ export function verifyEpistula(
   if (!SIG_RE.test(signature!)) {
     return reject("malformed_signature", "Epistula-Request-Signature must be 0x + 64 bytes of hex");
   }
-  const replayKey = `${signedBy}:${uuid!.toLowerCase()}`;
+  return {
+    ok: true,
+    fields: {
+      signedBy: signedBy!,
+      signedFor: signedFor!,
+      uuid: uuid!,
+      timestampMs: ts,
+      signature: signature!,
+      publicKey,
+    },
+  };
+}
+
+/**
+ * Receiver-side check, cheapest first: headers present, version, signed-for is us, timestamp window (ms),
+ * header shapes, replay, signer allowed, and only then the sr25519 signature, over the raw message or the
+ * `<Bytes>`-wrapped one. The request is recorded in the replay cache only once it verified.
+ */
+export function verifyEpistula(
+  headers: HeaderBag,
+  rawBody: Uint8Array | string,
+  ownHotkey: string,
+  nowMs: number,
+  opts: VerifyOptions = {},
+): EpistulaResult {
+  const cheap = checkEpistulaHeaders(headers, ownHotkey, nowMs, opts.allowedDeltaMs);
+  if (!cheap.ok) return cheap;
+  const { signedBy, signedFor, uuid, timestampMs: ts, signature, publicKey } = cheap.fields;
+  const replayKey = epistulaReplayKey(signedBy, uuid);
   if (opts.replayCache?.has(replayKey, nowMs)) {
     return reject("replayed_uuid", "this request (signer and uuid) was already received");
   }
@@ -359,14 +407,14 @@ export function verifyEpistula(
     return reject("malformed_signature", "signature could not be decoded");
   }
   if (!valid) return reject("signature_mismatch", "signature does not match the body and headers");
-  opts.replayCache?.add(replayKey, nowMs);
-  return { ok: true, signedBy: signedBy!, uuid: uuid!, timestampMs: ts };
+  if (opts.recordReplay !== false) opts.replayCache?.add(replayKey, nowMs);
+  return { ok: true, signedBy, uuid, timestampMs: ts };
 }
 
 function clip(s: string): string {
   return s.length > 64 ? `${s.slice(0, 64)}…` : s;
 }
 
-function reject(reason: EpistulaRejection, message: string): EpistulaResult {
+function reject(reason: EpistulaRejection, message: string): Extract<EpistulaResult, { ok: false }> {
   return { ok: false, reason, message };
 }

@@ -79,6 +79,15 @@ export function encodeRequestBody(request: MinerRequest): string {
   return `{${parts.join(", ")}}`;
 }
 
+/**
+ * Bytes of the discriminator body that forwards `generation` (the encoder the validator sends with): Python-style
+ * escapes make a control character 6 bytes and an astral character 12, so the text's own length says little.
+ */
+export function discriminatorBodyBytes(query: string, generation: string): number {
+  // Every character at or above U+007F is escaped, so the body is ASCII: its length is its byte count.
+  return encodeRequestBody({ step: "discriminator", query, generation }).length;
+}
+
 function pyJsonString(s: string): string {
   return JSON.stringify(s).replace(
     /[\u007f-\uffff]/g,

@@ -241,6 +241,28 @@ describe("receiver side", () => {
       expect(cache.size).toBe(1);
     });
 
+    it("a replay at exactly +2·delta is refused: first seen at ts − 8000, replayed at ts + 8000", () => {
+      const cache = new ReplayCache();
+      const h = signed();
+      expect(rejection(verifyEpistula(h, BODY, bob.address, NOW - 8_000, { replayCache: cache }))).toBe("ok");
+      expect(rejection(verifyEpistula(h, BODY, bob.address, NOW + 8_000, { replayCache: cache }))).toBe(
+        "replayed_uuid",
+      );
+      // One millisecond later the timestamp itself is out of the window.
+      expect(rejection(verifyEpistula(h, BODY, bob.address, NOW + 8_001, { replayCache: cache }))).toBe(
+        "stale_timestamp",
+      );
+    });
+
+    it("recordReplay: false leaves the cache to the caller (a request refused after verification is not kept)", () => {
+      const cache = new ReplayCache();
+      const h = signed();
+      const opts = { replayCache: cache, recordReplay: false };
+      expect(rejection(verifyEpistula(h, BODY, bob.address, NOW, opts))).toBe("ok");
+      expect(cache.size).toBe(0);
+      expect(rejection(verifyEpistula(h, BODY, bob.address, NOW, opts))).toBe("ok");
+    });
+
     it("a signer the caller does not allow → signer_not_allowed", () => {
       const r = verifyEpistula(signed(), BODY, bob.address, NOW, {
         isSignerAllowed: (hk) => hk === charlie.address,
@@ -272,7 +294,9 @@ describe("ReplayCache", () => {
     const c = new ReplayCache();
     expect(c.check("k", 0)).toBe(true);
     expect(c.check("k", 15_999)).toBe(false);
-    expect(c.check("k", 16_000)).toBe(true);
+    // Inclusive, like the timestamp window: exactly 2·delta later is still a replay.
+    expect(c.check("k", 16_000)).toBe(false);
+    expect(c.check("k", 16_001)).toBe(true);
   });
 
   it("prunes expired entries as time passes and stays bounded", () => {

@@ -1,6 +1,8 @@
 // The btcli wallet layout on disk: <root>/<wallet>/{coldkey, coldkeypub.txt, hotkeys/<name>, hotkeys/<name>pub.txt}.
+
+import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { access, chmod, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname } from "node:path";
 import { DEV_PHRASE, Keyring } from "@polkadot/keyring";
@@ -277,27 +279,50 @@ export async function loadHotkeyAddress(ref: {
 const enc = new TextEncoder();
 
 /** Creates missing folders with mode 0700; existing folders keep the mode their owner gave them. */
-async function ensureDir(dir: string): Promise<void> {
-  if (await exists(dir)) return;
+/**
+ * A folder that holds keys: created 0700, and an existing one set to 0700 as well (an older 0755 folder would let
+ * other users list the hotkeys). `shared` folders (the wallets root) are only set when created here.
+ */
+async function ensureDir(dir: string, shared = false): Promise<void> {
+  if (await exists(dir)) {
+    if (!shared) await chmod(dir, 0o700);
+    return;
+  }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
 }
 
-/** Writes a file with mode 0600 through a temporary name, so a crash never leaves half a keyfile. */
+/**
+ * Writes a keyfile atomically: a fresh random temporary name created exclusively (O_EXCL) and never through a
+ * symlink (O_NOFOLLOW), mode 0600 whatever the umask, fsynced, renamed over the target, and the folder fsynced,
+ * so neither a crash nor a planted link leaves half a keyfile or writes a secret somewhere else.
+ */
 async function writeSecretFile(file: string, data: Uint8Array, overwrite: boolean): Promise<void> {
   if (!overwrite && (await exists(file))) {
     throw new WalletError("exists", `${file} already exists; pass overwrite to replace it`, file);
   }
   await ensureDir(dirname(file));
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${file}.tmp-${randomBytes(12).toString("hex")}`;
+  const flags = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
   try {
-    await writeFile(tmp, data, { mode: 0o600 });
-    await chmod(tmp, 0o600);
+    const handle = await open(tmp, flags, 0o600);
+    try {
+      await handle.chmod(0o600);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
+  const folder = await open(dirname(file), constants.O_RDONLY).catch(() => null);
+  await folder
+    ?.sync()
+    .catch(() => undefined)
+    .finally(() => folder.close());
 }
 
 function jsonBytes(kf: KeyfileJson): Uint8Array {
@@ -348,7 +373,7 @@ export async function createWallet(opts: CreateWalletOptions): Promise<CreatedWa
   checkMnemonic(hotkeyMnemonic, "hotkey");
   const cold = keyfileFromSeed(mnemonicToMiniSecret(coldkeyMnemonic), coldkeyMnemonic);
   const hot = keyfileFromSeed(mnemonicToMiniSecret(hotkeyMnemonic), hotkeyMnemonic);
-  await ensureDir(opts.root);
+  await ensureDir(opts.root, true);
   await ensureDir(paths.dir);
   await ensureDir(paths.hotkeysDir);
   const coldBytes =
@@ -413,7 +438,7 @@ export async function writeDevWallet(
   const paths = walletPaths(opts.root, opts.wallet, opts.hotkey);
   const hot = await pairFromUri(opts.uri);
   const cold = opts.coldkeyUri === undefined ? hot : await pairFromUri(opts.coldkeyUri);
-  await ensureDir(opts.root);
+  await ensureDir(opts.root, true);
   await ensureDir(paths.dir);
   await ensureDir(paths.hotkeysDir);
   await writeSecretFile(paths.coldkey, jsonBytes(keyfileFromSecret(cold.publicKey, cold.secretKey)), true);

@@ -114,6 +114,17 @@ describe("wallet root", () => {
 });
 
 describe("createWallet", () => {
+  it("tightens an existing 0755 wallet folder to 0700 and leaves no temporary file behind", async () => {
+    const { mkdir: mk, chmod: ch } = await import("node:fs/promises");
+    await mk(join(root, "loose", "hotkeys"), { recursive: true });
+    await ch(join(root, "loose"), 0o755);
+    await ch(join(root, "loose", "hotkeys"), 0o755);
+    await createWallet({ root, wallet: "loose", hotkey: "h", mnemonic: VECTOR.mnemonic });
+    expect(await fileMode(join(root, "loose"))).toBe(0o700);
+    expect(await fileMode(join(root, "loose", "hotkeys"))).toBe(0o700);
+    expect((await readdir(join(root, "loose", "hotkeys"))).sort()).toEqual(["h", "hpub.txt"]);
+  });
+
   it("writes btcli's layout with 0600 files and 0700 folders, and reads it back", async () => {
     const made = await createWallet({ root, wallet: "w", hotkey: "h", mnemonic: VECTOR.mnemonic });
     expect(made.coldkeyAddress).toBe(VECTOR.address);

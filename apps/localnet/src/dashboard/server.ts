@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { browserRequestProblem } from "@apex/chain";
 import Fastify, { type FastifyInstance } from "fastify";
 import { dashboardPage } from "./page.js";
 import type { DashboardEvent, DashboardSnapshot, DashboardSource } from "./types.js";
@@ -13,6 +14,8 @@ export interface DashboardServerOptions {
   heartbeatMs?: number;
   /** Poll interval for sources without `subscribe`. */
   pollMs?: number;
+  /** Host names (besides addresses and localhost) a browser may use to reach it. */
+  allowedHosts?: string[];
 }
 
 export interface DashboardServer {
@@ -47,6 +50,11 @@ export function buildDashboardApp(options: Omit<DashboardServerOptions, "port" |
   });
   const streams = new Set<Stream>();
   const page = dashboardPage();
+  // DNS rebinding or a cross-site page must not read hotkeys and miner output from the user's browser.
+  app.addHook("onRequest", async (req, reply) => {
+    const problem = browserRequestProblem(req.headers, req.method, options.allowedHosts);
+    if (problem) return reply.code(problem.status).send({ error: problem.message });
+  });
 
   app.get("/", async (_req, reply) => {
     reply

@@ -134,6 +134,14 @@ export class SimChainClient implements ChainClient {
     return this.rpc<boolean>("subnetExists", { netuid });
   }
 
+  private genesisHash: string | undefined;
+
+  /** The served chain's identity, read once (it goes into every signature). */
+  private async genesis(): Promise<string> {
+    this.genesisHash ??= (await this.rpc<{ genesisHash: string }>("info", {})).genesisHash;
+    return this.genesisHash;
+  }
+
   /** Sign locally with the account's next nonce and submit; one call at a time per signer. */
   private signed(key: Signer, method: string, args: CallArgs): Promise<CallResult> {
     const prev = this.signerQueues.get(key.address) ?? Promise.resolve();
@@ -142,14 +150,17 @@ export class SimChainClient implements ChainClient {
       .then(async () => {
         for (let attempt = 0; ; attempt++) {
           const nonce = await this.rpc<number>("accountNonce", { address: key.address });
-          const call: SignedCall = signCall(key, method, args, nonce);
+          const call: SignedCall = signCall(key, method, args, nonce, await this.genesis());
           try {
             return await this.rpc<CallResult>("submit", call);
           } catch (err) {
-            // Another process used the same key in between: refresh the nonce once.
+            // Another process used the same key in between: refresh the nonce. A BadProof may be a new chain
+            // behind the same URL (a restarted localnet): read its genesis hash again.
             const stale =
               err instanceof ChainError && (err.chainError === "Stale" || err.chainError === "Future");
-            if (!stale || attempt >= 2) throw err;
+            const newChain = err instanceof ChainError && err.chainError === "BadProof";
+            if (newChain) this.genesisHash = undefined;
+            if (!(stale || newChain) || attempt >= 2) throw err;
           }
         }
       });

@@ -4,12 +4,14 @@ import type { AddressInfo } from "node:net";
 import type { SignedCall } from "../sim/signing.js";
 import type { SimChain } from "../sim/sim-chain.js";
 import { ChainError } from "../types.js";
-import { MAX_BODY_BYTES, MAX_LONG_POLL_MS, type WireError } from "./wire.js";
+import { browserRequestProblem, MAX_BODY_BYTES, MAX_LONG_POLL_MS, type WireError } from "./wire.js";
 
 export interface ServeOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** Host names (besides addresses and localhost) clients may use to reach it, e.g. a compose service name. */
+  allowedHosts?: string[];
 }
 
 export interface ServedSimChain {
@@ -88,7 +90,12 @@ async function handleRpc(sim: SimChain, body: unknown): Promise<unknown> {
       return sim.accountNonce(address);
     }
     case "info":
-      return { network: sim.network, blockTimeMs: sim.blockTimeMs, block: sim.blockNumber };
+      return {
+        network: sim.network,
+        blockTimeMs: sim.blockTimeMs,
+        block: sim.blockNumber,
+        genesisHash: sim.genesisHash,
+      };
     case "submit":
       return sim.submit(params as SignedCall);
     default:
@@ -119,6 +126,15 @@ export async function serveSimChain(sim: SimChain, options: ServeOptions = {}): 
   const host = options.host ?? "127.0.0.1";
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
+    // Sudo calls are signed with public dev keys: a web page must not be able to send them from a browser.
+    const problem = browserRequestProblem(req.headers, req.method ?? "GET", options.allowedHosts);
+    if (problem) {
+      req.resume();
+      send(res, problem.status, {
+        error: { chainError: "Forbidden", message: problem.message, kind: "rpc" },
+      });
+      return;
+    }
     (async () => {
       if (req.method === "POST" && url.pathname === "/rpc") {
         send(res, 200, { result: (await handleRpc(sim, await readBody(req))) ?? null });

@@ -37,26 +37,41 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The exact bytes a signer signs for one call. */
-export function callPayload(method: string, args: CallArgs, signer: string, nonce: number): Uint8Array {
-  return stringToU8a(`${DOMAIN}|${signer}|${nonce}|${method}|${canonicalJson(args)}`);
+/**
+ * The exact bytes a signer signs for one call. The chain's genesis hash is part of them (as in a substrate
+ * extrinsic), so a call signed for one SimChain is refused by any other, even with the same accounts and nonces.
+ */
+export function callPayload(
+  method: string,
+  args: CallArgs,
+  signer: string,
+  nonce: number,
+  genesisHash: string,
+): Uint8Array {
+  return stringToU8a(`${DOMAIN}|${genesisHash}|${signer}|${nonce}|${method}|${canonicalJson(args)}`);
 }
 
-/** Make a signed call with a local key (used in-process and by the served client). */
-export function signCall(key: Signer, method: string, args: CallArgs, nonce: number): SignedCall {
+/** Make a signed call with a local key for the chain with `genesisHash` (in-process and by the served client). */
+export function signCall(
+  key: Signer,
+  method: string,
+  args: CallArgs,
+  nonce: number,
+  genesisHash: string,
+): SignedCall {
   const jsonArgs = JSON.parse(canonicalJson(args)) as CallArgs;
-  const signature = u8aToHex(key.sign(callPayload(method, jsonArgs, key.address, nonce)));
+  const signature = u8aToHex(key.sign(callPayload(method, jsonArgs, key.address, nonce, genesisHash)));
   return { method, args: jsonArgs, signer: key.address, nonce, signature };
 }
 
 let ready: Promise<boolean> | undefined;
 
-/** True when `call.signature` is a valid sr25519 (or ed25519) signature by `call.signer` over the call bytes. */
-export async function verifySignedCall(call: SignedCall): Promise<boolean> {
+/** True when `call.signature` is a valid sr25519 signature by `call.signer` over the call bytes for this chain. */
+export async function verifySignedCall(call: SignedCall, genesisHash: string): Promise<boolean> {
   ready ??= Promise.all([cryptoWaitReady(), sr25519Ready()]).then(() => true);
   await ready;
   try {
-    const payload = callPayload(call.method, call.args, call.signer, call.nonce);
+    const payload = callPayload(call.method, call.args, call.signer, call.nonce, genesisHash);
     return sr25519VerifyAny(payload, call.signature, call.signer);
   } catch {
     return false;

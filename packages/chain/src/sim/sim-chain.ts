@@ -1,5 +1,6 @@
 // SimChain: an in-process chain that follows subtensor's rules for the calls this project uses.
 // Semantics follow subtensor @ f59e608b (spec ~293, the runtime verified locally) unless docs/chain.md says otherwise.
+import { randomBytes } from "node:crypto";
 import { type Clock, type Signer, systemClock } from "@apex/protocol";
 import { runEpoch } from "@apex/yuma";
 import { decodeAddress, encodeAddress } from "@polkadot/util-crypto";
@@ -52,6 +53,8 @@ export interface SimChainOptions {
   networkRateLimit?: number;
   /** Label for `network`; default "sim". */
   label?: string;
+  /** This chain's identity in every signed call; default a random 32-byte hex per instance. */
+  genesisHash?: string;
   /** TaoWeight storage value (u64, a ratio of u64::MAX); default subtensor's initial value. */
   taoWeightRaw?: bigint;
 }
@@ -203,6 +206,8 @@ function normalizeAddress(address: string): string {
 
 export class SimChain implements ChainClient {
   readonly network: string;
+  /** Signed calls carry it (signing.ts `callPayload`): a call signed for another chain is refused. */
+  readonly genesisHash: string;
   readonly clock: Clock;
   readonly blockTimeMs: number;
   private readonly sudoAddress: string;
@@ -236,6 +241,7 @@ export class SimChain implements ChainClient {
       throw new Error(`SimChain: blockTimeMs must be > 0, got ${this.blockTimeMs}`);
     this.sudoAddress = normalizeAddress(options.sudoAddress ?? ALICE_ADDRESS);
     this.network = options.label ?? "sim";
+    this.genesisHash = options.genesisHash ?? `0x${randomBytes(32).toString("hex")}`;
     this.defaults = {
       tempo: options.tempo ?? 10,
       commitReveal: options.commitReveal ?? false,
@@ -528,7 +534,7 @@ export class SimChain implements ChainClient {
   }
 
   private async signAndSubmit(key: Signer, method: string, args: CallArgs): Promise<CallResult> {
-    const call = signCall(key, method, args, this.accountNonce(key.address));
+    const call = signCall(key, method, args, this.accountNonce(key.address), this.genesisHash);
     const r = await this.submit(call);
     return r;
   }
@@ -546,7 +552,7 @@ export class SimChain implements ChainClient {
         "rpc",
       );
     const signer = normalizeAddress(call.signer);
-    if (!(await verifySignedCall(call)))
+    if (!(await verifySignedCall(call, this.genesisHash)))
       throw new ChainError("BadProof", `the signature does not match ${signer} for ${call.method}`, "pool");
     const expected = this.nonces.get(signer) ?? 0;
     if (call.nonce < expected)
