@@ -2,15 +2,16 @@
 // `npm test`: build, type-check and lint every workspace, run every test, and end with one plain line:
 // "N passed, N failed, N skipped" (CI reads that line, not vitest's own summary).
 // A skip is never green: the rules and the must-run and opt-in lists are in scripts/gate.mjs (docs/testing.md).
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { MUST_RUN, OPT_IN, skipViolations } from "./gate.mjs";
 import { pnpm } from "./setup.mjs";
 
 const extra = process.argv.slice(2);
 let failedSteps = 0;
-function step(name, args) {
+function step(name, args, run = pnpm) {
   const started = Date.now();
-  const r = pnpm(args);
+  const r = run(args);
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (r.status !== 0) {
     failedSteps++;
@@ -25,6 +26,9 @@ step("build + typecheck", ["exec", "turbo", "run", "build", "typecheck", "--outp
 // test/ is no workspace (it reaches into apps and packages by path): type-check it here.
 step("typecheck test/", ["exec", "tsc", "-p", "test/tsconfig.json"]);
 step("lint", ["exec", "biome", "check", "."]);
+step("house rules", ["scripts/check-deps.mjs"], (args) =>
+  spawnSync(process.execPath, args, { stdio: "inherit" }),
+);
 
 mkdirSync(".test-results", { recursive: true });
 const report = ".test-results/vitest.json";

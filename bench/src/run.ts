@@ -25,7 +25,7 @@ const RUNNERS: Record<BenchName, (cfg: ReturnType<typeof loadBenchConfig>) => Pr
 async function main(): Promise<number> {
   let cfg: ReturnType<typeof loadBenchConfig>;
   try {
-    cfg = loadBenchConfig(process.argv.slice(2), process.env);
+    cfg = loadBenchConfig(process.argv.slice(2), process.env); // house-rule: env — the process edge hands it to config.ts
   } catch (err) {
     console.error(`bench: ${(err as Error).message}`);
     return 2;

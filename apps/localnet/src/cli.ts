@@ -2,6 +2,7 @@
 // apex-localnet: one command runs a whole Apex subnet on one machine.
 import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
 import { type LocalnetCommand, type ParsedLocalnetArgs, parseLocalnetArgs, UsageError } from "./args.js";
+import type { CliIo } from "./io.js";
 
 export const HELP: Record<LocalnetCommand, string> = {
   help: `apex-localnet: run a whole Apex (Bittensor SN1) subnet on one machine, no Docker.
@@ -94,20 +95,14 @@ and prints its ws URL, runtime name and spec version. Ctrl-C stops it.
   dashboard: "apex-localnet dashboard --help",
 };
 
+export type { CliIo };
+
 /** `run --strict` exits with this when the run found anomalies (distinct from 1, an error, and 2, usage). */
 export const STRICT_ANOMALY_EXIT = 3;
 
 /** A finished run exits 0, or STRICT_ANOMALY_EXIT under --strict when it found anomalies. */
 export function runExitCode(report: { anomalies: readonly unknown[] }, strict: boolean): number {
   return strict && report.anomalies.length > 0 ? STRICT_ANOMALY_EXIT : 0;
-}
-
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: Record<string, string | undefined>;
-  signal?: AbortSignal;
-  isTTY?: boolean;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -215,7 +210,7 @@ if (isMainModule(import.meta.url)) {
   main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
-    env: process.env,
+    env: process.env, // house-rule: env — the process edge: main() and args.ts read it only as io.env
     signal: ctrl.signal,
     isTTY: Boolean(process.stderr.isTTY),
   }).then(

@@ -11,7 +11,7 @@ import {
 } from "@apex/chain";
 import { devKeypair, loadColdkey, loadHotkeyAddress, resolveWalletRoot } from "@apex/wallet";
 import type { BootstrapOptions, ChainOptions, ScenarioOptions, SubtensorOptions } from "./args.js";
-import type { CliIo } from "./cli.js";
+import type { CliIo } from "./io.js";
 
 const RAO_PER_TAO = 1_000_000_000n;
 

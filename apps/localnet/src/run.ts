@@ -274,7 +274,7 @@ async function buildLocalnet(
       detached: true,
       stdio: ["ignore", "inherit", "inherit"],
       env: {
-        ...process.env,
+        ...process.env, // house-rule: env — passed through to the child miner, not read here
         APEX_MINER_PORT: String(port),
         APEX_MINER_HOTKEY_URI: `//apex//cmd${i}//hot`,
         APEX_MINER_HOTKEY_SS58: hotkey.address,

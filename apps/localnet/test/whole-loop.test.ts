@@ -1,13 +1,13 @@
 // The whole loop on one machine: SimChain, real HTTP miners on loopback, a validator, a real SQLite file.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
 import { VALIDATOR_REFERENCE_LABEL } from "@apex/protocol";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import type { DashboardSnapshot } from "../src/dashboard/types.js";
 import { runLocalnet, startLocalnet } from "../src/run.js";
+import { it } from "./temp-dir.js";
 
 function runOptions(argv: string[]): RunOptions {
   const parsed = parseLocalnetArgs(["run", ...argv]);
@@ -18,8 +18,9 @@ function runOptions(argv: string[]): RunOptions {
 const silentIo = { out: () => undefined, err: () => undefined };
 
 describe("localnet whole loop", () => {
-  it("plays rounds over real HTTP, stores them, sets weights, and pays incentive at an epoch", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-loop-"));
+  it("plays rounds over real HTTP, stores them, sets weights, and pays incentive at an epoch", async ({
+    tmpDir: dir,
+  }) => {
     const lines: string[] = [];
     const report = await runLocalnet(
       runOptions([

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { type CliIo, main, parseJsonl } from "../src/cli.js";
+import { it } from "./temp-dir.js";
 
 function io(env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -25,8 +25,9 @@ describe("apex-miner CLI", () => {
     expect(t.out.join("\n")).toMatch(/--trusted-validators/);
   });
 
-  it("train-discriminator writes a model; eval-discriminator scores it on held-out data (text and --json)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-cli-"));
+  it("train-discriminator writes a model; eval-discriminator scores it on held-out data (text and --json)", async ({
+    tmpDir: dir,
+  }) => {
     const model = join(dir, "model.json");
     const data = join(dir, "held-out.jsonl");
     const t = io();
@@ -57,8 +58,9 @@ describe("apex-miner CLI", () => {
     expect(l.accuracy).toBeGreaterThan(r.accuracy + 0.2);
   });
 
-  it("train-discriminator --data trains on your JSONL: the model changes, a seed reproduces it, figures are printed", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-cli-data-"));
+  it("train-discriminator --data trains on your JSONL: the model changes, a seed reproduces it, figures are printed", async ({
+    tmpDir: dir,
+  }) => {
     // "Your" data: short plain references with one citation (a layout the generator never writes) against answers.
     const lines: string[] = [];
     for (let i = 0; i < 60; i++) {
@@ -114,8 +116,7 @@ describe("apex-miner CLI", () => {
     );
   });
 
-  it("refuses to run without the wallet it was pointed at, naming it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-cli-w-"));
+  it("refuses to run without the wallet it was pointed at, naming it", async ({ tmpDir: dir }) => {
     const t = io();
     const code = await main(
       [

@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import { llmStrategyDeps } from "../src/llm-bridge.js";
 import {
   DUMMY_GENERATION,
@@ -22,6 +21,7 @@ import {
   textStats,
   trainLogistic,
 } from "../src/strategies/index.js";
+import { it } from "./temp-dir.js";
 
 const ctx = { signal: new AbortController().signal, budgetMs: 1000 };
 const deps = llmStrategyDeps(0);
@@ -134,8 +134,7 @@ describe("resolving strategies", () => {
     );
   });
 
-  it("loads a user module that exports one function", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apex-miner-"));
+  it("loads a user module that exports one function", async ({ tmpDir: dir }) => {
     writeFileSync(
       join(dir, "gen.mjs"),
       'export default function generate(query) { return "mine: " + query; }\n',

@@ -14,7 +14,8 @@ export const MinerOverrideSchema = Type.Object(
   { additionalProperties: false },
 );
 
-// Section and key names follow upstream's YAML (apex-v3-reference §4.2); additions are documented in docs/validator.md.
+// Section and key names follow upstream's YAML (docs/upstream.md § Validator configuration); additions are
+// documented in docs/validator.md.
 export const ValidatorConfigSchema = Type.Object(
   {
     /** `upstream` sets every consensus-relevant knob to Apex v3.0.6's value (UPSTREAM_PROFILE). */

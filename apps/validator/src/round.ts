@@ -1,4 +1,4 @@
-// One round of the Apex game (apex-v3-reference §2.4, §2.7, §2.8, §3.1): query, reference or generator,
+// One round of the Apex game (docs/upstream.md § One round, § Game formulas): query, reference or generator,
 // discriminators, scores, stored whole.
 import { randomUUID } from "node:crypto";
 import type { DiscriminatorResultRecord, ResultsStore, RoundRecord } from "@apex/db";

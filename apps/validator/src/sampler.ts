@@ -1,4 +1,5 @@
-// MinerSampler (apex-v3-reference §2.9 plus issue 6): who is a candidate, and which miners a round asks.
+// MinerSampler (docs/upstream.md § Sampling, plus issue 6): who is a candidate, and which miners a round
+// asks.
 import { isIP } from "node:net";
 import { type Metagraph, type NeuronInfo, type StakeMeasure, stakeOf } from "@apex/chain";
 import type { Clock } from "@apex/protocol";
@@ -88,8 +89,8 @@ function ipv6Groups(ip: string): number[] | null {
 }
 
 function inPrefix(groups: number[], prefix: number[], bits: number): boolean {
-  for (let i = 0; i < 8 && bits > 0; i++, bits -= 16) {
-    const take = Math.min(16, bits);
+  for (let i = 0; i < 8 && bits - 16 * i > 0; i++) {
+    const take = Math.min(16, bits - 16 * i);
     const mask = (0xffff << (16 - take)) & 0xffff;
     if ((groups[i]! & mask) !== ((prefix[i] ?? 0) & mask)) return false;
   }

@@ -1,5 +1,5 @@
-// MinerScorer (apex-v3-reference §3.3, §3.5): window totals → per-uid vector → u16 weights; opt-in policies.
-// Everything here is pure; the chain side lives in weight-setter.ts.
+// MinerScorer (docs/upstream.md § Window aggregation, § Weights on chain): window totals → per-uid vector →
+// u16 weights; opt-in policies. Everything here is pure; the chain side lives in weight-setter.ts.
 import type { NeuronInfo } from "@apex/chain";
 import type { ResultsStore, RoundRecord } from "@apex/db";
 import {

@@ -1,5 +1,5 @@
-// Weight syncer (apex-v3-reference §3.4): validators share their raw window totals over an Epistula-signed
-// POST /v1/get_rewards, and each merges what it got, weighted by stake.
+// Weight syncer (docs/upstream.md § Weight syncer): validators share their raw window totals over an
+// Epistula-signed POST /v1/get_rewards, and each merges what it got, weighted by stake.
 import { isIP } from "node:net";
 import {
   axonParams,

@@ -1,6 +1,7 @@
-// Weight syncer (apex-v3-reference §3.4) over real HTTP on loopback with a SimChain: two staked validators with
-// permits whose syncer listeners are their served axons; A merges B's raw totals by stake; B's get_rewards refuses
-// every kind of bad request with upstream's status; expiry on a virtual clock; the send and receive switches.
+// Weight syncer (docs/upstream.md § Weight syncer) over real HTTP on loopback with a SimChain: two staked
+// validators with permits whose syncer listeners are their served axons; A merges B's raw totals by stake; B's
+// get_rewards refuses every kind of bad request with upstream's status; expiry on a virtual clock; the send and
+// receive switches.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { bootstrapSubnet, type Metagraph, SimChain } from "@apex/chain";

@@ -1,7 +1,8 @@
 // The epoch schedule against subtensor's own values. The expected numbers are the ones subtensor asserts for
 // `blocks_until_next_epoch` in pallets/subtensor/src/tests/emission.rs and lists in the doc table above it in
-// pallets/subtensor/src/coinbase/run_coinbase.rs (both @ f59e608b, spec ~293); see docs/upstream.md § "Epoch schedule".
-// Subtensor's u64 wrap-around cases (block = u64::MAX) are left out: block numbers here are JS numbers.
+// pallets/subtensor/src/coinbase/run_coinbase.rs (both @ f59e608b, spec ~293); see docs/upstream.md § "Epoch
+// schedule". Subtensor's u64 wrap-around cases (block = u64::MAX) are left out: block numbers here are JS
+// numbers.
 import { describe, expect, it } from "vitest";
 import { blocksUntilNextEpoch, epochIndex, firstBlockOfEpoch, isEpochBlock } from "../src/epoch.js";
 

@@ -1,4 +1,4 @@
-// Every SimChain check and error name (subtensor-reference §A1; subtensor weights.rs / serving.rs / registration.rs).
+// Every SimChain check and error name (docs/upstream.md § Chain calls and checks).
 import type { Signer } from "@apex/protocol";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";

@@ -6,9 +6,9 @@ export const VALIDATOR_HOTKEY = "Validator";
 
 /**
  * Which discriminator entries of one round count toward window totals under upstream's per-row rule
- * (apex-v3-reference §3.3): per row a dict is filled with every discriminator's d_i, then overwritten by the
- * generator's g unless the generator is "Validator". So an entry counts unless its hotkey is the (real)
- * generator, or the same hotkey appears again later in the list (the later value overwrote it).
+ * (docs/upstream.md § Window aggregation): per row a dict is filled with every discriminator's d_i, then
+ * overwritten by the generator's g unless the generator is "Validator". So an entry counts unless its hotkey
+ * is the (real) generator, or the same hotkey appears again later in the list (the later value overwrote it).
  */
 export function countedFlags(generatorHotkey: string, discriminatorHotkeys: readonly string[]): boolean[] {
   const lastIndex = new Map<string, number>();

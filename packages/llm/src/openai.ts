@@ -2,7 +2,7 @@
 import OpenAI from "openai";
 import type { ChatMessage, CompleteOptions, TextBackend } from "./types.js";
 
-/** Upstream's request defaults (apex-v3-reference §2.5). */
+/** Upstream's request defaults (docs/upstream.md § Query and LLM). */
 export const DEFAULT_TEMPERATURE = 0.1;
 export const DEFAULT_MAX_TOKENS = 2048;
 

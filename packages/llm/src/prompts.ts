@@ -1,5 +1,5 @@
-// Prompt builders. Upstream's intent (apex-v3-reference §2.5–2.6), our own wording. Exported so the miner can
-// ask any LLM for the same report form the validator's reference uses.
+// Prompt builders. Upstream's intent (docs/upstream.md § Query and LLM, § Reference report), our own wording.
+// Exported so the miner can ask any LLM for the same report form the validator's reference uses.
 import type { ChatMessage } from "./types.js";
 
 export const REPORT_SECTIONS = [

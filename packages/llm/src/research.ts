@@ -1,5 +1,5 @@
-// The deep-research agent (apex-v3-reference §2.6) with ONE tool, websearch — no code execution — plus a time
-// and token budget. Whatever the loop does, a final call writes the report.
+// The deep-research agent (docs/upstream.md § Reference report) with ONE tool, websearch — no code execution
+// — plus a time and token budget. Whatever the loop does, a final call writes the report.
 import { type AgentStep, parseAgentStep } from "./agent-step.js";
 import { OfflineBackend } from "./offline.js";
 import { finalReportPrompt, researchStepPrompt } from "./prompts.js";

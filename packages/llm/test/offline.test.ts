@@ -23,7 +23,10 @@ function sentences(text: string): number {
   return text.split(/(?<=[.?!])\s+/).filter((s) => s.trim().length > 0).length;
 }
 
-/** Checks the report form of apex-v3-reference §2.6: five sections in order, [n] citations, a Sources list. */
+/**
+ * Checks the report form of docs/upstream.md § Reference report: five sections in order, [n] citations, a
+ * Sources list.
+ */
 function expectReportForm(report: string): void {
   let at = -1;
   for (const h of REPORT_SECTIONS) {

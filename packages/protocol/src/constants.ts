@@ -20,7 +20,7 @@ export const DEFAULT_MINER_PORT = 8080;
 export const MINER_MAX_BODY_BYTES = 1024 * 1024;
 export const MINER_ROUTE = "/v1/chat/completions";
 
-/** Upstream game defaults (apex-v3-reference §2.3, §2.9, §3.3, §3.6). */
+/** Upstream game defaults (docs/upstream.md § Cadence and defaults, § Sampling, § Window aggregation). */
 export const GAME_DEFAULTS = {
   referenceRate: 0.5,
   redundancyRate: 0.05,

@@ -1,5 +1,5 @@
-// Epistula v2: signed HTTP requests between validators and miners (apex-v3-reference §1.4,
-// subtensor-reference §A4). The receiver hashes the raw bytes it received, never a re-serialised object.
+// Epistula v2: signed HTTP requests between validators and miners (docs/upstream.md § Epistula). The receiver
+// hashes the raw bytes it received, never a re-serialised object.
 import { createHash, randomUUID } from "node:crypto";
 import { hexToU8a, stringToU8a, u8aToHex } from "@polkadot/util";
 import { cryptoWaitReady, decodeAddress } from "@polkadot/util-crypto";

@@ -1,4 +1,5 @@
-// The generator/discriminator game's formulas, exactly as Apex v3 pays them (apex-v3-reference §3.1, §3.3).
+// The generator/discriminator game's formulas, exactly as Apex v3 pays them (docs/upstream.md § Game
+// formulas, § Window aggregation).
 import { VALIDATOR_REFERENCE_LABEL } from "./constants.js";
 import { isCorrectAnswer } from "./messages.js";
 

@@ -1,4 +1,5 @@
-// Request bodies and replies of POST /v1/chat/completions, exactly as Apex v3 sends them (apex-v3-reference §1.2–1.3).
+// Request bodies and replies of POST /v1/chat/completions, exactly as Apex v3 sends them (docs/upstream.md §
+// Miner requests, § Miner replies).
 
 export interface GeneratorRequest {
   step: "generator";
@@ -110,7 +111,8 @@ export type DiscriminatorReading =
 export type DropRoundPolicy = "safe" | "upstream";
 
 /**
- * The validator's reading of a discriminator reply, step for step as upstream's `query_discriminators`:
+ * The validator's reading of a discriminator reply, step for step as upstream's `query_discriminators`
+ * (docs/upstream.md § Miner replies):
  * an empty body (or a failed request) is no answer; the body is parsed with Python's `json.loads` rules
  * (NaN/Infinity accepted, a leading BOM refused) and read as `choices[0].message.content` with Python's `.get`
  * defaults (so an object without `choices` reads as ""); a lookup that raises AttributeError/KeyError/IndexError

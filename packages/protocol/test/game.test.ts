@@ -11,7 +11,7 @@ import {
 } from "@apex/protocol";
 import { describe, expect, it } from "vitest";
 
-describe("scoreRound (apex-v3-reference §3.1 worked examples)", () => {
+describe("scoreRound (docs/upstream.md § Game formulas: worked examples)", () => {
   it('GT=1, ["1","0"] → d=[0.5,0], g=0.5', () => {
     expect(scoreRound(1, ["1", "0"])).toEqual({
       discriminatorScores: [0.5, 0],
@@ -30,7 +30,7 @@ describe("scoreRound (apex-v3-reference §3.1 worked examples)", () => {
   });
 });
 
-describe("accumulateRow (apex-v3-reference §3.3)", () => {
+describe("accumulateRow (docs/upstream.md § Window aggregation)", () => {
   it("adds d_i to discriminators and g to the generator, skipping the Validator label", () => {
     const totals = new Map<string, number>();
     accumulateRow(totals, {
@@ -61,7 +61,7 @@ describe("accumulateRow (apex-v3-reference §3.3)", () => {
 });
 
 describe("toU16Weights (SDK max-upscaling)", () => {
-  it("40000 / 25535 → 65535 / 41836 (subtensor-reference §B3)", () => {
+  it("40000 / 25535 → 65535 / 41836 (docs/upstream.md § Weights on chain)", () => {
     expect(toU16Weights([2, 1], [40000, 25535])).toEqual({ uids: [2, 1], weights: [65535, 41836] });
   });
   it("drops zeros, empties an all-zero vector, refuses bad input", () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 const openai = (content: unknown) => JSON.stringify({ choices: [{ message: { content } }] });
 
-describe("discriminator answer parsing (apex-v3-reference §1.3)", () => {
+describe("discriminator answer parsing (docs/upstream.md § Miner replies)", () => {
   // [body, parsed answer, correct when GT=0, correct when GT=1]
   const table: Array<[string | null, string | null, boolean, boolean]> = [
     [openai("0"), "0", true, false],
@@ -55,7 +55,7 @@ describe("discriminator answer parsing (apex-v3-reference §1.3)", () => {
   });
 });
 
-describe("request bodies (apex-v3-reference §1.2)", () => {
+describe("request bodies (docs/upstream.md § Miner requests)", () => {
   it("encodes byte-for-byte like Python's json.dumps", () => {
     expect(encodeRequestBody({ step: "generator", query: "What is 2+2?" })).toBe(
       '{"step": "generator", "query": "What is 2+2?"}',

@@ -1,5 +1,6 @@
-// Keyfile plaintext as btwallet reads and writes it (subtensor-reference §A3): a JSON object with optional
-// accountId, publicKey, privateKey, secretPhrase, secretSeed, ss58Address. sr25519 only, ss58 format 42.
+// Keyfile plaintext as btwallet reads and writes it (docs/upstream.md § Wallet files): a JSON object with
+// optional accountId, publicKey, privateKey, secretPhrase, secretSeed, ss58Address. sr25519 only, ss58 format
+// 42.
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { hexToU8a, isHex, stringToU8a, u8aToHex } from "@polkadot/util";

@@ -1,5 +1,6 @@
-// btwallet's "$NACL" keyfile encryption (subtensor-reference §A3): "$NACL" ‖ nonce(24) ‖ secretbox(json),
-// XSalsa20-Poly1305 with a key from Argon2i v1.3 over the password, a fixed salt, ops 8 and 512 MiB.
+// btwallet's "$NACL" keyfile encryption (docs/upstream.md § Wallet files): "$NACL" ‖ nonce(24) ‖
+// secretbox(json), XSalsa20-Poly1305 with a key from Argon2i v1.3 over the password, a fixed salt, ops 8 and
+// 512 MiB.
 import sodium from "libsodium-wrappers-sumo";
 import { WalletError } from "./errors.js";
 

@@ -1,6 +1,7 @@
-// Text features of the validator's reference form (apex-v3-reference §2.6): a plain-text report with the sections
-// Executive Summary, Key Findings, Evidence, Limitations, Conclusion, inline numeric citations [n] and a final
-// Sources list. Pure functions; the heuristic and learned discriminators share them.
+// Text features of the validator's reference form (docs/upstream.md § Reference report): a plain-text report
+// with the sections Executive Summary, Key Findings, Evidence, Limitations, Conclusion, inline numeric
+// citations [n] and a final Sources list. Pure functions; the heuristic and learned discriminators share
+// them.
 import { fnv1a32 } from "@apex/protocol";
 
 export const REFERENCE_SECTIONS = [

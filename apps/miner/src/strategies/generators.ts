@@ -270,7 +270,7 @@ export function offlineGenerator(seed = 0, glossary: Glossary | undefined = defa
   return { name: "offline", generate: (query) => offlineGeneration(query, seed, glossary) };
 }
 
-/** The prompt asks for the reference report form (apex-v3-reference §2.6) in plain text. */
+/** The prompt asks for the reference report form (docs/upstream.md § Reference report) in plain text. */
 export function llmReportMessages(query: string): { role: "system" | "user"; content: string }[] {
   return [
     {

@@ -1,32 +1,6 @@
 // Compares one scenario's report from two chains (a real subtensor runtime and SimChain): the same steps must
 // succeed, the same steps must fail with the same error names, and the incentive scenario's Yuma outputs must agree.
-import type { ScenarioReport } from "./index.js";
-
-/** One neuron's epoch outputs as the incentive scenario reports them (ratios in [0, 1], emission in alpha). */
-export interface IncentiveNeuron {
-  uid: number;
-  incentive: number;
-  dividends: number;
-  consensus: number;
-  validator_trust: number;
-  emission: number;
-}
-
-export interface IncentiveResult {
-  netuid: number;
-  uids: { owner: number; validator: number; miner: number };
-  block: number;
-  neurons: IncentiveNeuron[];
-}
-
-/** The yuma-split scenario: two validators, two miners, and the alpha stakes Yuma ran on. */
-export interface YumaSplitResult extends Omit<IncentiveResult, "uids"> {
-  uids: { owner: number; validator: number; validator2: number; miner: number; miner2: number };
-  /** Alpha stake per uid when the weights were set (a second chain can be topped up to these: `matchStakes`). */
-  stakesAtWeights: number[];
-  /** Alpha stake per uid at the end. */
-  stakes: number[];
-}
+import type { IncentiveNeuron, IncentiveResult, ScenarioReport, YumaSplitResult } from "./report.js";
 
 export interface CompareOptions {
   /**

@@ -1,8 +1,13 @@
 // What a real subtensor runtime did in each scenario, kept as a file so every CI run can hold SimChain to it
 // without the runtime (a chain spec embeds an upstream binary and is never committed). Pure: no I/O here; the
 // recorder script writes these files and the CI test reads them.
-import type { YumaSplitResult } from "./compare.js";
-import { SCENARIOS, type ScenarioName, type ScenarioOptions, type ScenarioReport } from "./index.js";
+import {
+  SCENARIOS,
+  type ScenarioName,
+  type ScenarioOptions,
+  type ScenarioReport,
+  type YumaSplitResult,
+} from "./report.js";
 
 export const EXPECTATION_FORMAT = "apex-real-runtime-scenario/v1";
 

@@ -7,55 +7,19 @@ import { type BootstrapResult, bootstrapSubnet, resolveAdvanceBlocks, waitBlocks
 import { commitHash } from "../commit.js";
 import { blocksUntilNextEpoch } from "../epoch.js";
 import { type ChainClient, ChainError } from "../types.js";
-import type { IncentiveResult, YumaSplitResult } from "./compare.js";
+import type {
+  IncentiveResult,
+  ScenarioName,
+  ScenarioOptions,
+  ScenarioReport,
+  ScenarioStep,
+  YumaSplitResult,
+} from "./report.js";
+import { SCENARIOS } from "./report.js";
 
 export * from "./compare.js";
 export * from "./expectations.js";
-
-export const SCENARIOS = ["incentive", "errors", "commit-reveal", "yuma-split"] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
-
-export interface ScenarioStep {
-  name: string;
-  ok: boolean;
-  /** The chain's error name when the call failed, else null. */
-  error: string | null;
-  /** The error name this step expects (null = success expected). */
-  expected: string | null;
-}
-
-export interface ScenarioReport {
-  scenario: ScenarioName;
-  network: string;
-  runtime: string;
-  steps: ScenarioStep[];
-  /** True when every step ended as expected. */
-  passed: boolean;
-  result: unknown;
-}
-
-export interface ScenarioOptions {
-  /** Moves the chain n blocks forward (SimChain: produceBlocks). Without it, new blocks are awaited. */
-  advanceBlocks?: (n: number) => Promise<void> | void;
-  /** Sudo key; default //Alice. */
-  sudo?: Signer;
-  /** Funded coldkeys for the owner, validator and miner; default //Alice, //Bob, //Charlie (dev chain accounts). */
-  coldkeys?: { owner: Signer; validator: Signer; miner: Signer };
-  /** Hotkeys are derived fresh per run from this tag (so runs do not collide); default a random tag. */
-  runTag?: string;
-  /** Describes the runtime in the report; default the chain's network label. */
-  runtime?: string;
-  tempo?: number;
-  /** Validator stake; default 1000 alpha. */
-  stakeRao?: bigint;
-  /** yuma-split: the two validators' stakes (default 1000 and 500 TAO, which a real runtime swaps for alpha). */
-  splitStakesRao?: readonly [bigint, bigint];
-  /**
-   * yuma-split: top every uid's alpha stake up to these values (whole alpha, by uid) just before the weights are set,
-   * so a chain without subnet pools (SimChain: rao → alpha 1:1) runs Yuma on the stakes a real runtime had.
-   */
-  matchStakes?: readonly number[];
-}
+export * from "./report.js";
 
 interface Keys {
   sudo: Signer;
@@ -317,13 +281,13 @@ async function yumaSplit(
 export async function runScenario(
   name: string,
   chain: ChainClient,
-  opts: ScenarioOptions = {},
+  given: ScenarioOptions = {},
 ): Promise<ScenarioReport> {
   if (!(SCENARIOS as readonly string[]).includes(name))
     throw new Error(`unknown scenario "${name}"; choose one of ${SCENARIOS.join(", ")}`);
   const scenario = name as ScenarioName;
   // A node that builds blocks only on request (chopsticks) is asked for them, as bootstrap does.
-  opts = { ...opts, advanceBlocks: await resolveAdvanceBlocks(chain, opts) };
+  const opts = { ...given, advanceBlocks: await resolveAdvanceBlocks(chain, given) };
   const keys = await keysFor(opts, scenario);
   const rec = new Recorder();
   const run = { incentive, errors, "commit-reveal": commitReveal, "yuma-split": yumaSplit }[scenario];

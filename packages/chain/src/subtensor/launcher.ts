@@ -1,5 +1,5 @@
 // Runs a real subtensor runtime locally, offline, inside @acala-network/chopsticks, from a chain spec the user
-// supplies (subtensor-reference §B2–B7). Three fixes make the stock chopsticks work with subtensor:
+// supplies (docs/upstream.md § Local subtensor runtime). Three fixes make the stock chopsticks work with subtensor:
 //  1. plain specs → raw genesis through the runtime's own GenesisBuilder (chopsticks only reads raw specs);
 //  2. the Aura slot-duration probe fails (missing bls12_381 host functions), so we run it ourselves with
 //     unresolved imports allowed and seed chopsticks' memo;
