@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { bootstrapSubnet, SimChain } from "@apex/chain";
-import { openResultsStore, type RoundRecord } from "@apex/db";
+import { openResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch } from "@apex/llm";
 import { epistulaReady, type Signer, VirtualClock } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
@@ -18,32 +18,9 @@ import {
   syncerAxonParams,
   type ValidatorConfig,
 } from "../src/index.js";
+import { roundWith } from "./rounds.js";
 
 const ALPHA = 1_000_000_000n;
-
-function roundWith(id: string, at: number, scores: Record<string, number>): RoundRecord {
-  return {
-    id,
-    createdAt: at,
-    kind: "reference",
-    groundTruth: 0,
-    query: "q",
-    shownText: "t",
-    generatorHotkey: "Validator",
-    generatorUid: null,
-    generatorLatencyMs: null,
-    generatorScore: 0,
-    referenceFailed: false,
-    discriminators: Object.entries(scores).map(([hotkey, score], i) => ({
-      hotkey,
-      uid: i,
-      answer: "0",
-      correct: true,
-      score,
-      latencyMs: 1,
-    })),
-  };
-}
 
 describe("a hostile peer validator cannot stop or capture our weights", () => {
   const clock = new VirtualClock(Date.UTC(2026, 4, 1));

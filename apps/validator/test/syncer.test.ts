@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { bootstrapSubnet, type Metagraph, SimChain } from "@apex/chain";
-import { openResultsStore, type ResultsStore, type RoundRecord } from "@apex/db";
+import { openResultsStore, type ResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch } from "@apex/llm";
 import { epistulaReady, type Signer, signEpistula, VirtualClock } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
@@ -26,37 +26,12 @@ import {
   type WeightEvent,
 } from "../src/index.js";
 import { neuronInfo } from "./neuron.js";
+import { roundWith } from "./rounds.js";
 
 const ALPHA = 1_000_000_000n;
 const STAKE_A = 20_000;
 const STAKE_B = 40_000;
 const STAKE_LOW = 1_000;
-
-/** One stored generator round whose scores make the window totals exactly `scores`. */
-function roundWith(id: string, at: number, scores: Record<string, number>, uidOf: Record<string, number>) {
-  const r: RoundRecord = {
-    id,
-    createdAt: at,
-    kind: "reference",
-    groundTruth: 0,
-    query: "q",
-    shownText: "t",
-    generatorHotkey: "Validator",
-    generatorUid: null,
-    generatorLatencyMs: null,
-    generatorScore: 0,
-    referenceFailed: false,
-    discriminators: Object.entries(scores).map(([hotkey, score]) => ({
-      hotkey,
-      uid: uidOf[hotkey] ?? 0,
-      answer: "0",
-      correct: true,
-      score,
-      latencyMs: 1,
-    })),
-  };
-  return r;
-}
 
 describe("weight syncer: pure rules", () => {
   const neuron = (hotkey: string, stake: number, permit: boolean, ip = "10.1.2.3", port = 8001) =>
