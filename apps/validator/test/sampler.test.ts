@@ -2,30 +2,18 @@ import type { Metagraph, NeuronInfo } from "@apex/chain";
 import { VirtualClock } from "@apex/protocol";
 import { describe, expect, it } from "vitest";
 import { EpochDeque, isPublicAddress, MinerSampler, seededRng, selectCandidates } from "../src/index.js";
+import { neuronInfo } from "./neuron.js";
 
-function neuron(uid: number, over: Partial<NeuronInfo> & { ip?: string; port?: number } = {}): NeuronInfo {
+function neuron(uid: number, over: Partial<Omit<NeuronInfo, "axon">> & { ip?: string; port?: number } = {}) {
   const { ip = `8.8.${uid}.1`, port = 8091, ...rest } = over;
-  return {
+  return neuronInfo({
     uid,
     hotkey: `hk${uid}`,
     coldkey: `ck${uid}`,
     stake: 100,
-    taoStake: 0,
-    validatorPermit: false,
-    incentive: 0,
-    consensus: 0,
-    dividends: 0,
-    trust: 0,
-    validatorTrust: 0,
-    rank: 0,
-    emission: 0,
-    lastUpdate: 0,
-    active: true,
-    registeredAt: 0,
-    axon: { ip, port, ipType: 4, protocol: 4, version: 0, placeholder1: 0, placeholder2: 0, block: 1 },
     ...rest,
-    totalStake: rest.totalStake ?? (rest.stake ?? 100) + (rest.taoStake ?? 0) * 0.18,
-  };
+    axon: { ip, port, block: 1 },
+  });
 }
 const mg = (neurons: NeuronInfo[]): Metagraph => ({ netuid: 1, block: 10, taoWeight: 0.18, neurons });
 const base = { validatorMinStake: 24_000, addressPolicy: "any" as const };
