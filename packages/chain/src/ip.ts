@@ -76,3 +76,13 @@ export function ipFromU128(ip: bigint | number | string, ipType: number): string
   if (bestLen < 2) return hex.join(":");
   return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLen).join(":")}`;
 }
+
+/**
+ * subtensor's `is_valid_ip_address` with allow_zero = true, as serve_axon calls it: refuses IPv4 127.0.0.1 exactly
+ * and ≥ 0xffffffff, IPv6 ::1 and u128::MAX; any other ip_type passes here (serve_axon checks the type first).
+ */
+export function isValidIpAddress(ipType: number, ip: bigint): boolean {
+  if (ipType === 4) return ip < 0xffff_ffffn && ip !== 0x7f00_0001n;
+  if (ipType === 6) return ip !== (1n << 128n) - 1n && ip !== 1n;
+  return true;
+}

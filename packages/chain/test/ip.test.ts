@@ -1,7 +1,7 @@
 // The one IP parser, shared by SubtensorClient (serve_axon) and SimChain, so both treat every address alike.
 import { isIP } from "node:net";
 import { describe, expect, it } from "vitest";
-import { ipFromU128, ipToU128 } from "../src/ip.js";
+import { ipFromU128, ipToU128, isValidIpAddress } from "../src/ip.js";
 
 describe("ipToU128 / ipFromU128", () => {
   it("encodes IPv4 as the chain stores it", () => {
@@ -46,5 +46,33 @@ describe("ipToU128 / ipFromU128", () => {
       }
       expect(parsed, text).toBe(isIP(text));
     }
+  });
+});
+
+describe("isValidIpAddress (subtensor's is_valid_ip_address, allow_zero as serve_axon)", () => {
+  const valid = (text: string) => {
+    const { ip, ipType } = ipToU128(text);
+    return isValidIpAddress(ipType, ip);
+  };
+
+  it("refuses IPv4 loopback 127.0.0.1 exactly and 255.255.255.255 (not below u32::MAX), allows 0", () => {
+    expect(valid("127.0.0.1")).toBe(false);
+    expect(valid("255.255.255.255")).toBe(false);
+    expect(valid("255.255.255.254")).toBe(true);
+    expect(valid("127.0.0.2")).toBe(true);
+    expect(valid("0.0.0.0")).toBe(true);
+    expect(valid("10.0.0.2")).toBe(true);
+  });
+
+  it("refuses IPv6 ::1 and u128::MAX, allows :: and an IPv4-mapped loopback (it is IPv6, not 127.0.0.1)", () => {
+    expect(valid("::1")).toBe(false);
+    expect(valid("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")).toBe(false);
+    expect(valid("::")).toBe(true);
+    expect(valid("2001:db8::1")).toBe(true);
+    expect(valid("::ffff:127.0.0.1")).toBe(true);
+  });
+
+  it("leaves other ip_types to serve_axon's type check", () => {
+    expect(isValidIpAddress(5, 1n)).toBe(true);
   });
 });
