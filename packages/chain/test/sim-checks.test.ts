@@ -3,21 +3,20 @@ import type { Signer } from "@apex/protocol";
 import { Keyring } from "@polkadot/keyring";
 import type { KeyringPair } from "@polkadot/keyring/types";
 import { cryptoWaitReady } from "@polkadot/util-crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect } from "vitest";
 import {
   blocksUntilNextEpoch,
-  bootstrapSubnet,
   ChainError,
   commitHash,
   INITIAL_TAO_WEIGHT_RAW,
   isEpochBlock,
   SimChain,
-  type SimChainOptions,
   signCall,
   stakeOf,
   taoWeightRatio,
   U64_MAX,
 } from "../src/index.js";
+import { it } from "./sim-subnet.js";
 
 let kr: Keyring;
 let alice: KeyringPair;
@@ -37,29 +36,6 @@ async function errorOf(p: Promise<unknown>): Promise<string> {
     throw err;
   }
   return "ok";
-}
-
-/** A subnet with owner (uid 0), one permitted validator (uid 1) and `miners` miners. */
-async function subnet(
-  opts: SimChainOptions & { miners?: number; commitReveal?: boolean; rateLimit?: number } = {},
-) {
-  const chain = new SimChain(opts);
-  const owner = { coldkey: key("OwnerC"), hotkey: key("OwnerH") };
-  const validator = { coldkey: key("ValC"), hotkey: key("ValH"), stakeRao: 1_000_000_000_000n };
-  const miners = Array.from({ length: opts.miners ?? 2 }, (_, i) => ({
-    coldkey: key(`MinerC${i}`),
-    hotkey: key(`MinerH${i}`),
-  }));
-  const { netuid } = await bootstrapSubnet(chain, {
-    sudo: alice,
-    owner,
-    validators: [validator],
-    miners,
-    commitReveal: opts.commitReveal ?? false,
-    weightsRateLimit: opts.rateLimit ?? 0,
-    advanceBlocks: (n) => void chain.produceBlocks(n),
-  });
-  return { chain, netuid, owner, validator, miners };
 }
 
 const axon = {
@@ -171,8 +147,8 @@ describe("burned_register", () => {
 });
 
 describe("serve_axon", () => {
-  it("applies the IP rules, the port rule and the serving rate limit", async () => {
-    const { chain, netuid, miners } = await subnet();
+  it("applies the IP rules, the port rule and the serving rate limit", async ({ simSubnet }) => {
+    const { chain, netuid, miners } = simSubnet;
     const m = miners[0]!.hotkey;
     await chain.sudo(alice, { call: "serving_rate_limit", netuid, value: 50 });
     expect(await errorOf(chain.serveAxon(m, { ...axon, netuid, ip: "127.0.0.1" }))).toBe("InvalidIpAddress");
@@ -211,66 +187,80 @@ describe("set_weights: checks in subtensor's order", () => {
     versionKey,
   });
 
-  it("names each failure like subtensor", async () => {
-    const { chain, netuid, validator, miners } = await subnet({ miners: 3 });
-    const v = validator.hotkey;
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1])))).toBe("WeightVecNotEqualSize");
-    expect(await errorOf(chain.setWeights(v, w(netuid, [0, 1, 2, 3, 4, 5], [1, 1, 1, 1, 1, 1])))).toBe(
-      "UidsLengthExceedUidsInSubNet",
-    );
-    expect(await errorOf(chain.setWeights(key("Stranger"), w(netuid, [2], [1])))).toBe(
-      "HotKeyNotRegisteredInSubNet",
-    );
-    await chain.sudo(alice, { call: "stake_threshold", value: 2_000_000_000_000 });
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("NotEnoughStakeToSetWeights");
-    await chain.sudo(alice, { call: "stake_threshold", value: 0 });
-    await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 2)))).toBe("IncorrectWeightVersionKey");
-    expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [3], [1], 3)))).toBe(
-      "NeuronNoValidatorPermit",
-    );
-    // A miner may set a self-weight without a permit.
-    expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [2], [1], 3)))).toBe("ok");
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 2], [1, 1], 3)))).toBe("DuplicateUids");
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 9], [1, 1], 3)))).toBe("UidVecContainInvalidOne");
-    await chain.sudo(alice, { call: "min_allowed_weights", netuid, value: 3 });
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1, 1], 3)))).toBe("WeightVecLengthIsLow");
-    await chain.sudo(alice, { call: "min_allowed_weights", netuid, value: 1 });
-    await chain.sudo(alice, { call: "max_weight_limit", netuid, value: 40_000 });
-    // [1, 1] upscales to [65535, 65535] > 40000.
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1, 1], 3)))).toBe("MaxWeightExceeded");
-    await chain.sudo(alice, { call: "max_weight_limit", netuid, value: 65_535 });
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3, 4], [1, 2, 4], 3)))).toBe("ok");
-    // u16 max-upscaling, as subtensor's vec_u16_max_upscale_to_u16.
-    expect(chain.weightsOf(netuid, 1)).toEqual([
-      [2, 16_383],
-      [3, 32_767],
-      [4, 65_535],
-    ]);
+  describe("with three miners", () => {
+    it.override({ simSubnetOptions: { miners: 3 } });
+
+    it("names each failure like subtensor", async ({ simSubnet }) => {
+      const { chain, netuid, validator, miners } = simSubnet;
+      const v = validator.hotkey;
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1])))).toBe("WeightVecNotEqualSize");
+      expect(await errorOf(chain.setWeights(v, w(netuid, [0, 1, 2, 3, 4, 5], [1, 1, 1, 1, 1, 1])))).toBe(
+        "UidsLengthExceedUidsInSubNet",
+      );
+      expect(await errorOf(chain.setWeights(key("Stranger"), w(netuid, [2], [1])))).toBe(
+        "HotKeyNotRegisteredInSubNet",
+      );
+      await chain.sudo(alice, { call: "stake_threshold", value: 2_000_000_000_000 });
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("NotEnoughStakeToSetWeights");
+      await chain.sudo(alice, { call: "stake_threshold", value: 0 });
+      await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 2)))).toBe("IncorrectWeightVersionKey");
+      expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [3], [1], 3)))).toBe(
+        "NeuronNoValidatorPermit",
+      );
+      // A miner may set a self-weight without a permit.
+      expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [2], [1], 3)))).toBe("ok");
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 2], [1, 1], 3)))).toBe("DuplicateUids");
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 9], [1, 1], 3)))).toBe(
+        "UidVecContainInvalidOne",
+      );
+      await chain.sudo(alice, { call: "min_allowed_weights", netuid, value: 3 });
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1, 1], 3)))).toBe("WeightVecLengthIsLow");
+      await chain.sudo(alice, { call: "min_allowed_weights", netuid, value: 1 });
+      await chain.sudo(alice, { call: "max_weight_limit", netuid, value: 40_000 });
+      // [1, 1] upscales to [65535, 65535] > 40000.
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3], [1, 1], 3)))).toBe("MaxWeightExceeded");
+      await chain.sudo(alice, { call: "max_weight_limit", netuid, value: 65_535 });
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 3, 4], [1, 2, 4], 3)))).toBe("ok");
+      // u16 max-upscaling, as subtensor's vec_u16_max_upscale_to_u16.
+      expect(chain.weightsOf(netuid, 1)).toEqual([
+        [2, 16_383],
+        [3, 32_767],
+        [4, 65_535],
+      ]);
+    });
   });
 
-  it("the order matters: version key is checked before the rate limit, permit after it", async () => {
-    const { chain, netuid, validator, miners } = await subnet({ rateLimit: 100 });
-    const v = validator.hotkey;
-    // Registration counts as an update (LastUpdate = registration block, as on spec 293): the limit runs from it.
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
-    chain.produceBlocks(100);
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("ok");
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
-    await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 1)))).toBe("IncorrectWeightVersionKey");
-    // Duplicate uids but rate limited: the rate limit wins.
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2, 2], [1, 1], 3)))).toBe("SettingWeightsTooFast");
-    // No permit and duplicates: the permit check comes first.
-    expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [3, 3], [1, 1], 3)))).toBe(
-      "NeuronNoValidatorPermit",
-    );
-    chain.produceBlocks(100);
-    expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 3)))).toBe("ok");
+  describe("with a weights rate limit of 100", () => {
+    it.override({ simSubnetOptions: { weightsRateLimit: 100 } });
+
+    it("the order matters: version key is checked before the rate limit, permit after it", async ({
+      simSubnet,
+    }) => {
+      const { chain, netuid, validator, miners } = simSubnet;
+      const v = validator.hotkey;
+      // Registration counts as an update (LastUpdate = registration block, as on spec 293): the limit runs from it.
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
+      chain.produceBlocks(100);
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("ok");
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1])))).toBe("SettingWeightsTooFast");
+      await chain.sudo(alice, { call: "weights_version_key", netuid, value: 3 });
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 1)))).toBe("IncorrectWeightVersionKey");
+      // Duplicate uids but rate limited: the rate limit wins.
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2, 2], [1, 1], 3)))).toBe("SettingWeightsTooFast");
+      // No permit and duplicates: the permit check comes first.
+      expect(await errorOf(chain.setWeights(miners[0]!.hotkey, w(netuid, [3, 3], [1, 1], 3)))).toBe(
+        "NeuronNoValidatorPermit",
+      );
+      chain.produceBlocks(100);
+      expect(await errorOf(chain.setWeights(v, w(netuid, [2], [1], 3)))).toBe("ok");
+    });
   });
 
-  it("the subnet owner may set weights without a permit; commit-reveal on refuses set_weights", async () => {
-    const { chain, netuid, owner } = await subnet();
+  it("the subnet owner may set weights without a permit; commit-reveal on refuses set_weights", async ({
+    simSubnet,
+  }) => {
+    const { chain, netuid, owner } = simSubnet;
     expect(await errorOf(chain.setWeights(owner.hotkey, w(netuid, [2], [1])))).toBe("ok");
     await chain.sudo(alice, { call: "commit_reveal_weights_enabled", netuid, value: true });
     expect(await errorOf(chain.setWeights(owner.hotkey, w(netuid, [2], [1])))).toBe("CommitRevealEnabled");
@@ -278,29 +268,33 @@ describe("set_weights: checks in subtensor's order", () => {
 });
 
 describe("hash commit-reveal", () => {
-  it("commit, too early, reveal in the next epoch, wrong hash, expiry", async () => {
-    const { chain, netuid, validator } = await subnet({ commitReveal: true });
-    const v = validator.hotkey;
-    const reveal = { netuid, uids: [2], values: [65_535], salt: [1, 2, 3], versionKey: 0 };
-    const hash = commitHash(v.publicKey, netuid, reveal.uids, reveal.values, reveal.salt, 0);
-    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("NoWeightsCommitFound");
-    await chain.commitWeights(v, netuid, hash);
-    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("RevealTooEarly");
-    const tempo = 10;
-    chain.produceBlocks(blocksUntilNextEpoch(netuid, tempo, chain.blockNumber) + 1);
-    expect(await errorOf(chain.revealWeights(v, { ...reveal, salt: [9] }))).toBe(
-      "InvalidRevealCommitHashNotMatch",
-    );
-    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("ok");
-    expect(chain.weightsOf(netuid, 1)).toEqual([[2, 65_535]]);
-    // A commit left for two epochs expires.
-    await chain.commitWeights(v, netuid, hash);
-    chain.produceBlocks(2 * (tempo + 1));
-    expect(await errorOf(chain.revealWeights(v, reveal))).toBe("ExpiredWeightCommit");
+  describe("with commit-reveal on", () => {
+    it.override({ simSubnetOptions: { commitReveal: true } });
+
+    it("commit, too early, reveal in the next epoch, wrong hash, expiry", async ({ simSubnet }) => {
+      const { chain, netuid, validator } = simSubnet;
+      const v = validator.hotkey;
+      const reveal = { netuid, uids: [2], values: [65_535], salt: [1, 2, 3], versionKey: 0 };
+      const hash = commitHash(v.publicKey, netuid, reveal.uids, reveal.values, reveal.salt, 0);
+      expect(await errorOf(chain.revealWeights(v, reveal))).toBe("NoWeightsCommitFound");
+      await chain.commitWeights(v, netuid, hash);
+      expect(await errorOf(chain.revealWeights(v, reveal))).toBe("RevealTooEarly");
+      const tempo = 10;
+      chain.produceBlocks(blocksUntilNextEpoch(netuid, tempo, chain.blockNumber) + 1);
+      expect(await errorOf(chain.revealWeights(v, { ...reveal, salt: [9] }))).toBe(
+        "InvalidRevealCommitHashNotMatch",
+      );
+      expect(await errorOf(chain.revealWeights(v, reveal))).toBe("ok");
+      expect(chain.weightsOf(netuid, 1)).toEqual([[2, 65_535]]);
+      // A commit left for two epochs expires.
+      await chain.commitWeights(v, netuid, hash);
+      chain.produceBlocks(2 * (tempo + 1));
+      expect(await errorOf(chain.revealWeights(v, reveal))).toBe("ExpiredWeightCommit");
+    });
   });
 
-  it("commit needs commit-reveal on and a registered hotkey", async () => {
-    const { chain, netuid, validator } = await subnet();
+  it("commit needs commit-reveal on and a registered hotkey", async ({ simSubnet }) => {
+    const { chain, netuid, validator } = simSubnet;
     const h = commitHash(validator.hotkey.address, netuid, [2], [1], [1], 0);
     expect(await errorOf(chain.commitWeights(validator.hotkey, netuid, h))).toBe("CommitRevealDisabled");
     await chain.sudo(alice, { call: "commit_reveal_weights_enabled", netuid, value: true });
@@ -320,8 +314,8 @@ describe("hash commit-reveal", () => {
 });
 
 describe("signatures", () => {
-  it("refuses forged, replayed and wrongly-keyed calls", async () => {
-    const { chain, netuid, validator, miners } = await subnet();
+  it("refuses forged, replayed and wrongly-keyed calls", async ({ simSubnet }) => {
+    const { chain, netuid, validator, miners } = simSubnet;
     const v = validator.hotkey;
     const call = signCall(
       v,
@@ -381,13 +375,15 @@ describe("signatures", () => {
 });
 
 describe("blocks, epochs and emission", () => {
-  it("runs epochs on (block + netuid + 1) % (tempo + 1) == tempo and pays 18% to the owner", async () => {
+  it("runs epochs on (block + netuid + 1) % (tempo + 1) == tempo and pays 18% to the owner", async ({
+    simSubnet,
+  }) => {
     // netuid 2, tempo 10: (b + 3) % 11 == 10 at b = 7, 18, 29, …
     expect(isEpochBlock(2, 10, 7)).toBe(true);
     expect(isEpochBlock(2, 10, 18)).toBe(true);
     expect(isEpochBlock(2, 10, 8)).toBe(false);
     expect(blocksUntilNextEpoch(2, 10, 8)).toBe(10);
-    const { chain, netuid, owner, validator, miners } = await subnet();
+    const { chain, netuid, owner, validator, miners } = simSubnet;
     await chain.setWeights(validator.hotkey, { netuid, uids: [2], weights: [65_535], versionKey: 0 });
     const before = {
       owner: chain.stakeOf(owner.hotkey.address, netuid),
@@ -414,8 +410,10 @@ describe("blocks, epochs and emission", () => {
     expect(Math.abs(Number(valGain) - half)).toBeLessThan(2);
   });
 
-  it("activity cutoff: a validator that stops setting weights goes inactive and its weights stop counting", async () => {
-    const { chain, netuid, validator } = await subnet();
+  it("activity cutoff: a validator that stops setting weights goes inactive and its weights stop counting", async ({
+    simSubnet,
+  }) => {
+    const { chain, netuid, validator } = simSubnet;
     await chain.sudo(alice, { call: "activity_cutoff", netuid, value: 15 });
     await chain.setWeights(validator.hotkey, { netuid, uids: [2], weights: [65_535], versionKey: 0 });
     chain.produceBlocks(11);
@@ -428,13 +426,17 @@ describe("blocks, epochs and emission", () => {
     expect(mg.neurons[2]!.incentive).toBe(0);
   });
 
-  it("validator permits go to the top max_allowed_validators by stake", async () => {
-    const { chain, netuid, miners } = await subnet({ miners: 3 });
-    await chain.addStake(miners[0]!.coldkey, miners[0]!.hotkey.address, netuid, 5_000_000_000_000n);
-    await chain.sudo(alice, { call: "max_allowed_validators", netuid, value: 1 });
-    chain.produceBlocks(11);
-    const mg = await chain.metagraph(netuid);
-    expect(mg.neurons.filter((n) => n.validatorPermit).map((n) => n.uid)).toEqual([2]);
+  describe("with three miners", () => {
+    it.override({ simSubnetOptions: { miners: 3 } });
+
+    it("validator permits go to the top max_allowed_validators by stake", async ({ simSubnet }) => {
+      const { chain, netuid, miners } = simSubnet;
+      await chain.addStake(miners[0]!.coldkey, miners[0]!.hotkey.address, netuid, 5_000_000_000_000n);
+      await chain.sudo(alice, { call: "max_allowed_validators", netuid, value: 1 });
+      chain.produceBlocks(11);
+      const mg = await chain.metagraph(netuid);
+      expect(mg.neurons.filter((n) => n.validatorPermit).map((n) => n.uid)).toEqual([2]);
+    });
   });
 
   it("syncToClock produces exactly the blocks whose time has come; start/close drive it on the clock", async () => {
@@ -461,28 +463,34 @@ describe("blocks, epochs and emission", () => {
 });
 
 describe("stake: alpha and total (alpha + root TAO × TaoWeight)", () => {
-  it("models root TAO stake and the chain's TAO weight the way subtensor weighs stake", async () => {
-    // TaoWeight = u64::MAX / 4 → 0.25.
-    const { chain, netuid, validator, miners } = await subnet({ taoWeightRaw: U64_MAX / 4n });
-    const before = await chain.metagraph(netuid);
-    expect(before.taoWeight).toBeCloseTo(0.25, 15);
-    const v = before.neurons.find((n) => n.hotkey === validator.hotkey.address)!;
-    expect(v.taoStake).toBe(0);
-    expect(v.totalStake).toBe(v.stake);
+  describe("with TaoWeight = u64::MAX / 4", () => {
+    it.override({ simSubnetOptions: { taoWeightRaw: U64_MAX / 4n } });
 
-    // 40 000 TAO on root for a miner's hotkey: alpha unchanged, total + 10 000.
-    const m = miners[0]!;
-    await chain.addStake(m.coldkey, m.hotkey.address, 0, 40_000n * 1_000_000_000n);
-    const after = await chain.metagraph(netuid);
-    const n = after.neurons.find((x) => x.hotkey === m.hotkey.address)!;
-    expect(n.taoStake).toBe(40_000);
-    expect(n.totalStake).toBeCloseTo(n.stake + 10_000, 9);
-    expect(stakeOf(n, "alpha")).toBe(n.stake);
-    expect(stakeOf(n, "total")).toBe(n.totalStake);
+    it("models root TAO stake and the chain's TAO weight the way subtensor weighs stake", async ({
+      simSubnet,
+    }) => {
+      // TaoWeight = u64::MAX / 4 → 0.25.
+      const { chain, netuid, validator, miners } = simSubnet;
+      const before = await chain.metagraph(netuid);
+      expect(before.taoWeight).toBeCloseTo(0.25, 15);
+      const v = before.neurons.find((n) => n.hotkey === validator.hotkey.address)!;
+      expect(v.taoStake).toBe(0);
+      expect(v.totalStake).toBe(v.stake);
+
+      // 40 000 TAO on root for a miner's hotkey: alpha unchanged, total + 10 000.
+      const m = miners[0]!;
+      await chain.addStake(m.coldkey, m.hotkey.address, 0, 40_000n * 1_000_000_000n);
+      const after = await chain.metagraph(netuid);
+      const n = after.neurons.find((x) => x.hotkey === m.hotkey.address)!;
+      expect(n.taoStake).toBe(40_000);
+      expect(n.totalStake).toBeCloseTo(n.stake + 10_000, 9);
+      expect(stakeOf(n, "alpha")).toBe(n.stake);
+      expect(stakeOf(n, "total")).toBe(n.totalStake);
+    });
   });
 
-  it("defaults to subtensor's initial TaoWeight", async () => {
-    const { chain, netuid } = await subnet();
+  it("defaults to subtensor's initial TaoWeight", async ({ simSubnet }) => {
+    const { chain, netuid } = simSubnet;
     expect((await chain.metagraph(netuid)).taoWeight).toBeCloseTo(taoWeightRatio(INITIAL_TAO_WEIGHT_RAW), 15);
   });
 });
