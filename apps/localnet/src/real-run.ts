@@ -15,33 +15,28 @@ import {
   type SubtensorLocal,
   waitBlocks,
 } from "@apex/chain";
-import { openResultsStore, type SqliteResultsStore } from "@apex/db";
-import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
-import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
 import { systemClock } from "@apex/protocol";
-import { createValidator, seededRng, type Validator } from "@apex/validator";
 import type { RunOptions } from "./args.js";
+import type { Closers, LocalnetIo, NeuronMeta } from "./handle.js";
 import { localnetKeys } from "./keys.js";
+import { startBuiltInMiners } from "./miners.js";
 import {
   findAnomalies,
   type LocalnetReport,
-  type Role,
   renderAnomalyWarning,
   renderEpochTable,
   renderMarkdown,
   renderProgress,
 } from "./report.js";
-import { type LocalnetIo, validatorConfig } from "./run.js";
 import { LocalnetState } from "./state.js";
-import { strategyFor, strategyLabel } from "./strategies.js";
 import { printRunProgress } from "./terminal.js";
+import { startValidators } from "./validators.js";
 
 const RAO_PER_TAO = 1_000_000_000n;
 /** TAO each validator stakes; the runtime swaps it for alpha through the subnet pool (not 1:1). */
 const VALIDATOR_STAKE_TAO = 1_000n;
 /** TAO sent from //Alice to each fresh coldkey for registration burns (plus the validators' stake). */
 const FUND_TAO = 100n;
-const ANNOUNCE_IP = "127.0.0.2";
 
 /** What the report says about the chain the run was on. */
 export interface RealChainReport {
@@ -137,8 +132,8 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
   const clock = systemClock;
   const chain = await openChain(opts);
   const client: ChainClient = chain.client;
-  const closers: Array<() => Promise<void> | void> = [];
-  const meta = new Map<string, { role: Role; strategy: string | null }>();
+  const closers: Closers = [];
+  const meta = new Map<string, NeuronMeta>();
   try {
     const blockTimeMs =
       chain.local && chain.local.blocks !== "instant"
@@ -169,58 +164,29 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
     for (const [i, v] of keys.validators.entries())
       meta.set(v.hotkey.address, { role: "validator", strategy: `validator ${i}` });
 
-    const miners: RunningMiner[] = [];
-    for (const [i, m] of keys.miners.entries()) {
-      const strategy = strategyFor(i, opts.strategies);
-      meta.set(m.hotkey.address, { role: "miner", strategy: strategyLabel(strategy) });
-      const config = loadMinerConfig(
-        [
-          ...["--network", chain.client.network, "--netuid", String(netuid)],
-          ...["--host", ANNOUNCE_IP, "--port", "0", "--external-ip", ANNOUNCE_IP],
-          ...["--generator", strategy.generator, "--discriminator", strategy.discriminator],
-          ...["--coldkey", "localnet", "--hotkey", `miner${i}`, "--log-level", "silent"],
-        ],
-        {},
-        () => {
-          throw new Error("no config file in a localnet");
-        },
-      );
-      const running = await startMiner(config, {
-        chain: client,
-        hotkey: m.hotkey,
-        coldkeyAddress: m.coldkey.address,
-        clock,
-        externalIp: ANNOUNCE_IP,
-      });
-      miners.push(running);
-      closers.push(() => running.close());
-    }
+    const miners = await startBuiltInMiners({
+      chain: client,
+      network: chain.client.network,
+      netuid,
+      keys: keys.miners,
+      strategies: opts.strategies,
+      clock,
+      meta,
+      closers,
+    });
 
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "apex-localnet-"));
     mkdirSync(dataDir, { recursive: true });
-    const validators: Validator[] = [];
-    const stores: SqliteResultsStore[] = [];
-    for (const [i, v] of keys.validators.entries()) {
-      const dbPath = join(dataDir, `validator${i}.db`);
-      const store = openResultsStore(dbPath);
-      stores.push(store);
-      closers.push(() => store.close());
-      const backend: TextBackend = opts.llmBaseUrl
-        ? new OpenAIBackend({ baseURL: opts.llmBaseUrl, model: opts.llmModel })
-        : new OfflineBackend({ seed: opts.seed + i });
-      const validator = createValidator(validatorConfig(runOpts, netuid, dbPath, i), {
-        chain: client,
-        hotkey: v.hotkey,
-        store,
-        backend,
-        search: new OfflineWebSearch({ seed: opts.seed + i }),
-        clock,
-        stampClock: clock,
-        rng: seededRng(opts.seed * 1000 + i),
-      });
-      validators.push(validator);
-      closers.push(() => validator.stop());
-    }
+    const { validators, stores } = startValidators({
+      opts: runOpts,
+      chain: client,
+      netuid,
+      keys: keys.validators,
+      dataDir,
+      clock,
+      stampClock: clock,
+      closers,
+    });
 
     const state = new LocalnetState({
       chain: client,
