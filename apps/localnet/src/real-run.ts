@@ -9,6 +9,7 @@ import {
   blocksUntilNextEpoch,
   bootstrapSubnet,
   type ChainClient,
+  connectChain,
   resolveAdvanceBlocks,
   runSubtensorLocal,
   SubtensorClient,
@@ -80,9 +81,15 @@ async function openChain(opts: RunOptions): Promise<OpenChain> {
     const cadence = local.blocks === "instant" ? "instant" : `a block every ${local.blocks.blockTimeMs} ms`;
     how = `chopsticks from ${opts.spec} at ${url} (${cadence})`;
   }
-  const client = new SubtensorClient({ endpoints: url, rpcTimeoutMs: 60_000 });
+  let client: SubtensorClient;
   try {
-    await client.connect();
+    // A ws:// URL (the --network check and chopsticks both give one), so connectChain returns a SubtensorClient.
+    const connected = await connectChain({ network: url, rpcTimeoutMs: 60_000 });
+    if (!(connected instanceof SubtensorClient)) {
+      await connected.close();
+      throw new Error(`--network ${url} is not a subtensor node (a real run needs a ws:// URL)`);
+    }
+    client = connected;
   } catch (error) {
     await local?.close();
     throw error;
