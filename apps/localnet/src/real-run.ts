@@ -2,9 +2,9 @@
 // runtime instead of SimChain. Same miners, validators, round lines, epoch tables, dashboard and report; the chain
 // is a SubtensorClient, its epochs are the runtime's own, and where the runtime behaves differently from SimChain
 // (block time, emission, rate limits) the report says so.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   blocksUntilNextEpoch,
   bootstrapSubnet,
@@ -21,14 +21,8 @@ import type { RunOptions } from "./args.js";
 import type { Closers, LocalnetIo, NeuronMeta } from "./handle.js";
 import { localnetKeys } from "./keys.js";
 import { startBuiltInMiners } from "./miners.js";
-import {
-  findAnomalies,
-  type LocalnetReport,
-  renderAnomalyWarning,
-  renderEpochTable,
-  renderMarkdown,
-  renderProgress,
-} from "./report.js";
+import { describeDifferences, type RealRunReport, writeRealReport } from "./real-run-report.js";
+import { findAnomalies, renderAnomalyWarning, renderEpochTable, renderProgress } from "./report.js";
 import { LocalnetState } from "./state.js";
 import { printRunProgress } from "./terminal.js";
 import { startValidators } from "./validators.js";
@@ -38,25 +32,6 @@ const RAO_PER_TAO = 1_000_000_000n;
 const VALIDATOR_STAKE_TAO = 1_000n;
 /** TAO sent from //Alice to each fresh coldkey for registration burns (plus the validators' stake). */
 const FUND_TAO = 100n;
-
-/** What the report says about the chain the run was on. */
-export interface RealChainReport {
-  network: string;
-  /** spec_name and spec_version, e.g. "node-subtensor 293". */
-  runtime: string;
-  specVersion: number | null;
-  /** "chopsticks from <spec file> (a block every N ms)" or "node at ws://…". */
-  how: string;
-  blockTimeMs: number;
-  /** Whether the run built blocks with dev_newBlock where it had to wait (bootstrap, the final epoch). */
-  devBlocks: boolean;
-  /** SubtensorModule.Incentive of the subnet at the end, read from storage (ratio per uid). */
-  incentiveFromStorage: number[];
-  /** Where this runtime behaves differently from SimChain, as seen in this run. */
-  differences: string[];
-}
-
-export type RealRunReport = LocalnetReport & { chain: RealChainReport };
 
 interface OpenChain {
   client: SubtensorClient;
@@ -104,31 +79,6 @@ async function openChain(opts: RunOptions): Promise<OpenChain> {
       await local?.close();
     },
   };
-}
-
-/** The differences from SimChain this run met, in words for the report and the terminal. */
-export function describeDifferences(o: {
-  blockTimeMs: number;
-  simBlockTimeMs: number;
-  validatorStakeTao: number;
-  validatorAlpha: number;
-  devBlocks: boolean;
-  epochEmission: number;
-}): string[] {
-  return [
-    `block time: ${o.blockTimeMs} ms, the runtime's own (SimChain in this run's mode: ${o.simBlockTimeMs} ms); ` +
-      "rounds and weight intervals follow it",
-    `stake: ${o.validatorStakeTao} TAO per validator became ${o.validatorAlpha.toFixed(3)} alpha through the ` +
-      "subnet pool (SimChain stakes 1:1)",
-    `emission: ${o.epochEmission.toFixed(6)} alpha paid at the last epoch, set by the subnet pool and the ` +
-      "runtime's issuance (SimChain: a fixed 1 alpha per block); compare shares, not amounts",
-    "rate limits: serving and weights rate limits set to 0 and registration limits raised by sudo, commit-reveal " +
-      "off (the runtime's defaults: on, 100 blocks); calls count from the block that includes them (SimChain: " +
-      "the current block)",
-    o.devBlocks
-      ? "blocks: bootstrap and the final epoch were built on request with dev_newBlock (chopsticks)"
-      : "blocks: every wait was for the node's own blocks",
-  ];
 }
 
 /** Plays a run on a real runtime: bootstrap, miners, validators, the runtime's epochs, a report. */
@@ -306,16 +256,4 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
     }
     await chain.close();
   }
-}
-
-function writeRealReport(path: string, report: RealRunReport) {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-  const md = path.endsWith(".json") ? `${path.slice(0, -5)}.md` : `${path}.md`;
-  const c = report.chain;
-  writeFileSync(
-    md,
-    `${renderMarkdown(report)}\n## Chain\n\n${c.runtime} (spec version ${c.specVersion ?? "?"}), ${c.how}.\n\n` +
-      `Where it differs from SimChain:\n\n${c.differences.map((d) => `- ${d}`).join("\n")}\n`,
-  );
 }
