@@ -2,65 +2,36 @@
 // runtime instead of SimChain. Same miners, validators, round lines, epoch tables, dashboard and report; the chain
 // is a SubtensorClient, its epochs are the runtime's own, and where the runtime behaves differently from SimChain
 // (block time, emission, rate limits) the report says so.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import {
   blocksUntilNextEpoch,
   bootstrapSubnet,
   type ChainClient,
+  connectChain,
   resolveAdvanceBlocks,
   runSubtensorLocal,
   SubtensorClient,
   type SubtensorLocal,
   waitBlocks,
 } from "@apex/chain";
-import { openResultsStore, type SqliteResultsStore } from "@apex/db";
-import { OfflineBackend, OfflineWebSearch, OpenAIBackend, type TextBackend } from "@apex/llm";
-import { loadMinerConfig, type RunningMiner, startMiner } from "@apex/miner";
 import { systemClock } from "@apex/protocol";
-import { createValidator, seededRng, type Validator } from "@apex/validator";
 import type { RunOptions } from "./args.js";
+import type { Closers, LocalnetIo, NeuronMeta } from "./handle.js";
 import { localnetKeys } from "./keys.js";
-import {
-  findAnomalies,
-  type LocalnetReport,
-  type Role,
-  renderAnomalyWarning,
-  renderEpochTable,
-  renderMarkdown,
-  renderProgress,
-} from "./report.js";
-import { type LocalnetIo, validatorConfig } from "./run.js";
+import { startBuiltInMiners } from "./miners.js";
+import { describeDifferences, type RealRunReport, writeRealReport } from "./real-run-report.js";
+import { findAnomalies, renderAnomalyWarning, renderEpochTable, renderProgress } from "./report.js";
 import { LocalnetState } from "./state.js";
-import { strategyFor, strategyLabel } from "./strategies.js";
 import { printRunProgress } from "./terminal.js";
+import { startValidators } from "./validators.js";
 
 const RAO_PER_TAO = 1_000_000_000n;
 /** TAO each validator stakes; the runtime swaps it for alpha through the subnet pool (not 1:1). */
 const VALIDATOR_STAKE_TAO = 1_000n;
 /** TAO sent from //Alice to each fresh coldkey for registration burns (plus the validators' stake). */
 const FUND_TAO = 100n;
-const ANNOUNCE_IP = "127.0.0.2";
-
-/** What the report says about the chain the run was on. */
-export interface RealChainReport {
-  network: string;
-  /** spec_name and spec_version, e.g. "node-subtensor 293". */
-  runtime: string;
-  specVersion: number | null;
-  /** "chopsticks from <spec file> (a block every N ms)" or "node at ws://…". */
-  how: string;
-  blockTimeMs: number;
-  /** Whether the run built blocks with dev_newBlock where it had to wait (bootstrap, the final epoch). */
-  devBlocks: boolean;
-  /** SubtensorModule.Incentive of the subnet at the end, read from storage (ratio per uid). */
-  incentiveFromStorage: number[];
-  /** Where this runtime behaves differently from SimChain, as seen in this run. */
-  differences: string[];
-}
-
-export type RealRunReport = LocalnetReport & { chain: RealChainReport };
 
 interface OpenChain {
   client: SubtensorClient;
@@ -85,9 +56,15 @@ async function openChain(opts: RunOptions): Promise<OpenChain> {
     const cadence = local.blocks === "instant" ? "instant" : `a block every ${local.blocks.blockTimeMs} ms`;
     how = `chopsticks from ${opts.spec} at ${url} (${cadence})`;
   }
-  const client = new SubtensorClient({ endpoints: url, rpcTimeoutMs: 60_000 });
+  let client: SubtensorClient;
   try {
-    await client.connect();
+    // A ws:// URL (the --network check and chopsticks both give one), so connectChain returns a SubtensorClient.
+    const connected = await connectChain({ network: url, rpcTimeoutMs: 60_000 });
+    if (!(connected instanceof SubtensorClient)) {
+      await connected.close();
+      throw new Error(`--network ${url} is not a subtensor node (a real run needs a ws:// URL)`);
+    }
+    client = connected;
   } catch (error) {
     await local?.close();
     throw error;
@@ -104,31 +81,6 @@ async function openChain(opts: RunOptions): Promise<OpenChain> {
   };
 }
 
-/** The differences from SimChain this run met, in words for the report and the terminal. */
-export function describeDifferences(o: {
-  blockTimeMs: number;
-  simBlockTimeMs: number;
-  validatorStakeTao: number;
-  validatorAlpha: number;
-  devBlocks: boolean;
-  epochEmission: number;
-}): string[] {
-  return [
-    `block time: ${o.blockTimeMs} ms, the runtime's own (SimChain in this run's mode: ${o.simBlockTimeMs} ms); ` +
-      "rounds and weight intervals follow it",
-    `stake: ${o.validatorStakeTao} TAO per validator became ${o.validatorAlpha.toFixed(3)} alpha through the ` +
-      "subnet pool (SimChain stakes 1:1)",
-    `emission: ${o.epochEmission.toFixed(6)} alpha paid at the last epoch, set by the subnet pool and the ` +
-      "runtime's issuance (SimChain: a fixed 1 alpha per block); compare shares, not amounts",
-    "rate limits: serving and weights rate limits set to 0 and registration limits raised by sudo, commit-reveal " +
-      "off (the runtime's defaults: on, 100 blocks); calls count from the block that includes them (SimChain: " +
-      "the current block)",
-    o.devBlocks
-      ? "blocks: bootstrap and the final epoch were built on request with dev_newBlock (chopsticks)"
-      : "blocks: every wait was for the node's own blocks",
-  ];
-}
-
 /** Plays a run on a real runtime: bootstrap, miners, validators, the runtime's epochs, a report. */
 export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<RealRunReport> {
   // Wall time on purpose: the report's wallSeconds.
@@ -137,8 +89,8 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
   const clock = systemClock;
   const chain = await openChain(opts);
   const client: ChainClient = chain.client;
-  const closers: Array<() => Promise<void> | void> = [];
-  const meta = new Map<string, { role: Role; strategy: string | null }>();
+  const closers: Closers = [];
+  const meta = new Map<string, NeuronMeta>();
   try {
     const blockTimeMs =
       chain.local && chain.local.blocks !== "instant"
@@ -169,58 +121,29 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
     for (const [i, v] of keys.validators.entries())
       meta.set(v.hotkey.address, { role: "validator", strategy: `validator ${i}` });
 
-    const miners: RunningMiner[] = [];
-    for (const [i, m] of keys.miners.entries()) {
-      const strategy = strategyFor(i, opts.strategies);
-      meta.set(m.hotkey.address, { role: "miner", strategy: strategyLabel(strategy) });
-      const config = loadMinerConfig(
-        [
-          ...["--network", chain.client.network, "--netuid", String(netuid)],
-          ...["--host", ANNOUNCE_IP, "--port", "0", "--external-ip", ANNOUNCE_IP],
-          ...["--generator", strategy.generator, "--discriminator", strategy.discriminator],
-          ...["--coldkey", "localnet", "--hotkey", `miner${i}`, "--log-level", "silent"],
-        ],
-        {},
-        () => {
-          throw new Error("no config file in a localnet");
-        },
-      );
-      const running = await startMiner(config, {
-        chain: client,
-        hotkey: m.hotkey,
-        coldkeyAddress: m.coldkey.address,
-        clock,
-        externalIp: ANNOUNCE_IP,
-      });
-      miners.push(running);
-      closers.push(() => running.close());
-    }
+    const miners = await startBuiltInMiners({
+      chain: client,
+      network: chain.client.network,
+      netuid,
+      keys: keys.miners,
+      strategies: opts.strategies,
+      clock,
+      meta,
+      closers,
+    });
 
     const dataDir = opts.dataDir ? resolve(opts.dataDir) : mkdtempSync(join(tmpdir(), "apex-localnet-"));
     mkdirSync(dataDir, { recursive: true });
-    const validators: Validator[] = [];
-    const stores: SqliteResultsStore[] = [];
-    for (const [i, v] of keys.validators.entries()) {
-      const dbPath = join(dataDir, `validator${i}.db`);
-      const store = openResultsStore(dbPath);
-      stores.push(store);
-      closers.push(() => store.close());
-      const backend: TextBackend = opts.llmBaseUrl
-        ? new OpenAIBackend({ baseURL: opts.llmBaseUrl, model: opts.llmModel })
-        : new OfflineBackend({ seed: opts.seed + i });
-      const validator = createValidator(validatorConfig(runOpts, netuid, dbPath, i), {
-        chain: client,
-        hotkey: v.hotkey,
-        store,
-        backend,
-        search: new OfflineWebSearch({ seed: opts.seed + i }),
-        clock,
-        stampClock: clock,
-        rng: seededRng(opts.seed * 1000 + i),
-      });
-      validators.push(validator);
-      closers.push(() => validator.stop());
-    }
+    const { validators, stores } = startValidators({
+      opts: runOpts,
+      chain: client,
+      netuid,
+      keys: keys.validators,
+      dataDir,
+      clock,
+      stampClock: clock,
+      closers,
+    });
 
     const state = new LocalnetState({
       chain: client,
@@ -333,16 +256,4 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
     }
     await chain.close();
   }
-}
-
-function writeRealReport(path: string, report: RealRunReport) {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-  const md = path.endsWith(".json") ? `${path.slice(0, -5)}.md` : `${path}.md`;
-  const c = report.chain;
-  writeFileSync(
-    md,
-    `${renderMarkdown(report)}\n## Chain\n\n${c.runtime} (spec version ${c.specVersion ?? "?"}), ${c.how}.\n\n` +
-      `Where it differs from SimChain:\n\n${c.differences.map((d) => `- ${d}`).join("\n")}\n`,
-  );
 }

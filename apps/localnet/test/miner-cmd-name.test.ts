@@ -1,7 +1,7 @@
 // Attack 8 (security.md §7): --miner-cmd's command line can carry inline secrets; the dashboard and reports show
 // the program's name only.
 import { describe, expect, it } from "vitest";
-import { programName } from "../src/run.js";
+import { programName } from "../src/outside-miners.js";
 
 describe("--miner-cmd is published as its program name only", () => {
   it("drops folders, arguments and VAR=value assignments", () => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLocalnetArgs, type RunOptions, UsageError } from "../src/args.js";
 import { main } from "../src/cli.js";
-import { describeDifferences, type RealRunReport } from "../src/real-run.js";
+import { describeDifferences, type RealRunReport } from "../src/real-run-report.js";
 
 const SPEC = process.env["APEX_SUBTENSOR_SPEC"];
 console.info(

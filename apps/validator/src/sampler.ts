@@ -2,6 +2,7 @@
 // asks.
 import { isIP } from "node:net";
 import { type Metagraph, type NeuronInfo, type StakeMeasure, stakeOf } from "@apex/chain";
+import { ipToU128 } from "@apex/chain/rules";
 import type { Clock } from "@apex/protocol";
 
 export interface MinerInfo {
@@ -28,94 +29,77 @@ export interface CandidateOptions {
   availableAddresses?: readonly string[];
 }
 
-function ipv4ToInt(ip: string): number {
-  return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+/** An address range as the chain's u128 base (one parser: @apex/chain/rules) and its prefix length. */
+interface AddressRange {
+  base: bigint;
+  bits: number;
 }
 
-const V4_BLOCKED: Array<[string, number]> = [
-  ["0.0.0.0", 8], // "this network"
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10], // carrier-grade NAT
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.88.99.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4], // multicast
-  ["240.0.0.0", 4], // reserved + broadcast
+const range = (cidr: string): AddressRange => {
+  const [base, bits] = cidr.split("/") as [string, string];
+  return { base: ipToU128(base).ip, bits: Number(bits) };
+};
+
+const V4_BLOCKED: AddressRange[] = [
+  range("0.0.0.0/8"), // "this network"
+  range("10.0.0.0/8"),
+  range("100.64.0.0/10"), // carrier-grade NAT
+  range("127.0.0.0/8"),
+  range("169.254.0.0/16"),
+  range("172.16.0.0/12"),
+  range("192.0.0.0/24"),
+  range("192.0.2.0/24"),
+  range("192.88.99.0/24"),
+  range("192.168.0.0/16"),
+  range("198.18.0.0/15"),
+  range("198.51.100.0/24"),
+  range("203.0.113.0/24"),
+  range("224.0.0.0/4"), // multicast
+  range("240.0.0.0/4"), // reserved + broadcast
 ];
 
 /**
  * IPv6 ranges that are not a public host, or that tunnel to an IPv4 address the IPv4 list would refuse: a miner
- * could reach 127.0.0.1 through a NAT64 or 6to4 gateway. Prefixes as 16-bit groups.
+ * could reach 127.0.0.1 through a NAT64 or 6to4 gateway.
  */
-const V6_BLOCKED: Array<[number[], number]> = [
-  [[0, 0, 0, 0, 0, 0, 0, 0], 96], // ::/96: unspecified, loopback, IPv4-compatible
-  [[0x64, 0xff9b], 96], // 64:ff9b::/96 NAT64 (well-known prefix)
-  [[0x64, 0xff9b, 1], 48], // 64:ff9b:1::/48 NAT64 (local use)
-  [[0x100, 0, 0, 0], 64], // 100::/64 discard
-  [[0x2001, 0], 32], // 2001::/32 Teredo (embeds an IPv4 address)
-  [[0x2001, 0xdb8], 32], // documentation
-  [[0x2002], 16], // 2002::/16 6to4 (embeds an IPv4 address)
-  [[0xfc00], 7], // unique local
-  [[0xfe80], 10], // link-local
-  [[0xfec0], 10], // site-local (deprecated, still routed privately)
-  [[0xff00], 8], // multicast
+const V6_BLOCKED: AddressRange[] = [
+  range("::/96"), // unspecified, loopback, IPv4-compatible
+  range("64:ff9b::/96"), // NAT64 (well-known prefix)
+  range("64:ff9b:1::/48"), // NAT64 (local use)
+  range("100::/64"), // discard
+  range("2001::/32"), // Teredo (embeds an IPv4 address)
+  range("2001:db8::/32"), // documentation
+  range("2002::/16"), // 6to4 (embeds an IPv4 address)
+  range("fc00::/7"), // unique local
+  range("fe80::/10"), // link-local
+  range("fec0::/10"), // site-local (deprecated, still routed privately)
+  range("ff00::/8"), // multicast
 ];
 
-/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail included), or null. */
-function ipv6Groups(ip: string): number[] | null {
-  let text = ip.toLowerCase().replace(/%.*$/, "");
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return null;
-  const part = (h: string | undefined) => (h ? h.split(":").map((g) => Number.parseInt(g, 16)) : []);
-  const left = part(halves[0]);
-  const right = part(halves[1]);
-  const fill = halves.length === 2 ? 8 - left.length - right.length : 0;
-  const groups = [...left, ...Array<number>(Math.max(0, fill)).fill(0), ...right];
-  return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff)
-    ? groups
-    : null;
+function inRange(ip: bigint, width: 32 | 128, { base, bits }: AddressRange): boolean {
+  const shift = BigInt(width - bits);
+  return ip >> shift === base >> shift;
 }
 
-function inPrefix(groups: number[], prefix: number[], bits: number): boolean {
-  for (let i = 0; i < 8 && bits - 16 * i > 0; i++) {
-    const take = Math.min(16, bits - 16 * i);
-    const mask = (0xffff << (16 - take)) & 0xffff;
-    if ((groups[i]! & mask) !== ((prefix[i] ?? 0) & mask)) return false;
-  }
-  return true;
-}
+/** IPv4-mapped IPv6 (::ffff:a.b.c.d): the top 80 bits zero, the next 16 all ones. */
+const IPV4_MAPPED_TAG = 0xffffn;
 
 /** True when a miner announcing this address could be reached on the public internet. */
 export function isPublicAddress(ip: string): boolean {
-  const kind = isIP(ip);
-  if (kind === 4) {
-    const n = ipv4ToInt(ip);
-    return !V4_BLOCKED.some(([base, bits]) => {
-      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-      return (n & mask) >>> 0 === (ipv4ToInt(base) & mask) >>> 0;
-    });
+  // node:net is the gate for what counts as an address: it refuses leading zeros ("01.2.3.4"), which the chain's
+  // parser reads as decimal. The zone ("%eth0") names an interface on our side; it is not part of the address.
+  if (isIP(ip) === 0) return false;
+  let parsed: ReturnType<typeof ipToU128>;
+  try {
+    parsed = ipToU128(ip.replace(/%.*$/, ""));
+  } catch {
+    return false;
   }
-  if (kind === 6) {
-    const groups = ipv6Groups(ip);
-    if (!groups) return false;
-    // IPv4-mapped (::ffff:a.b.c.d): judged as the IPv4 address it is.
-    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff)
-      return isPublicAddress(`${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`);
-    return !V6_BLOCKED.some(([prefix, bits]) => inPrefix(groups, prefix, bits));
-  }
-  return false;
+  const isPublicV4 = (v4: bigint) => !V4_BLOCKED.some((r) => inRange(v4, 32, r));
+  if (parsed.ipType === 4) return isPublicV4(parsed.ip);
+  // IPv4-mapped: judged as the IPv4 address it reaches (the chain still carries it as ip_type 6).
+  if (parsed.ip >> 32n === IPV4_MAPPED_TAG) return isPublicV4(parsed.ip & 0xffffffffn);
+  return !V6_BLOCKED.some((r) => inRange(parsed.ip, 128, r));
 }
 
 function isServed(n: NeuronInfo): boolean {

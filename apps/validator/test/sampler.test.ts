@@ -1,4 +1,5 @@
 import type { Metagraph, NeuronInfo } from "@apex/chain";
+import { ipToU128 } from "@apex/chain/rules";
 import { VirtualClock } from "@apex/protocol";
 import { describe, expect, it } from "vitest";
 import { EpochDeque, isPublicAddress, MinerSampler, seededRng, selectCandidates } from "../src/index.js";
@@ -65,6 +66,29 @@ describe("candidate selection", () => {
       "nonsense",
     ])
       expect(isPublicAddress(ip), ip).toBe(false);
+  });
+
+  // The sampler reads addresses with the chain's one IP parser (@apex/chain/rules); where the two could part ways,
+  // this is what the sampler decides.
+  it("judges IPv4-mapped IPv6 by the IPv4 address it reaches, though the chain carries it as ip_type 6", () => {
+    expect(ipToU128("::ffff:10.0.0.1")).toEqual({ ip: 0xffff0a000001n, ipType: 6 });
+    expect(isPublicAddress("::ffff:10.0.0.1")).toBe(false);
+    expect(isPublicAddress("::FFFF:127.0.0.1")).toBe(false);
+    expect(isPublicAddress("::ffff:8.8.8.8")).toBe(true);
+    expect(isPublicAddress("::ffff:0808:0808")).toBe(true);
+    // Not mapped (::fffe:…, or a nonzero group before ffff): an ordinary IPv6 address.
+    expect(isPublicAddress("0:0:0:0:1:ffff:a00:1")).toBe(true);
+  });
+
+  it("refuses IPv4 octets with leading zeros, which the chain parser reads as decimal", () => {
+    expect(ipToU128("010.0.0.1")).toEqual({ ip: 0x0a000001n, ipType: 4 });
+    expect(isPublicAddress("010.0.0.1")).toBe(false);
+    expect(isPublicAddress("08.8.8.8")).toBe(false);
+  });
+
+  it("ignores an IPv6 zone, which names an interface on our side", () => {
+    expect(isPublicAddress("2606:4700::1111%eth0")).toBe(true);
+    expect(isPublicAddress("fe80::1%eth0")).toBe(false);
   });
 
   it("de-duplicates by IP and by coldkey when asked", () => {

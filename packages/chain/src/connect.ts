@@ -8,6 +8,8 @@ export interface ChainTarget {
   network: string | readonly string[];
   /** Overrides the network's endpoint: http(s):// for a served SimChain, ws(s):// for subtensor. */
   endpoint?: string | undefined;
+  /** Deadline for each subtensor RPC call, ms (SubtensorClient's default when absent); a served SimChain ignores it. */
+  rpcTimeoutMs?: number | undefined;
 }
 
 const SERVED_SIM = /^https?:\/\//;
@@ -17,12 +19,12 @@ const SERVED_SIM = /^https?:\/\//;
  * (as the network or the endpoint) another served SimChain; anything else is subtensor (names and ws URLs).
  */
 export async function connectChain(target: ChainTarget): Promise<ChainClient> {
-  const { network, endpoint } = target;
+  const { network, endpoint, rpcTimeoutMs } = target;
   const first = typeof network === "string" ? network : network[0];
   if (first === "sim") return new SimChainClient(endpoint ?? DEFAULT_SIM_ENDPOINT);
   if (first !== undefined && SERVED_SIM.test(first)) return new SimChainClient(endpoint ?? first);
   if (endpoint !== undefined && SERVED_SIM.test(endpoint)) return new SimChainClient(endpoint);
-  const client = new SubtensorClient({ endpoints: endpoint ?? network });
+  const client = new SubtensorClient({ endpoints: endpoint ?? network, rpcTimeoutMs });
   await client.connect();
   return client;
 }

@@ -1,4 +1,5 @@
 // connectChain: the one rule by which the miner, validator and localnet CLIs reach a chain.
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { connectChain, DEFAULT_SIM_ENDPOINT, SimChainClient } from "../src/index.js";
 
@@ -23,5 +24,21 @@ describe("connectChain", () => {
     await expect(connectChain({ network: "finney", endpoint: "tcp://x" })).rejects.toThrow(
       /neither a network name/,
     );
+  });
+
+  it("gives a subtensor node the RPC deadline it is asked for", async () => {
+    // A node that accepts the connection and never answers the WebSocket handshake.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((ok) => silent.listen(0, "127.0.0.1", ok));
+    const { port } = silent.address() as { port: number };
+    try {
+      await expect(connectChain({ network: `ws://127.0.0.1:${port}`, rpcTimeoutMs: 300 })).rejects.toThrow(
+        /did not answer within 300 ms/,
+      );
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((done) => silent.close(done));
+    }
   });
 });
