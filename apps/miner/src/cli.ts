@@ -3,8 +3,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ChainClient } from "@apex/chain";
 import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
-import Fastify, { type FastifyBaseLogger } from "fastify";
 import { exitCodeOf, UsageError } from "@apex/protocol/options";
+import Fastify, { type FastifyBaseLogger } from "fastify";
 import {
   EVAL_OPTIONS,
   helpText,

@@ -57,7 +57,13 @@ export const MINER_OPTIONS = defineOptions({
     ...port(0),
     help: "subnet (default: finney 1, test 61; sim/local: required or found on chain)",
   },
-  coldkey: { kind: "string", default: "default", env: "BT_WALLET_NAME", arg: "NAME", help: "wallet (coldkey) name" },
+  coldkey: {
+    kind: "string",
+    default: "default",
+    env: "BT_WALLET_NAME",
+    arg: "NAME",
+    help: "wallet (coldkey) name",
+  },
   hotkey: { kind: "string", default: "default", env: "BT_WALLET_HOTKEY", arg: "NAME", help: "hotkey name" },
   hotkeyUri: {
     kind: "string",
@@ -71,7 +77,11 @@ export const MINER_OPTIONS = defineOptions({
     help: "wallets folder (default ~/.bittensor/wallets)",
   },
   host: { kind: "string", default: "0.0.0.0", arg: "ADDRESS", help: "listen address" },
-  port: { ...port(0), default: DEFAULT_MINER_PORT, help: "listen port, also announced on chain (0 = any free port)" },
+  port: {
+    ...port(0),
+    default: DEFAULT_MINER_PORT,
+    help: "listen port, also announced on chain (0 = any free port)",
+  },
   externalIp: {
     kind: "string",
     arg: "IP",
@@ -114,7 +124,13 @@ export const MINER_OPTIONS = defineOptions({
     arg: "DIR",
     help: "log the texts shown to the discriminator to DIR/texts.jsonl (off by default)",
   },
-  logTextsMaxMb: { kind: "int", min: 1, max: 100_000, default: 50, help: "most disk --log-texts uses, in MB" },
+  logTextsMaxMb: {
+    kind: "int",
+    min: 1,
+    max: 100_000,
+    default: 50,
+    help: "most disk --log-texts uses, in MB",
+  },
   serveAxon: {
     kind: "bool",
     default: true,
@@ -352,7 +368,9 @@ function validateCombination(c: MinerConfig): void {
     );
   }
   if (c.generator === "llm" && !c.llmBaseUrl) {
-    throw new UsageError("--generator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model");
+    throw new UsageError(
+      "--generator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model",
+    );
   }
   if (c.generator === "llm" && !c.llmModel) throw new UsageError("--generator llm needs --llm-model");
   if (c.discriminator === "llm" && (!c.llmBaseUrl || !c.llmModel)) {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { flagOf } from "@apex/protocol/options";
+import { describe, expect, it } from "vitest";
 import { helpText, loadMinerArgs, loadMinerConfig, MINER_OPTIONS, redactConfig } from "../src/config.js";
 
 const noFile = (p: string): string => {
@@ -62,7 +62,11 @@ describe("loadMinerConfig", () => {
       netuid: 2,
       serveAxon: false,
     });
-    const wallet = loadMinerConfig([], { BT_WALLET_NAME: "cold", BT_WALLET_HOTKEY: "hot", BT_WALLET_PATH: "/w" }, noFile);
+    const wallet = loadMinerConfig(
+      [],
+      { BT_WALLET_NAME: "cold", BT_WALLET_HOTKEY: "hot", BT_WALLET_PATH: "/w" },
+      noFile,
+    );
     expect(wallet).toMatchObject({ coldkey: "cold", hotkey: "hot", walletPath: "/w" });
     expect(loadMinerConfig(["--no-serve-axon"], {}, noFile).serveAxon).toBe(false);
   });

@@ -78,7 +78,11 @@ type ValueOf<S> = S extends { kind: "enum"; values: readonly (infer V)[] }
           ? string[]
           : never;
 /** Booleans default to false and lists to [] when the table gives no default. */
-type AlwaysSet<S> = S extends { default: unknown } ? true : S extends { kind: "bool" | "list" } ? true : false;
+type AlwaysSet<S> = S extends { default: unknown }
+  ? true
+  : S extends { kind: "bool" | "list" }
+    ? true
+    : false;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** The parsed values of a table: options with a default are always present, the others optional. */
@@ -146,7 +150,8 @@ export function coerceOption(spec: OptionSpec, raw: unknown, source: string): un
     case "int":
     case "number": {
       const text = typeof raw === "string" ? raw.trim() : raw;
-      const n = typeof text === "number" ? text : typeof text === "string" && text !== "" ? Number(text) : NaN;
+      const n =
+        typeof text === "number" ? text : typeof text === "string" && text !== "" ? Number(text) : NaN;
       if (!Number.isFinite(n) || (spec.kind === "int" && !Number.isInteger(n))) return bad();
       if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return bad();
       return n;
@@ -284,7 +289,8 @@ export function readFileValues<T extends OptionTable>(
 export function defaultsOf<T extends OptionTable>(table: T): Partial<OptionValues<T>> {
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(table)) {
-    if (spec.default !== undefined) values[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
+    if (spec.default !== undefined)
+      values[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
     else if (spec.kind === "bool") values[key] = false;
     else if (spec.kind === "list") values[key] = [];
   }

@@ -52,10 +52,29 @@ describe("option tables", () => {
   it("parse flags with their types: negated booleans, comma lists, repeated flags, short names", () => {
     const { values, positionals } = parseFlags(
       TABLE,
-      ["run", "--port", "9000", "--no-verify", "--trusted", "5A, 5B,", "--cmd", "a b", "--cmd", "c", "-l", "debug"],
+      [
+        "run",
+        "--port",
+        "9000",
+        "--no-verify",
+        "--trusted",
+        "5A, 5B,",
+        "--cmd",
+        "a b",
+        "--cmd",
+        "c",
+        "-l",
+        "debug",
+      ],
       { hint, allowPositionals: true },
     );
-    expect(values).toEqual({ port: 9000, verify: false, trusted: ["5A", "5B"], cmds: ["a b", "c"], level: "debug" });
+    expect(values).toEqual({
+      port: 9000,
+      verify: false,
+      trusted: ["5A", "5B"],
+      cmds: ["a b", "c"],
+      level: "debug",
+    });
     expect(positionals).toEqual(["run"]);
   });
 
