@@ -73,8 +73,10 @@ describe("house rules", () => {
     const v = check(
       tree({
         ...clean,
-        "packages/protocol/src/options.ts": 'import { parseArgs } from "node:util";\nexport const p = parseArgs;\n',
-        "apps/localnet/src/args.ts": 'import { parseArgs } from "node:util";\nexport const a = parseArgs({});\n',
+        "packages/protocol/src/options.ts":
+          'import { parseArgs } from "node:util";\nexport const p = parseArgs;\n',
+        "apps/localnet/src/args.ts":
+          'import { parseArgs } from "node:util";\nexport const a = parseArgs({});\n',
         "apps/miner/src/util.ts": 'import { inspect } from "node:util";\nexport const i = inspect;\n',
       }),
     );
