@@ -5,6 +5,8 @@
 //   env-only-in-config          process.env is read only in each app's config module; any other reading carries
 //                               `// house-rule: env — <why>` on its line or the line above
 //   no-import-cycles            no cycle among a workspace's source modules, type-only imports included
+//   flags-through-option-tables node's util.parseArgs is used only by packages/protocol/src/options.ts: every
+//                               command declares its flags in an option table (docs/architecture.md § Configuration)
 // `node scripts/check-deps.mjs [root]` prints each violation and exits 1 when there is one; `npm test` runs it.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -14,6 +16,8 @@ const APP_PACKAGES = ["@apex/miner", "@apex/validator", "@apex/localnet"];
 /** The one module per app that may read process.env (its configuration). */
 export const CONFIG_MODULES = ["apps/miner/src/config.ts", "apps/validator/src/config.ts"];
 const ENV_EXCEPTION = /\/\/\s*house-rule:\s*env\b/;
+/** The one module that calls util.parseArgs; commands go through its option tables. */
+export const OPTIONS_MODULE = "packages/protocol/src/options.ts";
 
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
@@ -131,6 +135,15 @@ export function checkHouseRules(root) {
           graph.set(path, edges);
         }
       }
+      if (
+        !isTest &&
+        path !== OPTIONS_MODULE &&
+        /\bparseArgs\b/.test(code) &&
+        importsOf(code).some((spec) => spec === "node:util" || spec === "util")
+      )
+        violations.push(
+          `flags-through-option-tables: ${path} uses util.parseArgs (declare the flags in an option table and read them with parseFlags from @apex/protocol/options)`,
+        );
       if (!isTest && !CONFIG_MODULES.includes(path)) {
         const raw = readFileSync(file, "utf8").split("\n");
         code.split("\n").forEach((line, i) => {

@@ -69,6 +69,21 @@ describe("house rules", () => {
     expect(v[0]).toMatch(/^env-only-in-config: apps\/miner\/src\/app\.ts:1 reads process\.env/);
   });
 
+  it("fail when a command parses flags with util.parseArgs instead of an option table", () => {
+    const v = check(
+      tree({
+        ...clean,
+        "packages/protocol/src/options.ts":
+          'import { parseArgs } from "node:util";\nexport const p = parseArgs;\n',
+        "apps/localnet/src/args.ts":
+          'import { parseArgs } from "node:util";\nexport const a = parseArgs({});\n',
+        "apps/miner/src/util.ts": 'import { inspect } from "node:util";\nexport const i = inspect;\n',
+      }),
+    );
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatch(/^flags-through-option-tables: apps\/localnet\/src\/args\.ts uses util\.parseArgs/);
+  });
+
   it("fail on an import cycle, type-only imports included", () => {
     const v = check(
       tree({

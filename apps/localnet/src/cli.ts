@@ -36,8 +36,8 @@ Runs until Ctrl-C, --rounds N, or (with --virtual) --hours H of subnet time.
   --external-miner URL     a miner someone else runs (any language): registered with a fresh hotkey and its axon
                            served; URL=WALLET:HOTKEY uses that wallet's hotkey instead (--wallet-path to find it)
   --miner-cmd "CMD"        start your miner process; it gets APEX_MINER_PORT (listen there), APEX_MINER_HOTKEY_URI
-                           and APEX_MINER_HOTKEY_SS58 (its dev hotkey), APEX_NETWORK=sim, APEX_CHAIN_ENDPOINT
-                           (the served SimChain) and APEX_NETUID
+                           and APEX_MINER_HOTKEY_SS58 (its dev hotkey), BT_SUBTENSOR_NETWORK=sim,
+                           BT_SUBTENSOR_CHAIN_ENDPOINT (the served SimChain) and APEX_MINER_NETUID
   --strategies LIST        miner strategies as GEN/DISC pairs, cycled (e.g. offline/learned,dummy/random)
   --llm-base-url URL       validators use this OpenAI-compatible endpoint instead of the offline backend
   --llm-model NAME         its model (API key from APEX_LLM_API_KEY)

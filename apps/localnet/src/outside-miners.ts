@@ -86,12 +86,13 @@ export async function startOutsideMiners(setup: OutsideMinersSetup): Promise<voi
       stdio: ["ignore", "inherit", "inherit"],
       env: {
         ...process.env, // house-rule: env — passed through to the child miner, not read here
+        // apex-miner's own names (BT_* for the chain, APEX_MINER_* for the rest), so it needs no flags here.
         APEX_MINER_PORT: String(port),
         APEX_MINER_HOTKEY_URI: `//apex//cmd${i}//hot`,
         APEX_MINER_HOTKEY_SS58: hotkey.address,
-        APEX_NETWORK: "sim",
-        APEX_CHAIN_ENDPOINT: setup.chainUrl ?? "",
-        APEX_NETUID: String(netuid),
+        BT_SUBTENSOR_NETWORK: "sim",
+        BT_SUBTENSOR_CHAIN_ENDPOINT: setup.chainUrl ?? "",
+        APEX_MINER_NETUID: String(netuid),
         // The localnet announces the axon for it (relayed from 127.0.0.2 when it listens on 127.0.0.1 only).
         APEX_MINER_SERVE_AXON: "false",
       },

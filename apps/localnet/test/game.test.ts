@@ -1,6 +1,8 @@
 // The incentive game over a simulated day: the strategies that should win do win, and a seed replays exactly.
 // (How fast this runs is measured by the localnet benchmark, not asserted here.)
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import type { LocalnetReport, NeuronReport } from "../src/report.js";
@@ -94,10 +96,22 @@ describe("the game over 22 virtual hours with 16 miners (the README's run)", () 
     } finally {
       hog.kill("SIGKILL");
     }
-    const bytes = (r: LocalnetReport) => JSON.stringify({ ...r, wallSeconds: 0 }, null, 2);
-    expect(bytes(again)).toBe(bytes(report));
+    expect(reportBytes(again)).toBe(reportBytes(report));
   }, 420_000);
+
+  it("is the report this run gave before the one-home refactor: refactors do not change a result", () => {
+    // fixtures/readme-run.sha256 was recorded from `apex-localnet run --virtual --hours 22 --miners 16 --seed 1
+    // --report r.json` on main before issue 16's refactor. A change that means to change the game's results
+    // records the new hash in the same commit and says why (docs/localnet.md § Reproducible runs).
+    const recorded = readFileSync(new URL("./fixtures/readme-run.sha256", import.meta.url), "utf8").trim();
+    expect(createHash("sha256").update(reportBytes(report)).digest("hex")).toBe(recorded);
+  });
 });
+
+/** A report's bytes without the one field that measures the machine (wall time). */
+function reportBytes(r: LocalnetReport): string {
+  return JSON.stringify({ ...r, wallSeconds: 0 }, null, 2);
+}
 
 describe("seeds", () => {
   it("the same seed gives the same report; another seed another", async () => {

@@ -3,8 +3,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { ChainClient } from "@apex/chain";
 import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
+import { exitCodeOf, UsageError } from "@apex/protocol/options";
 import Fastify, { type FastifyBaseLogger } from "fastify";
-import { helpText, loadMinerArgs, type MinerConfig, processEnv, redactConfig } from "./config.js";
+import {
+  EVAL_OPTIONS,
+  helpText,
+  loadMinerArgs,
+  MAKE_DATA_OPTIONS,
+  type MinerConfig,
+  processEnv,
+  redactConfig,
+  TRAIN_OPTIONS,
+} from "./config.js";
 import { llmStrategyDeps } from "./llm-bridge.js";
 import { startMiner } from "./server.js";
 import {
@@ -92,21 +102,13 @@ async function runMiner(config: MinerConfig, io: CliIo): Promise<number> {
 }
 
 async function trainCommand(argv: string[], io: CliIo): Promise<number> {
-  const { extra, config } = loadMinerArgs(argv, io.env, io.readFile, {
-    out: { type: "string" },
-    examples: { type: "string" },
-    data: { type: "string", multiple: true },
-    "only-data": { type: "boolean" },
-    "held-out-share": { type: "string" },
-    "data-out": { type: "string" },
-    "hash-dims": { type: "string" },
-  });
-  const out = extra.out as string | undefined;
-  if (!out) throw new Error("train-discriminator needs --out FILE (where to write the model JSON)");
-  const examples = intFlag(extra.examples as string | undefined, "--examples", DEFAULT_TRAINING.examples);
+  const { command: flags, config } = loadMinerArgs(argv, io.env, io.readFile, TRAIN_OPTIONS);
+  const out = flags.out;
+  if (!out) throw new UsageError("train-discriminator needs --out FILE (where to write the model JSON)");
+  const examples = flags.examples;
   const seed = config.seed ?? DEFAULT_TRAINING.seed;
-  const hashDims = intFlag(extra["hash-dims"] as string | undefined, "--hash-dims", 0);
-  const files = (extra.data as string[] | undefined) ?? [];
+  const hashDims = flags.hashDims;
+  const files = flags.data;
   const deps = llmStrategyDeps(seed);
   const generate = (n: number, s: number) =>
     makeDataset({ examples: n, seed: s, reference: deps.reference!, ...deps });
@@ -115,11 +117,11 @@ async function trainCommand(argv: string[], io: CliIo): Promise<number> {
     // The built-in set: the same model trainDefaultModel gives (the shipped one for the default seed), scored on
     // a fresh generated set made under another seed.
     if (hashDims > 0)
-      throw new Error("--hash-dims needs --data (the built-in set is trained on dense features)");
+      throw new UsageError("--hash-dims needs --data (the built-in set is trained on dense features)");
     const model = await trainDefaultModel(deps.reference!, { ...deps, examples, seed });
     io.writeFile(out, serializeModel(model));
     const test = await generate(Math.ceil(examples / 2), seed + 2);
-    if (extra["data-out"]) io.writeFile(extra["data-out"] as string, toJsonl(test));
+    if (flags.dataOut) io.writeFile(flags.dataOut, toJsonl(test));
     io.out(`trained on ${examples} generated examples (seed ${seed}); model written to ${out}`);
     printMetrics(
       io,
@@ -130,16 +132,17 @@ async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   }
 
   const own = files.flatMap((f) => parseJsonl(io.readFile(f), f));
-  const generated = extra["only-data"] ? [] : await generate(examples, seed);
-  const share = Number(extra["held-out-share"] ?? 0.2);
-  if (!(share > 0 && share < 1)) throw new Error(`--held-out-share must be between 0 and 1, got ${share}`);
+  const generated = flags.onlyData ? [] : await generate(examples, seed);
+  const share = flags.heldOutShare;
+  if (!(share > 0 && share < 1))
+    throw new UsageError(`--held-out-share must be between 0 and 1 (not either end), got ${share}`);
   // Your data is split on its own, so the held-out figure is about your texts, not the generated ones.
   const ownSplit = splitExamples(own, share, seed);
   const genSplit = splitExamples(generated, share, seed);
   const fit = splitExamples([...ownSplit.train, ...genSplit.train], 0.15, seed + 1);
   const model = calibrate(trainLogistic(fit.train, { seed, hashDims }), fit.heldOut);
   io.writeFile(out, serializeModel(model));
-  if (extra["data-out"]) io.writeFile(extra["data-out"] as string, toJsonl([...ownSplit.heldOut]));
+  if (flags.dataOut) io.writeFile(flags.dataOut, toJsonl([...ownSplit.heldOut]));
   io.out(
     `trained on ${fit.train.length} examples (${ownSplit.train.length} from ${files.join(", ")}, the rest generated), ` +
       `calibrated on ${fit.heldOut.length}; seed ${seed}; model written to ${out}`,
@@ -193,16 +196,13 @@ function printMetrics(io: CliIo, title: string, { metrics: m, calibration }: Sco
 }
 
 async function makeDataCommand(argv: string[], io: CliIo): Promise<number> {
-  const { extra, config } = loadMinerArgs(argv, io.env, io.readFile, {
-    out: { type: "string" },
-    examples: { type: "string" },
-  });
-  const out = extra.out as string | undefined;
-  if (!out) throw new Error("make-data needs --out FILE.jsonl");
+  const { command: flags, config } = loadMinerArgs(argv, io.env, io.readFile, MAKE_DATA_OPTIONS);
+  const out = flags.out;
+  if (!out) throw new UsageError("make-data needs --out FILE.jsonl");
   const seed = config.seed ?? 1;
   const deps = llmStrategyDeps(seed);
   const data = await makeDataset({
-    examples: intFlag(extra.examples as string | undefined, "--examples", 200),
+    examples: flags.examples,
     seed,
     reference: deps.reference!,
     ...deps,
@@ -213,20 +213,16 @@ async function makeDataCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function evalCommand(argv: string[], io: CliIo): Promise<number> {
-  const { extra, config } = loadMinerArgs(argv, io.env, io.readFile, {
-    model: { type: "string" },
-    data: { type: "string" },
-    json: { type: "boolean" },
-  });
-  const dataPath = extra.data as string | undefined;
+  const { command: flags, config } = loadMinerArgs(argv, io.env, io.readFile, EVAL_OPTIONS);
+  const dataPath = flags.data;
   if (!dataPath)
-    throw new Error("eval-discriminator needs --data FILE.jsonl (lines of {query, generation, label})");
+    throw new UsageError("eval-discriminator needs --data FILE.jsonl (lines of {query, generation, label})");
   const data = parseJsonl(io.readFile(dataPath), dataPath);
   let scored: Scored;
   let name: string;
-  if (extra.model) {
-    scored = score(parseModel(io.readFile(extra.model as string), extra.model as string), data);
-    name = `learned (${extra.model})`;
+  if (flags.model) {
+    scored = score(parseModel(io.readFile(flags.model), flags.model), data);
+    name = `learned (${flags.model})`;
   } else {
     const deps = llmStrategyDeps();
     let fallbacks = 0;
@@ -241,16 +237,9 @@ async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     if (d.name === "learned" && !config.discriminatorModel) scored = score(DEFAULT_MODEL, data);
     name = d.name === "llm" ? `llm (${config.llmModel}; ${fallbacks} answers from the fallback)` : d.name;
   }
-  if (extra.json) io.out(JSON.stringify({ discriminator: name, ...scored.metrics, ...scored.calibration }));
+  if (flags.json) io.out(JSON.stringify({ discriminator: name, ...scored.metrics, ...scored.calibration }));
   else printMetrics(io, `discriminator ${name} on ${data.length} examples from ${dataPath}`, scored);
   return 0;
-}
-
-function intFlag(v: string | undefined, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
-  return n;
 }
 
 function toJsonl(data: Example[]): string {
@@ -301,13 +290,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (cmd === "eval-discriminator") return await evalCommand(rest, io);
     if (cmd === "make-data") return await makeDataCommand(rest, io);
     if (cmd !== undefined && !cmd.startsWith("-")) {
-      throw new Error(`unknown command "${cmd}"; run apex-miner --help`);
+      throw new UsageError(`unknown command "${cmd}"; run apex-miner --help`);
     }
-    const { config } = loadMinerArgs(argv, io.env, io.readFile);
+    const { config, warnings } = loadMinerArgs(argv, io.env, io.readFile);
+    for (const w of warnings) io.err(`apex-miner: warning: ${w}`);
     return await runMiner(config, io);
   } catch (err) {
     io.err(`apex-miner: ${(err as Error).message}`);
-    return 2;
+    return exitCodeOf(err);
   }
 }
 

@@ -1,10 +1,22 @@
-// The ONE place apex-miner reads configuration: flags > environment > YAML file > defaults, validated with a
-// small hand-written shape check (shape.ts: TypeBox stays out of the running miner, schemas.ts has the TypeBox
-// form) and handed down as a typed MinerConfig. Nothing else in the app touches process.env.
+// The ONE place apex-miner reads configuration: flags > environment > YAML file > defaults, all derived from one
+// option table (MINER_OPTIONS, read by @apex/protocol/options: no schema library on the miner's run path) and
+// handed down as a typed MinerConfig. Nothing else in the app touches process.env.
 import { createRequire } from "node:module";
-import { parseArgs } from "node:util";
 import { APEX_NETUIDS, DEFAULT_MINER_PORT } from "@apex/protocol";
-import { type Shape, shapeErrors } from "./shape.js";
+import {
+  defineOptions,
+  helpLines,
+  layer,
+  type OptionSpec,
+  type OptionTable,
+  type OptionValues,
+  parseFlags,
+  readEnv,
+  readFileValues,
+  retiredEnvWarnings,
+  UsageError,
+} from "@apex/protocol/options";
+import { DEFAULT_TRAINING } from "./strategies/index.js";
 
 // The YAML parser (~5 MB resident) loads only when a config file is given; yaml ships CommonJS, so it loads
 // synchronously through require.
@@ -13,7 +25,7 @@ function parseYaml(text: string): unknown {
   return yaml.parse(text);
 }
 
-export const DEFAULT_CHECK_IP_SERVICES = [
+export const DEFAULT_CHECK_IP_SERVICES: readonly string[] = [
   "https://checkip.amazonaws.com",
   "https://api.ipify.org",
   "https://icanhazip.com",
@@ -21,358 +33,224 @@ export const DEFAULT_CHECK_IP_SERVICES = [
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-/** The validated miner configuration (schemas.ts has the same shape as a TypeBox schema, MinerConfigSchema). */
-export interface MinerConfig {
-  /** test | finney | local | sim | a ws(s):// or http(s):// URL. */
-  network: string;
-  /** Endpoint of a served SimChain or a subtensor node; overrides the network's default endpoint. */
-  chainEndpoint?: string;
-  /** Default by network: finney 1, test 61; sim/local/URL: required or found on the chain. */
-  netuid?: number;
-  coldkey: string;
-  hotkey: string;
-  /** A dev key URI (//Alice, //apex//cmd0//hot) instead of a wallet hotkey: local chains only. */
-  hotkeyUri?: string;
-  /** Announce the axon at start-up (off when a localnet announces it for us). */
-  serveAxon: boolean;
-  walletPath?: string;
-  host: string;
-  port: number;
-  externalIp?: string;
-  axonPort?: number;
-  checkIpServices: string[];
-  checkIpTimeoutMs: number;
-  generator: string;
-  discriminator: string;
-  /** Model file of the learned discriminator; without one the shipped default model (DEFAULT_MODEL) is used. */
-  discriminatorModel?: string;
-  llmBaseUrl?: string;
-  llmModel?: string;
-  /** From APEX_LLM_API_KEY only (never a flag or a file), never logged. */
-  llmApiKey?: string;
-  /** --discriminator llm asks for a streamed reply. */
-  llmStream?: boolean;
-  /** Log the texts shown to the discriminator here, for labelling and training (off by default). */
-  logTexts?: string;
-  logTextsMaxMb: number;
-  noChain: boolean;
-  trustedValidators: string[];
-  verify: boolean;
-  /** Stake (whole units, measured by stakeMeasure) at which a signer without a validator permit is accepted. */
-  minValidatorStake: number;
-  /** alpha: the subnet's alpha only; total: alpha + TAO × the chain's TAO weight (upstream's metagraph.stake). */
-  stakeMeasure: "alpha" | "total";
-  budgetMs: number;
-  rateLimitPerMinute: number;
-  rateLimitBurst: number;
-  /** Requests per minute per client address, before any verification; 0 = off. */
-  ipRateLimitPerMinute: number;
-  seed?: number;
-  logLevel: (typeof LOG_LEVELS)[number];
-}
+const port = (min: number) => ({ kind: "int", min, max: 65535 }) as const;
 
-const nonEmpty = { kind: "string", minLength: 1 } as const;
-const optional = <T extends Shape>(s: T): T => ({ ...s, optional: true });
-const port = (minimum: number) => ({ kind: "int", minimum, maximum: 65535 }) as const;
-
-/** The run-time check of MinerConfig (same types and ranges as MinerConfigSchema in schemas.ts). */
-export const MINER_CONFIG_SHAPE = {
-  kind: "object",
-  props: {
-    network: nonEmpty,
-    chainEndpoint: optional(nonEmpty),
-    netuid: optional(port(0)),
-    coldkey: nonEmpty,
-    hotkey: nonEmpty,
-    hotkeyUri: optional({ kind: "string", minLength: 2 }),
-    serveAxon: { kind: "bool" },
-    walletPath: optional(nonEmpty),
-    host: nonEmpty,
-    port: port(0),
-    externalIp: optional(nonEmpty),
-    axonPort: optional(port(1)),
-    checkIpServices: { kind: "array", items: nonEmpty },
-    checkIpTimeoutMs: { kind: "int", minimum: 1 },
-    generator: nonEmpty,
-    discriminator: nonEmpty,
-    discriminatorModel: optional(nonEmpty),
-    llmBaseUrl: optional(nonEmpty),
-    llmModel: optional(nonEmpty),
-    llmApiKey: optional({ kind: "string" }),
-    llmStream: optional({ kind: "bool" }),
-    logTexts: optional(nonEmpty),
-    logTextsMaxMb: { kind: "int", minimum: 1, maximum: 100_000 },
-    noChain: { kind: "bool" },
-    trustedValidators: { kind: "array", items: nonEmpty },
-    verify: { kind: "bool" },
-    minValidatorStake: { kind: "number", minimum: 0 },
-    stakeMeasure: { kind: "oneOf", values: ["alpha", "total"] },
-    budgetMs: { kind: "int", minimum: 1, maximum: 60_000 },
-    rateLimitPerMinute: { kind: "int", minimum: 0 },
-    rateLimitBurst: { kind: "int", minimum: 1 },
-    ipRateLimitPerMinute: { kind: "int", minimum: 0 },
-    seed: optional({ kind: "int" }),
-    logLevel: { kind: "oneOf", values: LOG_LEVELS },
-  },
-} as const satisfies Shape & { props: Record<keyof MinerConfig, Shape> };
-
-export const DEFAULTS = {
-  network: "test",
-  host: "0.0.0.0",
-  port: DEFAULT_MINER_PORT,
-  checkIpServices: DEFAULT_CHECK_IP_SERVICES,
-  checkIpTimeoutMs: 5_000,
-  generator: "offline",
-  discriminator: "learned",
-  logTextsMaxMb: 50,
-  noChain: false,
-  serveAxon: true,
-  trustedValidators: [] as string[],
-  verify: true,
-  minValidatorStake: 24_000,
-  stakeMeasure: "alpha",
-  budgetMs: 15_000,
-  rateLimitPerMinute: 600,
-  rateLimitBurst: 120,
-  ipRateLimitPerMinute: 1200,
-  logLevel: "info",
-} satisfies Partial<MinerConfig>;
-
-type Kind = "string" | "int" | "number" | "bool" | "list";
-interface Option {
-  key: keyof MinerConfig;
-  flag: string;
-  kind: Kind;
-  help: string;
-  /** Environment variable; default APEX_MINER_<KEY>. */
-  env?: string | null;
-  /** Further variables read when the main one is unset (the localnet's --miner-cmd convention). */
-  aliases?: string[];
-  /** For booleans whose flag turns them off (--no-chain sets noChain true, --no-verify sets verify false). */
-  invert?: boolean;
-}
-
-export const OPTIONS: Option[] = [
-  {
-    key: "network",
-    flag: "network",
+/**
+ * Every miner option, once: type, range, default, flag (the key in kebab-case unless named), environment variable
+ * (APEX_MINER_<KEY>, or the BT_* name the bittensor SDK and btcli use for wallet and chain settings), config-file key
+ * (the key, or the flag name) and --help line. MinerConfig, validation, defaults and --help derive from it.
+ */
+export const MINER_OPTIONS = defineOptions({
+  network: {
     kind: "string",
-    aliases: ["APEX_NETWORK"],
-    help: "test | finney | local | sim | ws(s)://… URL (default test)",
+    default: "test",
+    env: "BT_SUBTENSOR_NETWORK",
+    help: "test | finney | local | sim | ws(s)://… URL",
   },
-  {
-    key: "chainEndpoint",
-    flag: "chain-endpoint",
+  chainEndpoint: {
     kind: "string",
-    aliases: ["APEX_CHAIN_ENDPOINT"],
-    help: "chain endpoint URL (served SimChain or subtensor node)",
+    env: "BT_SUBTENSOR_CHAIN_ENDPOINT",
+    arg: "URL",
+    help: "chain endpoint URL (served SimChain or subtensor node); overrides the network's",
   },
-  {
-    key: "netuid",
-    flag: "netuid",
-    kind: "int",
-    aliases: ["APEX_NETUID"],
+  netuid: {
+    ...port(0),
     help: "subnet (default: finney 1, test 61; sim/local: required or found on chain)",
   },
-  { key: "coldkey", flag: "coldkey", kind: "string", help: "wallet (coldkey) name (default: default)" },
-  { key: "hotkey", flag: "hotkey", kind: "string", help: "hotkey name (default: default)" },
-  {
-    key: "hotkeyUri",
-    flag: "hotkey-uri",
+  coldkey: {
     kind: "string",
+    default: "default",
+    env: "BT_WALLET_NAME",
+    arg: "NAME",
+    help: "wallet (coldkey) name",
+  },
+  hotkey: { kind: "string", default: "default", env: "BT_WALLET_HOTKEY", arg: "NAME", help: "hotkey name" },
+  hotkeyUri: {
+    kind: "string",
+    arg: "URI",
     help: "dev key URI (e.g. //Alice) instead of a wallet hotkey; local chains only",
   },
-  {
-    key: "walletPath",
-    flag: "wallet-path",
+  walletPath: {
     kind: "string",
     env: "BT_WALLET_PATH",
-    help: "wallets folder (default ~/.bittensor/wallets; env BT_WALLET_PATH)",
+    arg: "DIR",
+    help: "wallets folder (default ~/.bittensor/wallets)",
   },
-  { key: "host", flag: "host", kind: "string", help: "listen address (default 0.0.0.0)" },
-  {
-    key: "port",
-    flag: "port",
-    kind: "int",
-    help: "listen port, also announced on chain (default 8080; 0 = any free port)",
+  host: { kind: "string", default: "0.0.0.0", arg: "ADDRESS", help: "listen address" },
+  port: {
+    ...port(0),
+    default: DEFAULT_MINER_PORT,
+    help: "listen port, also announced on chain (0 = any free port)",
   },
-  {
-    key: "externalIp",
-    flag: "external-ip",
+  externalIp: {
     kind: "string",
+    arg: "IP",
     help: "IP to announce (default: discovered via check-IP services)",
   },
-  {
-    key: "axonPort",
-    flag: "axon-port",
-    kind: "int",
-    help: "port to announce when it differs from --port (NAT, proxy)",
-  },
-  {
-    key: "checkIpServices",
-    flag: "check-ip-services",
+  axonPort: { ...port(1), help: "port to announce when it differs from --port (NAT, proxy)" },
+  checkIpServices: {
     kind: "list",
-    help: "comma-separated check-IP URLs, tried in order",
+    default: DEFAULT_CHECK_IP_SERVICES,
+    arg: "URL,URL",
+    help: "check-IP URLs, tried in order",
   },
-  {
-    key: "checkIpTimeoutMs",
-    flag: "check-ip-timeout-ms",
-    kind: "int",
-    help: "timeout per check-IP service (default 5000)",
-  },
-  {
-    key: "generator",
-    flag: "generator",
+  checkIpTimeoutMs: { kind: "int", min: 1, default: 5_000, help: "timeout per check-IP service, ms" },
+  generator: {
     kind: "string",
-    help: "dummy | offline | llm | ./module.js (default offline)",
+    default: "offline",
+    arg: "NAME",
+    help: "dummy | offline | llm | ./module.js",
   },
-  {
-    key: "discriminator",
-    flag: "discriminator",
+  discriminator: {
     kind: "string",
-    help: "random | constant-0 | constant-1 | heuristic | learned | llm | ./module.js (default learned)",
+    default: "learned",
+    arg: "NAME",
+    help: "random | constant-0 | constant-1 | heuristic | learned | llm | ./module.js",
   },
-  {
-    key: "discriminatorModel",
-    flag: "discriminator-model",
+  discriminatorModel: {
     kind: "string",
+    arg: "FILE",
     help: "model file for learned, and llm's fallback (default: the shipped model)",
   },
-  {
-    key: "llmBaseUrl",
-    flag: "llm-base-url",
+  llmBaseUrl: {
     kind: "string",
+    arg: "URL",
     help: "OpenAI-compatible base URL for --generator llm and --discriminator llm",
   },
-  {
-    key: "llmModel",
-    flag: "llm-model",
+  llmModel: { kind: "string", arg: "NAME", help: "model name for --generator/--discriminator llm" },
+  llmStream: { kind: "bool", help: "--discriminator llm asks for a streamed reply" },
+  logTexts: {
     kind: "string",
-    help: "model name for --generator/--discriminator llm",
-  },
-  {
-    key: "llmStream",
-    flag: "llm-stream",
-    kind: "bool",
-    help: "--discriminator llm asks for a streamed reply",
-  },
-  {
-    key: "logTexts",
-    flag: "log-texts",
-    kind: "string",
+    arg: "DIR",
     help: "log the texts shown to the discriminator to DIR/texts.jsonl (off by default)",
   },
-  {
-    key: "logTextsMaxMb",
-    flag: "log-texts-max-mb",
+  logTextsMaxMb: {
     kind: "int",
-    help: "most disk --log-texts uses, in MB (default 50)",
+    min: 1,
+    max: 100_000,
+    default: 50,
+    help: "most disk --log-texts uses, in MB",
   },
-  {
-    key: "serveAxon",
-    flag: "no-serve-axon",
+  serveAxon: {
     kind: "bool",
-    invert: true,
+    default: true,
+    negated: true,
+    flag: "no-serve-axon",
     help: "do not announce the axon (the localnet or an operator does it)",
   },
-  {
-    key: "noChain",
-    flag: "no-chain",
-    kind: "bool",
-    help: "run without any chain: no axon; accept only --trusted-validators",
-  },
-  {
-    key: "trustedValidators",
-    flag: "trusted-validators",
+  noChain: { kind: "bool", help: "run without any chain: no axon; accept only --trusted-validators" },
+  trustedValidators: {
     kind: "list",
-    help: "ss58 hotkeys always accepted (with --no-chain, the only ones)",
+    arg: "SS58,SS58",
+    help: "hotkeys always accepted (with --no-chain, the only ones)",
   },
-  {
-    key: "verify",
-    flag: "no-verify",
+  verify: {
     kind: "bool",
-    invert: true,
+    default: true,
+    negated: true,
+    flag: "no-verify",
     help: "accept unsigned requests (trusted local use only; logs a warning)",
   },
-  {
-    key: "minValidatorStake",
-    flag: "min-validator-stake",
+  minValidatorStake: {
     kind: "number",
-    help: "stake at which a signer without a permit is accepted (default 24000)",
+    min: 0,
+    default: 24_000,
+    help: "stake at which a signer without a validator permit is accepted",
   },
-  {
-    key: "stakeMeasure",
-    flag: "stake-measure",
-    kind: "string",
-    help: "alpha | total: which stake --min-validator-stake compares (default alpha; total = upstream's)",
+  stakeMeasure: {
+    kind: "enum",
+    values: ["alpha", "total"],
+    default: "alpha",
+    help: "which stake --min-validator-stake compares (total = alpha + TAO weight × TAO, upstream's)",
   },
-  {
-    key: "budgetMs",
-    flag: "budget-ms",
+  budgetMs: {
     kind: "int",
-    help: "time budget per strategy call before the fast fallback (default 15000)",
+    min: 1,
+    max: 60_000,
+    default: 15_000,
+    help: "time budget per strategy call before the fast fallback, ms",
   },
-  {
-    key: "rateLimitPerMinute",
+  rateLimitPerMinute: {
+    kind: "int",
+    min: 0,
+    default: 600,
     flag: "rate-limit",
-    kind: "int",
-    help: "requests per minute per signer, 0 = off (default 600)",
+    help: "requests per minute per signer, 0 = off",
   },
-  { key: "rateLimitBurst", flag: "rate-limit-burst", kind: "int", help: "burst per signer (default 120)" },
-  {
-    key: "ipRateLimitPerMinute",
+  rateLimitBurst: { kind: "int", min: 1, default: 120, help: "burst per signer" },
+  ipRateLimitPerMinute: {
+    kind: "int",
+    min: 0,
+    default: 1200,
     flag: "ip-rate-limit",
-    kind: "int",
-    help: "requests per minute per client address, checked before any signature work, 0 = off (default 1200)",
+    help: "requests per minute per client address, checked before any signature work, 0 = off",
   },
-  {
-    key: "seed",
-    flag: "seed",
-    kind: "int",
-    help: "seed for random strategies (default: derived from the hotkey)",
-  },
-  {
-    key: "logLevel",
-    flag: "log-level",
-    kind: "string",
-    help: "fatal | error | warn | info | debug | trace | silent (default info)",
-  },
-];
+  seed: { kind: "int", help: "seed for random strategies (default: derived from the hotkey)" },
+  logLevel: { kind: "enum", values: LOG_LEVELS, default: "info", arg: "LEVEL", help: "log level" },
+});
 
-function envName(o: Option): string | null {
-  if (o.env !== undefined) return o.env;
-  return `APEX_MINER_${o.key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-}
+/** The validated miner configuration: MINER_OPTIONS' values, plus the API key (environment only). */
+export type MinerConfig = OptionValues<typeof MINER_OPTIONS> & {
+  /** From APEX_LLM_API_KEY only (never a flag or a file), never logged. */
+  llmApiKey?: string;
+};
 
-function coerce(o: Option, raw: unknown, where: string): unknown {
-  if (raw === undefined || raw === null) return undefined;
-  const name = where === "flag" ? `--${o.flag}` : `${where}: ${o.key}`;
-  switch (o.kind) {
-    case "string":
-      return String(raw);
-    case "int":
-    case "number": {
-      const n = typeof raw === "number" ? raw : Number(String(raw).trim());
-      if (String(raw).trim() === "" || !Number.isFinite(n) || (o.kind === "int" && !Number.isInteger(n))) {
-        throw new Error(`${name} must be ${o.kind === "int" ? "an integer" : "a number"}, got "${raw}"`);
-      }
-      return n;
-    }
-    case "bool": {
-      if (typeof raw === "boolean") return raw;
-      const s = String(raw).trim().toLowerCase();
-      if (["1", "true", "yes", "on"].includes(s)) return true;
-      if (["0", "false", "no", "off", ""].includes(s)) return false;
-      throw new Error(`${name} must be true or false, got "${raw}"`);
-    }
-    case "list":
-      if (Array.isArray(raw)) return raw.map(String);
-      return String(raw)
-        .split(",")
-        .map((s) => s.trim())
-        .filter((s) => s !== "");
-  }
-}
+// The subcommands' own flags: command-line only (no environment variable, no file key).
+const commandFlag = { env: false, file: false } as const;
+
+export const TRAIN_OPTIONS = defineOptions({
+  out: { kind: "string", ...commandFlag, arg: "FILE", help: "where to write the model JSON (required)" },
+  examples: {
+    kind: "int",
+    min: 1,
+    default: DEFAULT_TRAINING.examples,
+    ...commandFlag,
+    help: "generated examples to train on",
+  },
+  data: {
+    kind: "list",
+    repeat: true,
+    ...commandFlag,
+    arg: "FILE.jsonl",
+    help: "your labelled examples, {query, generation, label} lines",
+  },
+  onlyData: { kind: "bool", ...commandFlag, help: "train on --data only, no generated examples" },
+  heldOutShare: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    default: 0.2,
+    ...commandFlag,
+    help: "share of --data held out for the reported score (between 0 and 1)",
+  },
+  dataOut: { kind: "string", ...commandFlag, arg: "FILE.jsonl", help: "write the held-out examples here" },
+  hashDims: { kind: "int", min: 0, default: 0, ...commandFlag, help: "hashed word features (with --data)" },
+});
+
+export const EVAL_OPTIONS = defineOptions({
+  data: { kind: "string", ...commandFlag, arg: "FILE.jsonl", help: "labelled examples to score (required)" },
+  model: { kind: "string", ...commandFlag, arg: "FILE", help: "a learned model file (else --discriminator)" },
+  json: { kind: "bool", ...commandFlag, help: "one JSON line instead of the table" },
+});
+
+export const MAKE_DATA_OPTIONS = defineOptions({
+  out: { kind: "string", ...commandFlag, arg: "FILE.jsonl", help: "where to write the examples (required)" },
+  examples: { kind: "int", min: 1, default: 200, ...commandFlag, help: "how many" },
+});
+
+/** Environment names the miner read before the one scheme (BT_* for wallet and chain, APEX_MINER_* else). */
+export const RETIRED_MINER_ENV: Readonly<Record<string, string>> = {
+  APEX_NETWORK: "BT_SUBTENSOR_NETWORK",
+  APEX_MINER_NETWORK: "BT_SUBTENSOR_NETWORK",
+  APEX_CHAIN_ENDPOINT: "BT_SUBTENSOR_CHAIN_ENDPOINT",
+  APEX_MINER_CHAIN_ENDPOINT: "BT_SUBTENSOR_CHAIN_ENDPOINT",
+  APEX_NETUID: "APEX_MINER_NETUID",
+  APEX_MINER_COLDKEY: "BT_WALLET_NAME",
+  APEX_MINER_HOTKEY: "BT_WALLET_HOTKEY",
+  APEX_MINER_WALLET_PATH: "BT_WALLET_PATH",
+};
+
+const ENV_PREFIX = "APEX_MINER_";
 
 export type FileReader = (path: string) => string;
 
@@ -380,13 +258,12 @@ export interface LoadedArgs {
   config: MinerConfig;
   /** Positional words before the flags (a subcommand, e.g. train-discriminator). */
   positionals: string[];
+  /** Things worth one warning line at start-up (a retired environment name that is set). */
+  warnings: string[];
 }
 
-/** Extra flags a subcommand accepts (parsed but not part of MinerConfig). */
-export type ExtraFlags = Record<string, { type: "string" | "boolean"; multiple?: boolean }>;
-
 /**
- * Reads flags, then env, then the YAML file (--config or APEX_MINER_CONFIG), then defaults. Throws an Error
+ * Reads flags, then env, then the YAML file (--config or APEX_MINER_CONFIG), then defaults. Throws a UsageError
  * whose message says what was wrong and how to fix it.
  */
 export function loadMinerConfig(
@@ -397,85 +274,64 @@ export function loadMinerConfig(
   return loadMinerArgs(argv, env, fileReader).config;
 }
 
-export function loadMinerArgs(
+/**
+ * Reads the miner's options and, for a subcommand, its own flags (`command`: a table of flags that are neither
+ * environment variables nor file keys). Returns both typed.
+ */
+export function loadMinerArgs<C extends OptionTable = Record<never, OptionSpec>>(
   argv: string[],
   env: Record<string, string | undefined>,
   fileReader: FileReader,
-  extra: ExtraFlags = {},
-): LoadedArgs & { extra: Record<string, string | boolean | string[] | undefined> } {
-  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {
-    config: { type: "string" },
-    ...extra,
-  };
-  for (const o of OPTIONS) options[o.flag] = { type: o.kind === "bool" ? "boolean" : "string" };
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new Error(`${(err as Error).message}. Run apex-miner --help for the list of flags.`);
-  }
-  const flags = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  command?: C,
+): LoadedArgs & { command: OptionValues<C> } {
+  const commandTable = (command ?? {}) as C;
+  for (const key of Object.keys(commandTable))
+    if (key in MINER_OPTIONS) throw new Error(`subcommand flag ${key} shadows a miner option`);
+  const flags = parseFlags({ ...MINER_OPTIONS, ...commandTable }, argv, {
+    hint: "apex-miner --help",
+    extra: { config: { type: "string" } },
+    allowPositionals: true,
+  });
+  const own: Record<string, unknown> = {};
+  const commandValues: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flags.values))
+    (key in commandTable ? commandValues : own)[key] = value;
 
-  const merged: Record<string, unknown> = { ...DEFAULTS };
-  const configPath = (flags.config as string | undefined) ?? env.APEX_MINER_CONFIG;
+  const configPath = (flags.extra.config as string | undefined) ?? env.APEX_MINER_CONFIG;
+  let fromFile: Partial<MinerConfig> = {};
   if (configPath) {
     let text: string;
     try {
       text = fileReader(configPath);
     } catch (err) {
-      throw new Error(`cannot read config file ${configPath}: ${(err as Error).message}`);
+      throw new UsageError(`cannot read config file ${configPath}: ${(err as Error).message}`);
     }
     let doc: unknown;
     try {
       doc = parseYaml(text);
     } catch (err) {
-      throw new Error(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
+      throw new UsageError(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
     }
-    if (doc !== null && doc !== undefined) {
-      if (typeof doc !== "object" || Array.isArray(doc)) {
-        throw new Error(`config file ${configPath} must be a YAML mapping of option: value`);
-      }
-      for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-        const o = OPTIONS.find((x) => x.key === k || x.flag === k);
-        if (!o || o.key === "llmApiKey") {
-          throw new Error(
-            `config file ${configPath}: unknown key "${k}". Known keys: ${OPTIONS.map((x) => x.key).join(", ")}`,
-          );
-        }
-        merged[o.key] = coerce(o, v, `config file ${configPath}`);
-      }
-    }
+    fromFile = readFileValues(MINER_OPTIONS, doc, configPath);
   }
-  for (const o of OPTIONS) {
-    for (const name of [envName(o), ...(o.aliases ?? [])]) {
-      const v = name ? env[name] : undefined;
-      if (v !== undefined && v !== "") {
-        merged[o.key] = coerce(o, v, `environment ${name}`);
-        break;
-      }
-    }
+  const { values } = layer(MINER_OPTIONS, [
+    ["file", fromFile],
+    ["env", readEnv(MINER_OPTIONS, env, ENV_PREFIX)],
+    ["flag", own as Partial<MinerConfig>],
+  ]);
+  const config: MinerConfig = { ...values };
+  if (env.APEX_LLM_API_KEY) config.llmApiKey = env.APEX_LLM_API_KEY;
+  if (config.netuid === undefined) {
+    const n = APEX_NETUIDS[config.network as keyof typeof APEX_NETUIDS];
+    if (n !== undefined) config.netuid = n;
   }
-  for (const o of OPTIONS) {
-    const v = flags[o.flag];
-    if (v === undefined) continue;
-    merged[o.key] = o.invert ? !(v as boolean) : coerce(o, v, "flag");
-  }
-  if (env.APEX_LLM_API_KEY) merged.llmApiKey = env.APEX_LLM_API_KEY;
-  merged.coldkey ??= "default";
-  merged.hotkey ??= "default";
-  if (merged.netuid === undefined) {
-    const n = APEX_NETUIDS[merged.network as keyof typeof APEX_NETUIDS];
-    if (n !== undefined) merged.netuid = n;
-  }
-  for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
-
-  const errs = shapeErrors(MINER_CONFIG_SHAPE, merged);
-  if (errs.length > 0) throw new Error(`invalid miner configuration: ${errs.slice(0, 3).join("; ")}`);
-  const config = merged as unknown as MinerConfig;
   validateCombination(config);
-  const extraOut: Record<string, string | boolean | string[] | undefined> = {};
-  for (const k of Object.keys(extra)) extraOut[k] = flags[k];
-  return { config, positionals: parsed.positionals, extra: extraOut };
+  return {
+    config,
+    positionals: flags.positionals,
+    command: layer(commandTable, [["flag", commandValues as Partial<OptionValues<C>>]]).values,
+    warnings: retiredEnvWarnings(RETIRED_MINER_ENV, env),
+  };
 }
 
 const NETWORK_RE = /^(test|finney|local|sim|wss?:\/\/\S+|https?:\/\/\S+)$/;
@@ -492,31 +348,33 @@ function validateCombination(c: MinerConfig): void {
   if (c.hotkeyUri !== undefined) {
     // Checked before anything is logged: a secret on the command line shows in `ps`, shell history and logs.
     if (!DEV_URI_RE.test(c.hotkeyUri))
-      throw new Error(
+      throw new UsageError(
         "--hotkey-uri takes a dev key URI such as //Alice only; a mnemonic or seed does not belong on a command " +
           "line or in the environment (it shows in ps and logs): put it in a wallet (btcli wallet regen_hotkey, " +
           "or `wallet create`) and pass --coldkey NAME --hotkey NAME",
       );
     if (!isLocalChain(c))
-      throw new Error(
+      throw new UsageError(
         `--hotkey-uri is for local chains (sim, local, a served SimChain URL, --no-chain); on ${c.network} use a ` +
           "wallet (--coldkey, --hotkey)",
       );
   }
   if (!NETWORK_RE.test(c.network)) {
-    throw new Error(`--network must be test, finney, local, sim or a ws(s)://… URL, got "${c.network}"`);
+    throw new UsageError(`--network must be test, finney, local, sim or a ws(s)://… URL, got "${c.network}"`);
   }
   if (c.noChain && c.verify && c.trustedValidators.length === 0) {
-    throw new Error(
+    throw new UsageError(
       "--no-chain needs --trusted-validators SS58,… (the hotkeys allowed to query this miner), or --no-verify",
     );
   }
   if (c.generator === "llm" && !c.llmBaseUrl) {
-    throw new Error("--generator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model");
+    throw new UsageError(
+      "--generator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model",
+    );
   }
-  if (c.generator === "llm" && !c.llmModel) throw new Error("--generator llm needs --llm-model");
+  if (c.generator === "llm" && !c.llmModel) throw new UsageError("--generator llm needs --llm-model");
   if (c.discriminator === "llm" && (!c.llmBaseUrl || !c.llmModel)) {
-    throw new Error(
+    throw new UsageError(
       "--discriminator llm needs --llm-base-url (any OpenAI-compatible endpoint) and --llm-model",
     );
   }
@@ -528,7 +386,7 @@ export function redactConfig(c: MinerConfig): Record<string, unknown> {
 }
 
 export function helpText(): string {
-  const lines = [
+  return [
     "apex-miner: the Apex (Bittensor subnet 1) miner",
     "",
     "Usage:",
@@ -539,23 +397,25 @@ export function helpText(): string {
     "  apex-miner make-data --out FILE.jsonl [--examples N] [--seed S]   write labelled examples",
     "  apex-miner --version                                 package version, Apex version, version key",
     "",
-    "Flags (each also settable as APEX_MINER_<NAME> in the environment or as a key in --config FILE.yaml;",
-    "precedence: flags > environment > file > defaults):",
-    "  --config FILE                  YAML file of option: value (keys as below in camelCase, e.g. minValidatorStake)",
-  ];
-  for (const o of OPTIONS) {
-    const arg = o.kind === "bool" ? "" : o.kind === "list" ? " A,B" : o.kind === "string" ? " VALUE" : " N";
-    lines.push(`  --${o.flag}${arg}`.padEnd(33) + o.help);
-  }
-  lines.push(
+    "Flags (each also settable in the environment as shown, or as a key of --config FILE.yaml in camelCase, e.g.",
+    "minValidatorStake; precedence: flags > environment > file > defaults):",
+    "  --config FILE               YAML file of option: value (env APEX_MINER_CONFIG)",
+    ...helpLines(MINER_OPTIONS, { envPrefix: ENV_PREFIX }),
     "",
-    "Environment: APEX_LLM_API_KEY (API key for --generator llm), BT_WALLET_PATH, APEX_MINER_CONFIG.",
+    "train-discriminator flags (--seed as above):",
+    ...helpLines(TRAIN_OPTIONS),
+    "eval-discriminator flags (--discriminator, --discriminator-model as above):",
+    ...helpLines(EVAL_OPTIONS),
+    "make-data flags (--seed as above):",
+    ...helpLines(MAKE_DATA_OPTIONS),
+    "",
+    "Secrets come from the environment only: APEX_LLM_API_KEY (API key for --generator/--discriminator llm).",
     "The miner verifies Epistula v2 signatures: requests must be signed for this hotkey within ±8 s, not",
     "replayed, by a validator (permit or stake ≥ --min-validator-stake) or a --trusted-validators hotkey.",
     "Every strategy answers within --budget-ms or falls back to a fast built-in answer.",
     "Routes: POST /v1/chat/completions, GET /health, GET /metrics (Prometheus).",
-  );
-  return lines.join("\n");
+    "Exit codes: 0 done, 1 run-time failure, 2 usage error (bad flag, environment or config file).",
+  ].join("\n");
 }
 
 /** The process environment, read here and nowhere else in the app. */

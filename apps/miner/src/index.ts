@@ -7,10 +7,10 @@ export {
   REJECTION_STATUS,
 } from "./app.js";
 export {
-  DEFAULTS as MINER_DEFAULTS,
   helpText,
   loadMinerArgs,
   loadMinerConfig,
+  MINER_OPTIONS,
   type MinerConfig,
   redactConfig,
 } from "./config.js";
@@ -27,7 +27,7 @@ export {
   type VerifyPolicy,
 } from "./policy.js";
 // TypeBox forms of the config and model-file shapes; the miner's CLI never loads this module.
-export { LearnedModelSchema, MinerConfigSchema } from "./schemas.js";
+export { LearnedModelSchema } from "./schemas.js";
 export {
   axonUnchanged,
   type RunningMiner,

@@ -103,13 +103,16 @@ describe("apex-miner CLI", () => {
     expect(m.trainedOn.seed).toBe(5);
   });
 
-  it("reports bad input clearly with exit code 2", async () => {
+  it("reports bad input clearly with exit code 2, and a failure at run time with 1", async () => {
     const t = io();
     expect(await main(["frobnicate"], t.value)).toBe(2);
     expect(t.err[0]).toMatch(/unknown command "frobnicate"/);
     expect(await main(["train-discriminator"], t.value)).toBe(2);
     expect(t.err[1]).toMatch(/--out FILE/);
-    expect(await main(["eval-discriminator", "--data", "/nonexistent.jsonl"], t.value)).toBe(2);
+    expect(await main(["--port", "eighty"], t.value)).toBe(2);
+    expect(t.err[2]).toMatch(/--port must be a whole number/);
+    // The flags are right; the file they name is missing: a run-time failure.
+    expect(await main(["eval-discriminator", "--data", "/nonexistent.jsonl"], t.value)).toBe(1);
     expect(() => parseJsonl('{"query":"q"}\n', "d.jsonl")).toThrow(/d.jsonl:1 must be/);
     expect(() => parseJsonl('{"query":"q","generation":"g","label":null}\n', "d.jsonl")).toThrow(
       /no labelled examples/,
@@ -133,7 +136,8 @@ describe("apex-miner CLI", () => {
       ],
       t.value,
     );
-    expect(code).toBe(2);
+    // A usable command line naming a wallet that is not there: a run-time failure (1), not a usage error (2).
+    expect(code).toBe(1);
     expect(t.err[0]).toMatch(/nope/);
   });
 });

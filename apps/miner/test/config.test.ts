@@ -1,5 +1,6 @@
+import { flagOf } from "@apex/protocol/options";
 import { describe, expect, it } from "vitest";
-import { helpText, loadMinerConfig, OPTIONS, redactConfig } from "../src/config.js";
+import { helpText, loadMinerArgs, loadMinerConfig, MINER_OPTIONS, redactConfig } from "../src/config.js";
 
 const noFile = (p: string): string => {
   throw new Error(`ENOENT: ${p}`);
@@ -39,15 +40,16 @@ describe("loadMinerConfig", () => {
     expect(() => loadMinerConfig(["--config", "k.yaml"], {}, () => "llmApiKey: x\n")).toThrow(/unknown key/);
   });
 
-  it("understands the localnet's --miner-cmd environment (APEX_NETWORK, APEX_CHAIN_ENDPOINT, APEX_NETUID)", () => {
+  it("reads the one environment scheme: BT_* for wallet and chain, APEX_MINER_* for the rest", () => {
+    // What the localnet's --miner-cmd hands a child miner.
     const c = loadMinerConfig(
       [],
       {
         APEX_MINER_PORT: "4321",
         APEX_MINER_HOTKEY_URI: "//apex//cmd0//hot",
-        APEX_NETWORK: "sim",
-        APEX_CHAIN_ENDPOINT: "http://127.0.0.1:9955",
-        APEX_NETUID: "2",
+        BT_SUBTENSOR_NETWORK: "sim",
+        BT_SUBTENSOR_CHAIN_ENDPOINT: "http://127.0.0.1:9955",
+        APEX_MINER_NETUID: "2",
         APEX_MINER_SERVE_AXON: "false",
       },
       noFile,
@@ -60,10 +62,23 @@ describe("loadMinerConfig", () => {
       netuid: 2,
       serveAxon: false,
     });
-    expect(loadMinerConfig(["--no-serve-axon"], {}, noFile).serveAxon).toBe(false);
-    expect(loadMinerConfig([], { APEX_NETWORK: "sim", APEX_MINER_NETWORK: "finney" }, noFile).network).toBe(
-      "finney",
+    const wallet = loadMinerConfig(
+      [],
+      { BT_WALLET_NAME: "cold", BT_WALLET_HOTKEY: "hot", BT_WALLET_PATH: "/w" },
+      noFile,
     );
+    expect(wallet).toMatchObject({ coldkey: "cold", hotkey: "hot", walletPath: "/w" });
+    expect(loadMinerConfig(["--no-serve-axon"], {}, noFile).serveAxon).toBe(false);
+  });
+
+  it("warns once for each retired environment name that is set, and does not read it", () => {
+    const { config, warnings } = loadMinerArgs([], { APEX_NETWORK: "sim", APEX_MINER_COLDKEY: "x" }, noFile);
+    expect(config.network).toBe("test");
+    expect(config.coldkey).toBe("default");
+    expect(warnings).toEqual([
+      "APEX_NETWORK is no longer read; use BT_SUBTENSOR_NETWORK",
+      "APEX_MINER_COLDKEY is no longer read; use BT_WALLET_NAME",
+    ]);
   });
 
   it("--no-chain needs --trusted-validators unless --no-verify", () => {
@@ -74,10 +89,10 @@ describe("loadMinerConfig", () => {
   });
 
   it("gives clear errors for bad input", () => {
-    expect(() => loadMinerConfig(["--port", "eighty"], {}, noFile)).toThrow(/--?port must be an integer/);
-    expect(() => loadMinerConfig(["--port", "70000"], {}, noFile)).toThrow(
-      /invalid miner configuration: port/,
+    expect(() => loadMinerConfig(["--port", "eighty"], {}, noFile)).toThrow(
+      '--port must be a whole number from 0 to 65535, got "eighty"',
     );
+    expect(() => loadMinerConfig(["--port", "70000"], {}, noFile)).toThrow(/--port must be/);
     expect(() => loadMinerConfig(["--bogus"], {}, noFile)).toThrow(/--help/);
     expect(() => loadMinerConfig(["--network", "mars"], {}, noFile)).toThrow(/--network must be/);
     expect(() => loadMinerConfig(["--generator", "llm"], {}, noFile)).toThrow(/--llm-base-url/);
@@ -90,7 +105,11 @@ describe("loadMinerConfig", () => {
 
   it("--help documents every option", () => {
     const h = helpText();
-    for (const o of OPTIONS) expect(h).toContain(`--${o.flag}`);
+    for (const [key, spec] of Object.entries(MINER_OPTIONS)) expect(h).toContain(`--${flagOf(key, spec)}`);
+    // Defaults and environment names come from the table, so the text cannot drift from what is read.
+    expect(h).toMatch(/--port N +listen port[^\n]*\n? *[^\n]*\[default 8080, env APEX_MINER_PORT\]/);
+    expect(h).toMatch(/--coldkey NAME +wallet \(coldkey\) name \[default default, env BT_WALLET_NAME\]/);
+    expect(h).not.toContain("trained at start-up");
     expect(h).toContain("train-discriminator");
     expect(h).toContain("eval-discriminator");
     expect(h).toContain("APEX_LLM_API_KEY");

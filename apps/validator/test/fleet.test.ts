@@ -1,22 +1,12 @@
 // A fleet of real HTTP miners with known behaviour against a validator on SimChain and a temp SQLite file.
 // Expected rewards are computed from what the MINERS saw and said (an oracle independent of the validator).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch } from "@apex/llm";
-import { epistulaReady, systemClock, toU16Weights } from "@apex/protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock, toU16Weights } from "@apex/protocol";
+import { describe, expect } from "vitest";
 import { createValidator, makeValidatorConfig, type RoundEvent, seededRng } from "../src/index.js";
-import {
-  type Behaviour,
-  type Fleet,
-  type FleetMiner,
-  REFERENCE_MARKER,
-  type SimSubnet,
-  simSubnet,
-  startFleet,
-} from "./fleet.js";
+import { type Behaviour, type FleetMiner, fleetTest, REFERENCE_MARKER, type SimSubnet } from "./fleet.js";
 
 const TIMEOUT_S = 1;
 const BEHAVIOURS: Behaviour[] = [
@@ -30,6 +20,10 @@ const BEHAVIOURS: Behaviour[] = [
   "huge",
   "reset",
 ];
+// SimChain refuses 127.0.0.1 as an axon (like subtensor); any other 127/8 address is loopback too.
+const it = fleetTest.override({
+  fleetSpec: { behaviours: BEHAVIOURS, opts: { host: "127.0.0.2", slowMs: 3000, seed: 11 } },
+});
 
 /** Replays the game from the miners' side: per round, GT from the text they were shown, d = 1/N, g = 1 − Σd. */
 function oracleTotals(
@@ -67,24 +61,7 @@ function oracleTotals(
 }
 
 describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
-  let fleet: Fleet;
-  let net: SimSubnet;
-  let dir: string;
-
-  beforeAll(async () => {
-    await epistulaReady();
-    // SimChain refuses 127.0.0.1 as an axon (like subtensor); any other 127/8 address is loopback too.
-    fleet = await startFleet(BEHAVIOURS, { host: "127.0.0.2", slowMs: 3000, seed: 11 });
-    net = await simSubnet(fleet.miners);
-    dir = mkdtempSync(join(tmpdir(), "apex-validator-fleet-"));
-  });
-  afterAll(async () => {
-    await fleet?.close();
-    await net?.chain.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  function makeValidator(dbPath: string, seed: number) {
+  function makeValidator(net: SimSubnet, dbPath: string, seed: number) {
     const config = makeValidatorConfig({
       chain: { network: "sim", netuid: net.netuid },
       miner_sampler: { request_timeout: TIMEOUT_S, address_policy: "any" },
@@ -107,8 +84,12 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
     return { validator, store };
   }
 
-  it("pays exactly the game's rewards, every round within its deadline, and sets those weights", async () => {
-    const { validator, store } = makeValidator(join(dir, "fleet.db"), 42);
+  it("pays exactly the game's rewards, every round within its deadline, and sets those weights", async ({
+    fleet,
+    subnet: net,
+    tmpDir: dir,
+  }) => {
+    const { validator, store } = makeValidator(net, join(dir, "fleet.db"), 42);
     const events: RoundEvent[] = [];
     validator.onRound((e) => events.push(e));
     const snapshot = () => new Map(fleet.miners.map((m) => [m, m.seen.length]));
@@ -180,9 +161,9 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
     store.close();
   }, 40_000);
 
-  it("keeps totals across a restart: reopen the DB and continue", async () => {
+  it("keeps totals across a restart: reopen the DB and continue", async ({ subnet: net, tmpDir: dir }) => {
     const path = join(dir, "restart.db");
-    const first = makeValidator(path, 7);
+    const first = makeValidator(net, path, 7);
     await first.validator.runRound();
     await first.validator.runRound();
     const before = first.store.windowTotals(0);
@@ -190,7 +171,7 @@ describe("validator against a fleet of real miners (SimChain + SQLite)", () => {
     await first.validator.stop();
     first.store.close();
 
-    const second = makeValidator(path, 8);
+    const second = makeValidator(net, path, 8);
     expect(second.store.roundCount()).toBe(rounds);
     expect(second.store.windowTotals(0)).toEqual(before);
     const added = await second.validator.runRound();

@@ -1,9 +1,13 @@
 // Test fixtures: real HTTP miners with known behaviour on loopback, and a SimChain subnet with them registered.
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { axonParams, bootstrapSubnet, SimChain } from "@apex/chain";
-import { mulberry32, type Signer, verifyEpistula } from "@apex/protocol";
+import { epistulaReady, mulberry32, type Signer, verifyEpistula } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
+import { test as baseTest } from "vitest";
 
 export type Behaviour =
   | "perfect"
@@ -171,3 +175,37 @@ export async function simSubnet(
   }
   return { chain, netuid: res.netuid, validator, owner, sudo, uidOf: res.uids.byHotkey };
 }
+
+/** What a test file's fleet is made of; a file picks its own with `fleetTest.override({ fleetSpec: … })`. */
+export interface FleetSpec {
+  behaviours: Behaviour[];
+  opts?: { host?: string; slowMs?: number; seed?: number };
+  /** Register the fleet on a SimChain subnet (the `subnet` fixture). */
+  subnet?: Parameters<typeof simSubnet>[1];
+}
+
+/**
+ * `it` with file-scoped fixtures: `fleet` (real HTTP miners, started once per file and always closed), `subnet`
+ * (a SimChain subnet with the fleet registered, always closed) and `tmpDir` (a fresh directory per test, always
+ * removed). A fixture starts only when a test asks for it.
+ */
+export const fleetTest = baseTest
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend("fleetSpec", { scope: "file" }, ({}): FleetSpec => ({ behaviours: ["perfect"] }))
+  .extend("fleet", { scope: "file" }, async ({ fleetSpec }, { onCleanup }) => {
+    await epistulaReady();
+    const fleet = await startFleet(fleetSpec.behaviours, fleetSpec.opts);
+    onCleanup(() => fleet.close());
+    return fleet;
+  })
+  .extend("subnet", { scope: "file" }, async ({ fleet, fleetSpec }, { onCleanup }) => {
+    const net = await simSubnet(fleet.miners, fleetSpec.subnet);
+    onCleanup(() => net.chain.close());
+    return net;
+  })
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern
+  .extend("tmpDir", async ({}, { onCleanup }) => {
+    const dir = mkdtempSync(join(tmpdir(), "apex-validator-test-"));
+    onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });

@@ -1,30 +1,21 @@
 // No-chain mode end to end: real miners, a status server via inject, and the scores/export commands on the DB.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
 import { OfflineBackend, OfflineWebSearch } from "@apex/llm";
-import { epistulaReady, VirtualClock } from "@apex/protocol";
+import { VirtualClock } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { main } from "../src/cli.js";
 import { buildStatusServer, createValidator, loadValidatorConfig, type StatusJson } from "../src/index.js";
-import { type Fleet, startFleet } from "./fleet.js";
+import { fleetTest } from "./fleet.js";
+
+const it = fleetTest.override({ fleetSpec: { behaviours: ["perfect", "always1", "always0"] } });
 
 describe("no-chain validator, status server and CLI reads", () => {
-  let fleet: Fleet;
-  let dir: string;
-  beforeAll(async () => {
-    await epistulaReady();
-    fleet = await startFleet(["perfect", "always1", "always0"]);
-    dir = mkdtempSync(join(tmpdir(), "apex-validator-status-"));
-  });
-  afterAll(async () => {
-    await fleet.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("runs rounds via start() on a virtual clock, serves /health, /metrics, /api/status, and the DB reads back", async () => {
+  it("runs rounds via start() on a virtual clock, serves /health, /metrics, /api/status, and the DB reads back", async ({
+    fleet,
+    tmpDir: dir,
+  }) => {
     const db = join(dir, "v.db");
     const miners = fleet.miners.map((m) => `http://${m.host}:${m.port}=${m.hotkey.address}`).join(",");
     const config = loadValidatorConfig(

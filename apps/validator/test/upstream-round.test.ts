@@ -1,15 +1,16 @@
 // Rounds under both profiles: a miner's `{"choices": null}` reply (upstream loses the round to it), the
 // debug files upstream writes, and research_model taking effect.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
 import { type ChatMessage, OfflineBackend, OfflineWebSearch, type TextBackend } from "@apex/llm";
-import { DropRoundError, epistulaReady, VirtualClock } from "@apex/protocol";
+import { DropRoundError, VirtualClock } from "@apex/protocol";
 import { devKeypair } from "@apex/wallet";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { createValidator, loadValidatorConfig, type ValidatorConfig } from "../src/index.js";
-import { type Fleet, startFleet } from "./fleet.js";
+import { type Fleet, fleetTest } from "./fleet.js";
+
+const it = fleetTest.override({ fleetSpec: { behaviours: ["perfect", "veto"] } });
 
 class CountingBackend implements TextBackend {
   calls = 0;
@@ -24,19 +25,12 @@ class CountingBackend implements TextBackend {
 }
 
 describe("rounds: drop-round replies, debug files, research_model", () => {
-  let fleet: Fleet;
-  let dir: string;
-  beforeAll(async () => {
-    await epistulaReady();
-    fleet = await startFleet(["perfect", "veto"]);
-    dir = mkdtempSync(join(tmpdir(), "apex-upstream-round-"));
-  });
-  afterAll(async () => {
-    await fleet.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function validator(name: string, extra: string[], edit: (c: ValidatorConfig) => void = () => {}) {
+  async function validator(
+    { fleet, dir }: { fleet: Fleet; dir: string },
+    name: string,
+    extra: string[],
+    edit: (c: ValidatorConfig) => void = () => {},
+  ) {
     const miners = fleet.miners.map((m) => `http://${m.host}:${m.port}=${m.hotkey.address}`).join(",");
     const config = loadValidatorConfig(
       ["--no-chain", "--miners", miners, "--db", join(dir, `${name}.db`), "--seed", "3", ...extra],
@@ -60,8 +54,8 @@ describe("rounds: drop-round replies, debug files, research_model", () => {
     return { v, store, research, backend, config };
   }
 
-  it("default profile: the veto reply is just wrong, the round stands", async () => {
-    const { v, store } = await validator("safe", []);
+  it("default profile: the veto reply is just wrong, the round stands", async ({ fleet, tmpDir: dir }) => {
+    const { v, store } = await validator({ fleet, dir }, "safe", []);
     const round = await v.runRound({ query: "q" });
     const veto = round.discriminators.find((d) => d.hotkey === fleet.miners[1]!.hotkey.address)!;
     expect(veto.correct).toBe(false);
@@ -70,15 +64,18 @@ describe("rounds: drop-round replies, debug files, research_model", () => {
     store.close();
   });
 
-  it("profile upstream: the round is dropped, as upstream loses it", async () => {
-    const { v, store } = await validator("upstream", ["--profile", "upstream"]);
+  it("profile upstream: the round is dropped, as upstream loses it", async ({ fleet, tmpDir: dir }) => {
+    const { v, store } = await validator({ fleet, dir }, "upstream", ["--profile", "upstream"]);
     await expect(v.runRound({ query: "q" })).rejects.toBeInstanceOf(DropRoundError);
     expect(store.roundCount()).toBe(0);
     store.close();
   });
 
-  it("pipeline.debug and miner_scorer.debug write upstream's files; research_model runs the research steps", async () => {
-    const { v, store, research } = await validator("debug", [], (c) => {
+  it("pipeline.debug and miner_scorer.debug write upstream's files; research_model runs the research steps", async ({
+    fleet,
+    tmpDir: dir,
+  }) => {
+    const { v, store, research } = await validator({ fleet, dir }, "debug", [], (c) => {
       c.pipeline.debug = true;
       c.miner_scorer.debug = true;
       c.pipeline.reference_rate = 1; // every round a reference round: research runs
