@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { ChainClient } from "@apex/chain";
 import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
 import { exitCodeOf, UsageError } from "@apex/protocol/options";
-import Fastify, { type FastifyBaseLogger } from "fastify";
+import { pino } from "pino";
 import {
   EVAL_OPTIONS,
   helpText,
@@ -60,13 +60,9 @@ export async function connectChain(config: MinerConfig): Promise<ChainClient> {
   return connect({ network: config.network, endpoint: config.chainEndpoint });
 }
 
-/** A pino logger as fastify builds it (fastify ships pino; this avoids a second copy). */
-function makeLogger(level: string): FastifyBaseLogger {
-  return Fastify({ logger: { level } }).log;
-}
-
 async function runMiner(config: MinerConfig, io: CliIo): Promise<number> {
-  const log = makeLogger(config.logLevel);
+  // JSON lines on stdout, as fastify's own pino logger writes them; fastify loads this same pino, so it costs nothing.
+  const log = pino({ level: config.logLevel });
   log.info({ config: redactConfig(config) }, "apex-miner starting");
   const { devKeypair, loadColdkeyPub, loadHotkey, resolveWalletRoot } = await import("@apex/wallet");
   const root = resolveWalletRoot(config.walletPath, io.env);

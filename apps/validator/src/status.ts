@@ -5,7 +5,8 @@ import type { RoundRecord } from "@apex/db";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import type { Validator, ValidatorStatus } from "./validator.js";
+import type { ValidatorStatus } from "./status-view.js";
+import type { Validator } from "./validator.js";
 
 /** The /api/status JSON (documented in docs/validator.md; the localnet dashboard reads it). */
 export interface StatusJson {
