@@ -93,15 +93,12 @@ function scoresCommand(argv: string[], io: CliIo): number {
   const flags = layer(SCORES_OPTIONS, [
     ["flag", parseFlags(SCORES_OPTIONS, argv, { hint: HINT }).values],
   ]).values;
+  const { db, at: atText, metagraph: metagraphPath, json } = flags;
   const preset = profilePreset(flags.profile).miner_scorer ?? {};
   const defaults = defaultValidatorConfig().miner_scorer;
   const windowHours = flags.window
     ? parseWindow(flags.window) / 3_600_000
     : (preset.window_hours ?? defaults.window_hours);
-  const atText = flags.at;
-  const metagraphPath = flags.metagraph;
-  const json = flags.json;
-  const db = flags.db;
   const now = atText ? parseAt(atText) : systemClock.now();
   const store = openResultsStore(db, { readonly: true });
   try {
