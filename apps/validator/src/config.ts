@@ -56,7 +56,6 @@ const ProfileSchema = Type.Union([Type.Literal("default"), Type.Literal("upstrea
   default: "default",
   ...option({
     flag: "profile",
-    arg: "NAME",
     help: "upstream = every weight-relevant knob at Apex v3.0.6's value",
   }),
 });
@@ -225,11 +224,7 @@ export const ValidatorConfigSchema = Type.Object(
         window_hours: Num(GAME_DEFAULTS.scoreWindowMs / 3_600_000, 0.0001),
         policy: Type.Union([Type.Literal("apex"), Type.Literal("gold-standard")], {
           default: "apex",
-          ...option({
-            flag: "policy",
-            arg: "NAME",
-            help: "scoring policy: apex (upstream's) | gold-standard",
-          }),
+          ...option({ flag: "policy", help: "scoring policy (apex = upstream's)" }),
         }),
         /** Share of weight sent to the subnet owner's uid, 0..1. */
         burn_share: Num(0, 0, { maximum: 1 }),
@@ -355,8 +350,7 @@ export const ValidatorConfigSchema = Type.Object(
             default: "info",
             ...option({
               flag: "log-level",
-              arg: "LEVEL",
-              help: "trace | debug | info | warn | error | silent",
+              help: "log level",
             }),
           },
         ),
