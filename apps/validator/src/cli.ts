@@ -14,13 +14,16 @@ import {
 } from "@apex/llm";
 import { epistulaReady, type Signer, systemClock } from "@apex/protocol";
 import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
+import { exitCodeOf, layer, parseFlags, UsageError } from "@apex/protocol/options";
 import { devKeypair, loadHotkey, resolveWalletRoot } from "@apex/wallet";
 import {
-  ConfigError,
   defaultValidatorConfig,
+  EXPORT_OPTIONS,
+  IMPORT_UPSTREAM_OPTIONS,
   loadValidatorConfig,
   processEnv,
   profilePreset,
+  SCORES_OPTIONS,
   VALIDATOR_HELP,
   type ValidatorConfig,
 } from "./config.js";
@@ -53,26 +56,7 @@ function defaultIo(): CliIo {
   };
 }
 
-function takeFlag(args: string[], name: string): string | undefined {
-  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
-  if (i < 0) return undefined;
-  const a = args[i]!;
-  if (a.includes("=")) {
-    args.splice(i, 1);
-    return a.slice(a.indexOf("=") + 1);
-  }
-  const v = args[i + 1];
-  if (v === undefined) throw new ConfigError(`${name} needs a value`);
-  args.splice(i, 2);
-  return v;
-}
-
-function takeBool(args: string[], name: string): boolean {
-  const i = args.indexOf(name);
-  if (i < 0) return false;
-  args.splice(i, 1);
-  return true;
-}
+const HINT = "apex-validator --help";
 
 /** "2025-12-02T12:00:00Z", or unix time in seconds (≤ 1e11) or ms. */
 export function parseAt(text: string): number {
@@ -81,7 +65,7 @@ export function parseAt(text: string): number {
     return n <= 1e11 ? n * 1000 : n;
   }
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms)) throw new ConfigError(`--at "${text}" is not a time (ISO 8601 or unix seconds)`);
+  if (!Number.isFinite(ms)) throw new UsageError(`--at "${text}" is not a time (ISO 8601 or unix seconds)`);
   return ms;
 }
 
@@ -91,14 +75,14 @@ function readMetagraphFile(path: string, io: CliIo): Metagraph {
   try {
     doc = JSON.parse(io.readFile(path));
   } catch (err) {
-    throw new ConfigError(`--metagraph ${path}: ${(err as Error).message}`);
+    throw new UsageError(`--metagraph ${path}: ${(err as Error).message}`);
   }
   if (!Array.isArray(doc))
-    throw new ConfigError(`--metagraph ${path}: expected a JSON array of {uid, hotkey}`);
+    throw new UsageError(`--metagraph ${path}: expected a JSON array of {uid, hotkey}`);
   const neurons = doc.map((n, i) => {
     const e = n as { uid?: unknown; hotkey?: unknown; stake?: unknown };
     if (!Number.isInteger(e.uid) || typeof e.hotkey !== "string")
-      throw new ConfigError(`--metagraph ${path}: entry ${i} needs an integer uid and a string hotkey`);
+      throw new UsageError(`--metagraph ${path}: entry ${i} needs an integer uid and a string hotkey`);
     const stake = typeof e.stake === "number" ? e.stake : 0;
     return { uid: e.uid, hotkey: e.hotkey, stake, totalStake: stake };
   });
@@ -106,25 +90,15 @@ function readMetagraphFile(path: string, io: CliIo): Metagraph {
 }
 
 function scoresCommand(argv: string[], io: CliIo): number {
-  const args = [...argv];
-  const db = takeFlag(args, "--db") ?? "results.db";
-  const profileText = takeFlag(args, "--profile") ?? "default";
-  if (profileText !== "default" && profileText !== "upstream")
-    throw new ConfigError(`scores: --profile must be default or upstream, got "${profileText}"`);
-  const preset = profilePreset(profileText).miner_scorer ?? {};
+  const flags = layer(SCORES_OPTIONS, [
+    ["flag", parseFlags(SCORES_OPTIONS, argv, { hint: HINT }).values],
+  ]).values;
+  const { db, at: atText, metagraph: metagraphPath, json } = flags;
+  const preset = profilePreset(flags.profile).miner_scorer ?? {};
   const defaults = defaultValidatorConfig().miner_scorer;
-  const windowText = takeFlag(args, "--window");
-  const windowHours = windowText
-    ? parseWindow(windowText) / 3_600_000
+  const windowHours = flags.window
+    ? parseWindow(flags.window) / 3_600_000
     : (preset.window_hours ?? defaults.window_hours);
-  const atText = takeFlag(args, "--at");
-  const metagraphPath = takeFlag(args, "--metagraph");
-  const json = takeBool(args, "--json");
-  if (args.length)
-    throw new ConfigError(
-      `scores: unexpected ${args.join(" ")}; usage: scores --db FILE [--window 22h] [--at TIME] ` +
-        "[--metagraph FILE.json] [--profile upstream] [--json]",
-    );
   const now = atText ? parseAt(atText) : systemClock.now();
   const store = openResultsStore(db, { readonly: true });
   try {
@@ -153,14 +127,10 @@ function scoresCommand(argv: string[], io: CliIo): number {
 }
 
 function importUpstreamCommand(argv: string[], io: CliIo): number {
-  const args = [...argv];
-  const from = takeFlag(args, "--from");
-  const db = takeFlag(args, "--db");
-  if (!from || !db)
-    throw new ConfigError("import-upstream: usage: import-upstream --from OLD.db --db NEW.db");
-  if (args.length) throw new ConfigError(`import-upstream: unexpected ${args.join(" ")}`);
+  const { from, db } = parseFlags(IMPORT_UPSTREAM_OPTIONS, argv, { hint: HINT }).values;
+  if (!from || !db) throw new UsageError("import-upstream: usage: import-upstream --from OLD.db --db NEW.db");
   if (resolvePath(from) === resolvePath(db))
-    throw new ConfigError("import-upstream: --db must be a new file, not the upstream file itself");
+    throw new UsageError("import-upstream: --db must be a new file, not the upstream file itself");
   // Opening the target refuses an upstream-schema file: nothing is ever converted in place.
   const store = openResultsStore(db);
   try {
@@ -183,14 +153,13 @@ function importUpstreamCommand(argv: string[], io: CliIo): number {
 }
 
 function exportCommand(argv: string[], io: CliIo): number {
-  const args = [...argv];
-  const db = takeFlag(args, "--db") ?? "results.db";
-  const sinceText = takeFlag(args, "--since");
+  const { db, since: sinceText } = layer(EXPORT_OPTIONS, [
+    ["flag", parseFlags(EXPORT_OPTIONS, argv, { hint: HINT }).values],
+  ]).values;
   if (!sinceText)
-    throw new ConfigError("export: --since DATE is required (e.g. 2026-01-01 or 2026-01-01T12:00:00Z)");
+    throw new UsageError("export: --since DATE is required (e.g. 2026-01-01 or 2026-01-01T12:00:00Z)");
   const since = Date.parse(sinceText);
-  if (!Number.isFinite(since)) throw new ConfigError(`export: --since "${sinceText}" is not a date`);
-  if (args.length) throw new ConfigError(`export: unexpected ${args.join(" ")}`);
+  if (!Number.isFinite(since)) throw new UsageError(`export: --since "${sinceText}" is not a date`);
   const store = openResultsStore(db, { readonly: true });
   try {
     for (const r of store.exportRounds(since)) io.stdout(`${JSON.stringify(r)}\n`);
@@ -330,11 +299,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (sub === "scores") return scoresCommand(rest, io);
     if (sub === "export") return exportCommand(rest, io);
     if (sub === "import-upstream") return importUpstreamCommand(rest, io);
+    if (sub !== undefined && !sub.startsWith("-"))
+      throw new UsageError(`unknown command "${sub}"; run ${HINT}`);
     return await runCommand(argv, io);
   } catch (err) {
-    const e = err as Error;
-    io.stderr(`apex-validator: ${e.message}\n`);
-    return e instanceof ConfigError ? 2 : 1;
+    io.stderr(`apex-validator: ${(err as Error).message}\n`);
+    return exitCodeOf(err);
   }
 }
 

@@ -1,51 +1,155 @@
-// The ONE place the validator reads configuration: flags > environment > YAML file > defaults,
-// validated with TypeBox and handed down as a typed object. No other module reads process.env.
+// The ONE place the validator reads configuration: flags > environment > YAML file > profile > defaults, validated
+// with TypeBox and handed down as a typed object. No other module reads process.env.
+//
+// ValidatorConfigSchema is the validator's one option table: each node carries its YAML key (its place in the
+// schema), type, range and default, and — when it is also a flag or an environment variable — `option({...})`
+// metadata with the flag, the variable and the --help line. defaultValidatorConfig(), the flag parser's table
+// (VALIDATOR_OPTIONS), the environment names and --help are all derived from it, so none can drift.
 import { APEX_NETUIDS, GAME_DEFAULTS, MINER_REQUEST_TIMEOUT_MS, versionKey } from "@apex/protocol";
+import {
+  defineOptions,
+  didYouMean,
+  helpLines,
+  type OptionSpec,
+  type OptionTable,
+  parseFlags,
+  readEnv,
+  retiredEnvWarnings,
+  UsageError,
+} from "@apex/protocol/options";
 import { type Static, Type } from "typebox";
 import { Value } from "typebox/value";
 import { parse as parseYaml } from "yaml";
 
+/** Environment prefix of every flag-backed option without a bittensor (BT_*) name: APEX_VALIDATOR_<FLAG>. */
+export const VALIDATOR_ENV_PREFIX = "APEX_VALIDATOR_";
+
+/**
+ * What makes a schema node an option besides its YAML key. `flag`: its command-line flag (without one, YAML and
+ * environment only). `env`: its environment variable; default APEX_VALIDATOR_<FLAG> for a flag, none otherwise
+ * (the BT_* names the bittensor SDK and btcli use for wallet and chain are given explicitly; secrets have a
+ * variable and no flag). `text`: the flag and variable take one text for a node whose own type is not a scalar
+ * (chain.network: one name; chain.miners: URL=SS58,…).
+ */
+export type OptionMeta = {
+  help: string;
+  flag?: string;
+  short?: string;
+  env?: string;
+  arg?: string;
+  text?: true;
+};
+const option = (meta: OptionMeta) => meta;
+
 const Num = (def: number, min = 0, extra: Record<string, unknown> = {}) =>
   Type.Number({ minimum: min, default: def, ...extra });
-const Int = (def: number, min = 0) => Type.Integer({ minimum: min, default: def });
+const Int = (def: number, min = 0, extra: Record<string, unknown> = {}) =>
+  Type.Integer({ minimum: min, default: def, ...extra });
 
 export const MinerOverrideSchema = Type.Object(
   { url: Type.String({ minLength: 1 }), hotkey: Type.String({ minLength: 1 }) },
   { additionalProperties: false },
 );
 
+/** `upstream` sets every consensus-relevant knob to Apex v3.0.6's value (UPSTREAM_PROFILE). */
+const ProfileSchema = Type.Union([Type.Literal("default"), Type.Literal("upstream")], {
+  default: "default",
+  ...option({
+    flag: "profile",
+    help: "upstream = every weight-relevant knob at Apex v3.0.6's value",
+  }),
+});
+export const PROFILES = ProfileSchema.anyOf.map((literal) => literal.const);
+
 // Section and key names follow upstream's YAML (docs/upstream.md § Validator configuration); additions are
-// documented in docs/validator.md.
+// documented in docs/validator.md. Every required key has its default here, and only here.
 export const ValidatorConfigSchema = Type.Object(
   {
-    /** `upstream` sets every consensus-relevant knob to Apex v3.0.6's value (UPSTREAM_PROFILE). */
-    profile: Type.Union([Type.Literal("default"), Type.Literal("upstream")]),
+    profile: ProfileSchema,
     chain: Type.Object(
       {
-        network: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))]),
-        netuid: Int(1),
-        coldkey: Type.String(),
-        hotkey: Type.String(),
-        wallet_path: Type.String(),
+        network: Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }))], {
+          default: "finney",
+          ...option({
+            flag: "network",
+            env: "BT_SUBTENSOR_NETWORK",
+            arg: "NAME",
+            text: true,
+            help: "finney | test | local | sim | ws(s)://URL (YAML: also a list of endpoints)",
+          }),
+        }),
+        netuid: Int(
+          APEX_NETUIDS.finney,
+          0,
+          option({ flag: "netuid", help: "subnet (default 1 on finney, 61 on test)" }),
+        ),
+        coldkey: Type.String({
+          default: "default",
+          ...option({ flag: "coldkey", env: "BT_WALLET_NAME", arg: "NAME", help: "wallet (coldkey) name" }),
+        }),
+        hotkey: Type.String({
+          default: "default",
+          ...option({ flag: "hotkey", env: "BT_WALLET_HOTKEY", arg: "NAME", help: "hotkey name" }),
+        }),
+        wallet_path: Type.String({
+          default: "~/.bittensor/wallets",
+          ...option({ flag: "wallet-path", env: "BT_WALLET_PATH", arg: "DIR", help: "wallets directory" }),
+        }),
         /** Served SimChain URL for network "sim", or an explicit ws endpoint. */
-        endpoint: Type.Optional(Type.String()),
-        no_chain: Type.Boolean({ default: false }),
+        endpoint: Type.Optional(
+          Type.String(
+            option({
+              flag: "chain-endpoint",
+              env: "BT_SUBTENSOR_CHAIN_ENDPOINT",
+              arg: "URL",
+              help: 'endpoint for "sim" (otherwise http://127.0.0.1:9955) or "local" (ws://127.0.0.1:9944)',
+            }),
+          ),
+        ),
+        no_chain: Type.Boolean({
+          default: false,
+          ...option({
+            flag: "no-chain",
+            help: "do not touch a chain; query --miners and only log the weights it would set",
+          }),
+        }),
         /** Test mode: exactly these miners (upstream's available_uids + available_addresses). */
-        miners: Type.Array(MinerOverrideSchema, { default: [] }),
+        miners: Type.Array(MinerOverrideSchema, {
+          default: [],
+          ...option({
+            flag: "miners",
+            arg: "URL=SS58,...",
+            text: true,
+            help: "the miners to query in --no-chain mode",
+          }),
+        }),
         /**
          * What "stake" means for the candidate cut-off and the weight syncer: `total` = alpha + TAO × the chain's
          * TAO weight (what upstream reads as metagraph.stake), `alpha` = alpha only.
          */
-        stake: Type.Union([Type.Literal("alpha"), Type.Literal("total")]),
+        stake: Type.Union([Type.Literal("alpha"), Type.Literal("total")], { default: "alpha" }),
       },
       { additionalProperties: false },
     ),
     llm: Type.Object(
       {
-        backend: Type.Union([Type.Literal("offline"), Type.Literal("openai")]),
-        key: Type.Optional(Type.String()),
-        base_url: Type.String(),
-        model: Type.String(),
+        backend: Type.Union([Type.Literal("offline"), Type.Literal("openai")], { default: "offline" }),
+        key: Type.Optional(
+          Type.String(
+            option({
+              env: "APEX_LLM_API_KEY",
+              help: "API key of the OpenAI-compatible LLM (offline without one)",
+            }),
+          ),
+        ),
+        base_url: Type.String({
+          default: "https://llm.chutes.ai/v1",
+          ...option({ env: "APEX_LLM_BASE_URL", help: "the LLM's base URL (llm.base_url)" }),
+        }),
+        model: Type.String({
+          default: "deepseek-ai/DeepSeek-V3-0324",
+          ...option({ env: "APEX_LLM_MODEL", help: "the LLM's model (llm.model)" }),
+        }),
         max_tokens: Int(2048, 1),
         temperature: Num(0.1),
       },
@@ -53,10 +157,14 @@ export const ValidatorConfigSchema = Type.Object(
     ),
     deep_research: Type.Object(
       {
-        key: Type.Optional(Type.String()),
+        key: Type.Optional(
+          Type.String(
+            option({ env: "APEX_DEEP_RESEARCH_API_KEY", help: "API key for deep research (else the LLM's)" }),
+          ),
+        ),
         base_url: Type.Optional(Type.String()),
-        research_model: Type.String(),
-        final_model: Type.String(),
+        research_model: Type.String({ default: "Qwen/Qwen3-235B-A22B-Instruct-2507" }),
+        final_model: Type.String({ default: "deepseek-ai/DeepSeek-V3-0324" }),
         /** Per-model endpoint and key (upstream's research_/final_ base_url and key); default key/base_url. */
         research_base_url: Type.Optional(Type.String()),
         research_key: Type.Optional(Type.String()),
@@ -72,15 +180,21 @@ export const ValidatorConfigSchema = Type.Object(
     ),
     websearch: Type.Object(
       {
-        backend: Type.Union([Type.Literal("offline"), Type.Literal("tavily")]),
-        key: Type.Optional(Type.String()),
+        backend: Type.Union([Type.Literal("offline"), Type.Literal("tavily")], { default: "offline" }),
+        key: Type.Optional(
+          Type.String(
+            option({ env: "TAVILY_API_KEY", help: "Tavily web-search key (offline search without one)" }),
+          ),
+        ),
         max_results: Int(5, 1),
       },
       { additionalProperties: false },
     ),
     miner_sampler: Type.Object(
       {
-        sample_mode: Type.Union([Type.Literal("sequential"), Type.Literal("random")]),
+        sample_mode: Type.Union([Type.Literal("sequential"), Type.Literal("random")], {
+          default: "sequential",
+        }),
         discriminator_sample_size: Int(GAME_DEFAULTS.discriminatorSampleSize, 1),
         generator_sample_size: Int(GAME_DEFAULTS.generatorSampleSize, 1),
         validator_min_stake: Num(GAME_DEFAULTS.validatorMinStake),
@@ -89,7 +203,9 @@ export const ValidatorConfigSchema = Type.Object(
         dedupe_ip: Type.Boolean({ default: false }),
         dedupe_coldkey: Type.Boolean({ default: false }),
         /** auto: anything on sim/local (chains we run), public addresses only everywhere else, ws:// included. */
-        address_policy: Type.Union([Type.Literal("auto"), Type.Literal("public"), Type.Literal("any")]),
+        address_policy: Type.Union([Type.Literal("auto"), Type.Literal("public"), Type.Literal("any")], {
+          default: "auto",
+        }),
         /** Total deadline per miner request, seconds. */
         request_timeout: Num(MINER_REQUEST_TIMEOUT_MS / 1000, 0.001),
         max_response_bytes: Int(1024 * 1024, 1),
@@ -106,7 +222,10 @@ export const ValidatorConfigSchema = Type.Object(
         /** Seconds between weight settings (upstream 1320). */
         interval: Num(GAME_DEFAULTS.scoreIntervalMs / 1000, 0.001),
         window_hours: Num(GAME_DEFAULTS.scoreWindowMs / 3_600_000, 0.0001),
-        policy: Type.Union([Type.Literal("apex"), Type.Literal("gold-standard")]),
+        policy: Type.Union([Type.Literal("apex"), Type.Literal("gold-standard")], {
+          default: "apex",
+          ...option({ flag: "policy", help: "scoring policy (apex = upstream's)" }),
+        }),
         /** Share of weight sent to the subnet owner's uid, 0..1. */
         burn_share: Num(0, 0, { maximum: 1 }),
         version_key: Int(versionKey(), 0),
@@ -115,12 +234,14 @@ export const ValidatorConfigSchema = Type.Object(
         /** Appends {"date", "rewards"} to debug_rewards.jsonl each cycle, as upstream's MinerScorer(debug=True). */
         debug: Type.Boolean({ default: false }),
         /** float32: round rewards to float32 before the u16 conversion, as the bittensor SDK does for upstream. */
-        weight_precision: Type.Union([Type.Literal("float64"), Type.Literal("float32")]),
+        weight_precision: Type.Union([Type.Literal("float64"), Type.Literal("float32")], {
+          default: "float64",
+        }),
         /**
          * buckets: window sums from ten-minute partial sums (fast). rows: row by row in stored order with the
          * cutoff at a whole second, as upstream's MinerScorer.set_scores (bit-identical totals).
          */
-        summation: Type.Union([Type.Literal("buckets"), Type.Literal("rows")]),
+        summation: Type.Union([Type.Literal("buckets"), Type.Literal("rows")], { default: "buckets" }),
       },
       { additionalProperties: false },
     ),
@@ -133,9 +254,13 @@ export const ValidatorConfigSchema = Type.Object(
         reference_rate: Num(GAME_DEFAULTS.referenceRate, 0, { maximum: 1 }),
         redundancy_rate: Num(GAME_DEFAULTS.redundancyRate, 0, { maximum: 1 }),
         /** Stop after this many finished rounds; 0 runs forever. */
-        rounds: Int(0),
+        rounds: Int(0, 0, option({ flag: "rounds", help: "stop after N finished rounds (0 = forever)" })),
         /** Seed for the round RNG; unset means Math.random. */
-        seed: Type.Optional(Type.Integer()),
+        seed: Type.Optional(
+          Type.Integer(
+            option({ flag: "seed", help: "seed the round RNG (reproducible coin flips and samples)" }),
+          ),
+        ),
         /**
          * A generation whose discriminator body would pass miner_sampler.max_discriminator_body_bytes is a failed
          * generation, and a round most discriminators refused as too large pays its generator 0. false = upstream.
@@ -147,7 +272,7 @@ export const ValidatorConfigSchema = Type.Object(
          * A discriminator reply whose `choices` is null/number/bool makes upstream drop the whole round (a miner
          * veto). safe: that reply is wrong and the round stands. upstream: the round is dropped.
          */
-        drop_round_replies: Type.Union([Type.Literal("safe"), Type.Literal("upstream")]),
+        drop_round_replies: Type.Union([Type.Literal("safe"), Type.Literal("upstream")], { default: "safe" }),
       },
       { additionalProperties: false },
     ),
@@ -182,23 +307,57 @@ export const ValidatorConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    logger_db: Type.Object({ db_path: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    logger_db: Type.Object(
+      {
+        db_path: Type.String({
+          minLength: 1,
+          default: "results.db",
+          ...option({ flag: "db", arg: "FILE", help: "results database" }),
+        }),
+      },
+      { additionalProperties: false },
+    ),
     status: Type.Object(
-      // 8002: upstream peers expect the weight syncer on 8001, and the two listeners must differ.
-      { host: Type.String(), port: Int(8002, 0), enabled: Type.Boolean({ default: true }) },
+      {
+        host: Type.String({ default: "127.0.0.1" }),
+        // 8002: upstream peers expect the weight syncer on 8001, and the two listeners must differ.
+        port: Int(
+          8002,
+          0,
+          option({
+            flag: "port",
+            help:
+              "status server port: /health /metrics /api/status on 127.0.0.1 (0 = any free port). Peers reach " +
+              "get_rewards on weight_syncer.port (8001), not here",
+          }),
+        ),
+        enabled: Type.Boolean({ default: true }),
+      },
       { additionalProperties: false },
     ),
     logging: Type.Object(
       {
-        level: Type.Union([
-          Type.Literal("trace"),
-          Type.Literal("debug"),
-          Type.Literal("info"),
-          Type.Literal("warn"),
-          Type.Literal("error"),
-          Type.Literal("silent"),
-        ]),
-        json: Type.Boolean({ default: false }),
+        level: Type.Union(
+          [
+            Type.Literal("trace"),
+            Type.Literal("debug"),
+            Type.Literal("info"),
+            Type.Literal("warn"),
+            Type.Literal("error"),
+            Type.Literal("silent"),
+          ],
+          {
+            default: "info",
+            ...option({
+              flag: "log-level",
+              help: "log level",
+            }),
+          },
+        ),
+        json: Type.Boolean({
+          default: false,
+          ...option({ flag: "json", help: "machine-readable output on stdout; logs go to stderr" }),
+        }),
       },
       { additionalProperties: false },
     ),
@@ -209,89 +368,108 @@ export const ValidatorConfigSchema = Type.Object(
 export type ValidatorConfig = Static<typeof ValidatorConfigSchema>;
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> | T[K] : T[K] };
 
-export function defaultValidatorConfig(): ValidatorConfig {
+/** The parts of a schema node the derivations below read (TypeBox schemas are JSON Schema objects). */
+export interface SchemaNode extends Partial<OptionMeta> {
+  type?: unknown;
+  anyOf?: readonly SchemaNode[];
+  const?: unknown;
+  properties?: Readonly<Record<string, SchemaNode>>;
+  required?: readonly string[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+}
+const ROOT: SchemaNode = ValidatorConfigSchema;
+
+/** A schema's defaults: a required key without a default (or a section) is a mistake in the schema. */
+export function schemaDefaults(node: SchemaNode, where = ""): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const path = where ? `${where}.${key}` : key;
+    if (child.default !== undefined) out[key] = structuredClone(child.default);
+    else if (child.properties) out[key] = schemaDefaults(child, path);
+    else if (node.required?.includes(key)) throw new Error(`ValidatorConfigSchema: ${path} has no default`);
+  }
+  return out;
+}
+
+/** The leaves of the schema (non-section nodes) with their dotted paths, in schema order. */
+function schemaLeaves(node: SchemaNode, where = ""): Array<[string, SchemaNode]> {
+  return Object.entries(node.properties ?? {}).flatMap(([key, child]): Array<[string, SchemaNode]> => {
+    const path = where ? `${where}.${key}` : key;
+    return child.type === "object" && child.properties ? schemaLeaves(child, path) : [[path, child]];
+  });
+}
+
+const snakeFlag = (flag: string) => flag.replaceAll("-", "_").toUpperCase();
+
+/** The option-table entry of an annotated schema node: kind, range, default and values read from the schema. */
+function optionSpecOf(path: string, node: SchemaNode, meta: OptionMeta): OptionSpec {
+  const env = meta.env ?? (meta.flag ? `${VALIDATOR_ENV_PREFIX}${snakeFlag(meta.flag)}` : false);
+  const base = {
+    help: meta.help,
+    flag: meta.flag ?? false,
+    env,
+    file: false,
+    ...(meta.short ? { short: meta.short } : {}),
+    ...(meta.arg ? { arg: meta.arg } : {}),
+  } as const;
+  const def = node.default;
+  if (meta.text || node.type === "string")
+    return { kind: "string", ...base, ...(typeof def === "string" ? { default: def } : {}) };
+  if (node.type === "integer" || node.type === "number")
+    return {
+      kind: node.type === "integer" ? "int" : "number",
+      ...base,
+      ...(typeof def === "number" ? { default: def } : {}),
+      ...(node.minimum !== undefined ? { min: node.minimum } : {}),
+      ...(node.maximum !== undefined ? { max: node.maximum } : {}),
+    };
+  if (node.type === "boolean")
+    return { kind: "bool", ...base, ...(typeof def === "boolean" ? { default: def } : {}) };
+  const values = (node.anyOf ?? []).map((n) => n.const);
+  if (values.length > 0 && values.every((v): v is string => typeof v === "string"))
+    return { kind: "enum", values, ...base, ...(typeof def === "string" ? { default: def } : {}) };
+  throw new Error(
+    `ValidatorConfigSchema: option ${path} has a type the option table cannot read (text: true?)`,
+  );
+}
+
+function annotated(node: SchemaNode): OptionMeta | undefined {
+  const { help, flag, short, env, arg, text } = node;
+  if (help === undefined) return undefined;
   return {
-    profile: "default",
-    chain: {
-      network: "finney",
-      netuid: APEX_NETUIDS.finney,
-      coldkey: "default",
-      hotkey: "default",
-      wallet_path: "~/.bittensor/wallets",
-      no_chain: false,
-      miners: [],
-      stake: "alpha",
-    },
-    llm: {
-      backend: "offline",
-      base_url: "https://llm.chutes.ai/v1",
-      model: "deepseek-ai/DeepSeek-V3-0324",
-      max_tokens: 2048,
-      temperature: 0.1,
-    },
-    deep_research: {
-      research_model: "Qwen/Qwen3-235B-A22B-Instruct-2507",
-      final_model: "deepseek-ai/DeepSeek-V3-0324",
-      max_steps: 20,
-      timeout: 600,
-      max_tokens_total: 60_000,
-    },
-    websearch: { backend: "offline", max_results: 5 },
-    miner_sampler: {
-      sample_mode: "sequential",
-      discriminator_sample_size: GAME_DEFAULTS.discriminatorSampleSize,
-      generator_sample_size: GAME_DEFAULTS.generatorSampleSize,
-      validator_min_stake: GAME_DEFAULTS.validatorMinStake,
-      dedupe_ip: false,
-      dedupe_coldkey: false,
-      address_policy: "auto",
-      request_timeout: MINER_REQUEST_TIMEOUT_MS / 1000,
-      max_response_bytes: 1024 * 1024,
-      max_discriminator_body_bytes: 512 * 1024,
-      max_concurrency: 64,
-      candidate_ttl: 300,
-      metagraph_ttl: 600,
-    },
-    miner_scorer: {
-      interval: GAME_DEFAULTS.scoreIntervalMs / 1000,
-      window_hours: GAME_DEFAULTS.scoreWindowMs / 3_600_000,
-      policy: "apex",
-      burn_share: 0,
-      version_key: versionKey(),
-      max_attempts: 5,
-      retry_backoff: 12,
-      debug: false,
-      weight_precision: "float64",
-      summation: "buckets",
-    },
-    pipeline: {
-      num_consumers: 5,
-      timeout_consumer: 1200,
-      timeout_producer: 240,
-      queue_size: 10_000,
-      reference_rate: GAME_DEFAULTS.referenceRate,
-      redundancy_rate: GAME_DEFAULTS.redundancyRate,
-      rounds: 0,
-      deliverability_check: true,
-      debug: false,
-      drop_round_replies: "safe",
-    },
-    weight_syncer: {
-      port: 8001,
-      host: "0.0.0.0",
-      enable_receive: false,
-      enable_send: false,
-      min_alpha_stake: 15_000,
-      verified_hotkeys: [],
-      expiry: 3600,
-      request_timeout: 10,
-      merge: "bounded",
-      max_peer_share: 0.5,
-    },
-    logger_db: { db_path: "results.db" },
-    status: { host: "127.0.0.1", port: 8002, enabled: true },
-    logging: { level: "info", json: false },
+    help,
+    ...(flag !== undefined ? { flag } : {}),
+    ...(short !== undefined ? { short } : {}),
+    ...(env !== undefined ? { env } : {}),
+    ...(arg !== undefined ? { arg } : {}),
+    ...(text ? { text } : {}),
   };
+}
+
+/** A schema's flag- and environment-backed options (its annotated nodes), keyed by dotted YAML path. */
+export function optionTableOf(schema: SchemaNode): OptionTable {
+  return Object.fromEntries(
+    schemaLeaves(schema).flatMap(([path, node]) => {
+      const meta = annotated(node);
+      return meta ? [[path, optionSpecOf(path, node, meta)]] : [];
+    }),
+  );
+}
+
+/**
+ * The validator's flag- and environment-backed options, keyed by their dotted YAML path (`chain.network`): what
+ * parseFlags, readEnv and helpLines read.
+ */
+export const VALIDATOR_OPTIONS: OptionTable = optionTableOf(ROOT);
+
+/** Checked once at load: the defaults must pass the schema (a bad default fails every test). */
+const SCHEMA_DEFAULTS: ValidatorConfig = validateConfig(schemaDefaults(ROOT));
+
+/** Every default, read from the schema (its one home). */
+export function defaultValidatorConfig(): ValidatorConfig {
+  return structuredClone(SCHEMA_DEFAULTS);
 }
 
 /** Upstream's VALIDATOR_VERIFIED_HOTKEYS (apex/common/constants.py, v3.0.6): always asked by the syncer. */
@@ -413,40 +591,7 @@ export const UPSTREAM_NO_EFFECT: Readonly<Record<string, readonly string[] | "*"
   logger_wandb: "*",
 };
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest known name, when it is close enough to be a typo. */
-export function didYouMean(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-const sectionKeys = (section: string): string[] => {
-  const schema = (
-    ValidatorConfigSchema.properties as Record<string, { properties?: Record<string, unknown> }>
-  )[section];
-  return Object.keys(schema?.properties ?? {});
-};
+const sectionKeys = (section: string): string[] => Object.keys(ROOT.properties?.[section]?.properties ?? {});
 
 /**
  * Removes upstream keys that have no effect here (one warning each) and refuses any other unknown section or key,
@@ -486,102 +631,146 @@ function screenUnknownKeys(
       problems.push(`unknown key ${name}.${key}${hint ? ` (did you mean ${name}.${hint}?)` : ""}`);
     }
   }
-  if (problems.length) throw new ConfigError(`config file ${where}: ${problems.join("; ")}`);
+  if (problems.length) throw new UsageError(`config file ${where}: ${problems.join("; ")}`);
 }
 
-export interface CliFlags {
-  config?: string;
-  network?: string;
-  netuid?: number;
-  coldkey?: string;
-  hotkey?: string;
-  walletPath?: string;
-  db?: string;
-  port?: number;
-  rounds?: number;
-  fast?: boolean;
-  noChain?: boolean;
-  miners?: Array<{ url: string; hotkey: string }>;
-  chainEndpoint?: string;
-  json?: boolean;
-  help?: boolean;
-  logLevel?: string;
-  seed?: number;
-  policy?: string;
-  profile?: string;
-}
+/** The YAML file's sections (upstream's, plus status and logging). */
+const SECTIONS = Object.entries(ROOT.properties ?? {}).flatMap(([name, node]) =>
+  node.properties ? [name] : [],
+);
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ConfigError";
-  }
-}
+// The run command's flags that are not config keys. --fast is a preset, so it has no environment variable.
+export const RUN_FLAGS = defineOptions({
+  config: {
+    kind: "string",
+    short: "c",
+    env: "APEX_VALIDATOR_CONFIG",
+    file: false,
+    arg: "FILE",
+    help: `YAML config (sections as upstream: ${SECTIONS.join(", ")}; top level: profile)`,
+  },
+  fast: {
+    kind: "bool",
+    env: false,
+    file: false,
+    help: "local cadence: a round every few seconds, weights every minute",
+  },
+});
 
-const FLAG_SPEC: Record<string, { key: keyof CliFlags; kind: "string" | "int" | "bool" | "miners" }> = {
-  "--config": { key: "config", kind: "string" },
-  "-c": { key: "config", kind: "string" },
-  "--network": { key: "network", kind: "string" },
-  "--netuid": { key: "netuid", kind: "int" },
-  "--coldkey": { key: "coldkey", kind: "string" },
-  "--hotkey": { key: "hotkey", kind: "string" },
-  "--wallet-path": { key: "walletPath", kind: "string" },
-  "--db": { key: "db", kind: "string" },
-  "--port": { key: "port", kind: "int" },
-  "--rounds": { key: "rounds", kind: "int" },
-  "--fast": { key: "fast", kind: "bool" },
-  "--no-chain": { key: "noChain", kind: "bool" },
-  "--miners": { key: "miners", kind: "miners" },
-  "--chain-endpoint": { key: "chainEndpoint", kind: "string" },
-  "--json": { key: "json", kind: "bool" },
-  "--help": { key: "help", kind: "bool" },
-  "-h": { key: "help", kind: "bool" },
-  "--log-level": { key: "logLevel", kind: "string" },
-  "--seed": { key: "seed", kind: "int" },
-  "--policy": { key: "policy", kind: "string" },
-  "--profile": { key: "profile", kind: "string" },
+// The subcommands' own flags: command line only (no environment variable, no file key).
+const commandFlag = { env: false, file: false } as const;
+
+export const SCORES_OPTIONS = defineOptions({
+  db: {
+    kind: "string",
+    default: SCHEMA_DEFAULTS.logger_db.db_path,
+    ...commandFlag,
+    arg: "FILE",
+    help: "results database",
+  },
+  window: {
+    kind: "string",
+    ...commandFlag,
+    arg: "22h",
+    help: "window (otherwise the profile's window_hours)",
+  },
+  at: {
+    kind: "string",
+    ...commandFlag,
+    arg: "TIME",
+    help: "score at TIME (ISO 8601 or unix seconds; otherwise now)",
+  },
+  metagraph: {
+    kind: "string",
+    ...commandFlag,
+    arg: "FILE.json",
+    help: "JSON array of {uid, hotkey, stake?}: also print the u16 weights",
+  },
+  profile: {
+    kind: "enum",
+    values: PROFILES,
+    default: SCHEMA_DEFAULTS.profile,
+    ...commandFlag,
+    arg: "NAME",
+    help: "whose scorer settings: default | upstream",
+  },
+  json: { kind: "bool", ...commandFlag, help: "one JSON line" },
+});
+
+export const IMPORT_UPSTREAM_OPTIONS = defineOptions({
+  from: {
+    kind: "string",
+    ...commandFlag,
+    arg: "OLD.db",
+    help: "upstream (Python Apex) results.db (required)",
+  },
+  db: { kind: "string", ...commandFlag, arg: "NEW.db", help: "new results database to write (required)" },
+});
+
+export const EXPORT_OPTIONS = defineOptions({
+  since: { kind: "string", ...commandFlag, arg: "DATE", help: "first day or time to export (required)" },
+  db: {
+    kind: "string",
+    default: SCHEMA_DEFAULTS.logger_db.db_path,
+    ...commandFlag,
+    arg: "FILE",
+    help: "results database",
+  },
+});
+
+/** Environment names the validator read before the one scheme (BT_* for wallet and chain, APEX_VALIDATOR_* else). */
+export const RETIRED_VALIDATOR_ENV: Readonly<Record<string, string>> = {
+  APEX_COLDKEY: "BT_WALLET_NAME",
+  APEX_HOTKEY: "BT_WALLET_HOTKEY",
+  APEX_PROFILE: "APEX_VALIDATOR_PROFILE",
 };
 
-export const VALIDATOR_HELP = `apex-validator: the Apex (Bittensor SN1) validator
+/** `  NAME   help` for the options read from the environment only (secrets and the LLM endpoint). */
+function envOnlyLines(table: OptionTable): string[] {
+  return Object.values(table).flatMap((spec) =>
+    spec.flag === false && typeof spec.env === "string" ? [`  ${spec.env.padEnd(28)}${spec.help}`] : [],
+  );
+}
 
-Usage:
-  apex-validator [flags]                       run the validator
-  apex-validator scores --db FILE [--window 22h] [--at TIME] [--metagraph FILE.json] [--profile upstream] [--json]
-                                               window totals per hotkey; with --metagraph also the u16 weights
-  apex-validator import-upstream --from OLD.db --db NEW.db
-                                               convert an upstream (Python Apex) results.db into ours
-  apex-validator export --since DATE [--db FILE]
-                                               rounds since DATE as JSON lines on stdout
-  apex-validator --version                     package version, Apex version, version key
+/** --help: the usage lines are written here; every flag line comes from an option table. */
+export function validatorHelp(options: OptionTable = VALIDATOR_OPTIONS): string {
+  return [
+    "apex-validator: the Apex (Bittensor SN1) validator",
+    "",
+    "Usage:",
+    "  apex-validator [flags]                       run the validator",
+    "  apex-validator scores --db FILE [--window 22h] [--at TIME] [--metagraph FILE.json] [--profile upstream] [--json]",
+    "                                               window totals per hotkey; with --metagraph also the u16 weights",
+    "  apex-validator import-upstream --from OLD.db --db NEW.db",
+    "                                               convert an upstream (Python Apex) results.db into ours",
+    "  apex-validator export --since DATE [--db FILE]",
+    "                                               rounds since DATE as JSON lines on stdout",
+    "  apex-validator --version                     package version, Apex version, version key",
+    "",
+    "Flags (flags > environment > YAML file > profile > defaults; each flag's YAML key is in docs/validator.md):",
+    ...helpLines(RUN_FLAGS),
+    ...helpLines(options),
+    "  -h, --help                  this text",
+    "",
+    "Environment only (secrets are never flags):",
+    ...envOnlyLines(options),
+    "",
+    "scores flags:",
+    ...helpLines(SCORES_OPTIONS),
+    "import-upstream flags:",
+    ...helpLines(IMPORT_UPSTREAM_OPTIONS),
+    "export flags:",
+    ...helpLines(EXPORT_OPTIONS),
+    "",
+    "Exit codes: 0 done, 1 run-time failure, 2 usage error (bad flag, environment or config file).",
+    "",
+  ].join("\n");
+}
 
-Flags (flags > environment > YAML file > defaults):
-  -c, --config FILE      YAML config (sections as upstream: chain, llm, deep_research, websearch,
-                         miner_sampler, miner_scorer, pipeline, weight_syncer, logger_db; plus status, logging)
-  --network NAME         finney | test | local | sim | ws(s)://URL   (env BT_SUBTENSOR_NETWORK)
-  --netuid N             subnet (default 1 on finney, 61 on test)
-  --coldkey NAME         wallet name                                  (env APEX_COLDKEY)
-  --hotkey NAME          hotkey name                                  (env APEX_HOTKEY)
-  --wallet-path DIR      wallets directory (default ~/.bittensor/wallets, env BT_WALLET_PATH)
-  --db FILE              results database (default results.db)
-  --port N               status server port: /health /metrics /api/status (default 8002 on 127.0.0.1;
-                         0 = any free port). Peers reach get_rewards on weight_syncer.port (8001), not here
-  --rounds N             stop after N finished rounds (0 = forever)
-  --fast                 local cadence: a round every few seconds, weights every minute
-  --no-chain             do not touch a chain; query --miners and only log the weights it would set
-  --miners URL=SS58,...  the miners to query in --no-chain mode
-  --chain-endpoint URL   endpoint for "sim" (default http://127.0.0.1:9955) or "local" (ws://127.0.0.1:9944)
-  --seed N               seed the round RNG (reproducible coin flips and samples)
-  --policy NAME          apex (default, upstream scoring) | gold-standard
-  --profile NAME         default | upstream (every weight-relevant knob at Apex v3.0.6's value; env APEX_PROFILE)
-  --log-level LEVEL      trace | debug | info | warn | error | silent
-  --json                 machine-readable output on stdout; logs go to stderr
-  -h, --help             this text
+export const VALIDATOR_HELP = validatorHelp();
 
-Environment: APEX_LLM_API_KEY, APEX_LLM_BASE_URL, APEX_LLM_MODEL (OpenAI-compatible LLM; offline without a key),
-  APEX_DEEP_RESEARCH_API_KEY, TAVILY_API_KEY (web search; offline without a key), APEX_VALIDATOR_CONFIG.
-`;
-
-function parseMiners(text: string): Array<{ url: string; hotkey: string }> {
+/** `URL=SS58,...` (the --miners text) as miner overrides; `source` names where it came from in errors. */
+function parseMiners(text: string, source: string): Array<{ url: string; hotkey: string }> {
   return text
     .split(",")
     .map((s) => s.trim())
@@ -589,46 +778,12 @@ function parseMiners(text: string): Array<{ url: string; hotkey: string }> {
     .map((item) => {
       const eq = item.lastIndexOf("=");
       if (eq <= 0 || eq === item.length - 1)
-        throw new ConfigError(`--miners: "${item}" must look like http://127.0.0.1:8091=5F...SS58`);
+        throw new UsageError(`${source}: "${item}" must look like http://127.0.0.1:8091=5F...SS58`);
       const url = item.slice(0, eq);
       if (!/^https?:\/\//.test(url))
-        throw new ConfigError(`--miners: "${url}" must start with http:// or https://`);
+        throw new UsageError(`${source}: "${url}" must start with http:// or https://`);
       return { url: url.replace(/\/+$/, ""), hotkey: item.slice(eq + 1) };
     });
-}
-
-export function parseFlags(argv: readonly string[]): { flags: CliFlags; rest: string[] } {
-  const flags: CliFlags = {};
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const [name, inline] =
-      raw.startsWith("--") && raw.includes("=")
-        ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
-        : [raw, undefined];
-    const spec = FLAG_SPEC[name];
-    if (!spec) {
-      if (raw.startsWith("-")) throw new ConfigError(`unknown flag ${raw}; see --help`);
-      rest.push(raw);
-      continue;
-    }
-    const rec = flags as Record<string, unknown>;
-    if (spec.kind === "bool") {
-      rec[spec.key] = true;
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new ConfigError(`${name} needs a value; see --help`);
-    if (spec.kind === "int") {
-      if (!/^-?\d+$/.test(value)) throw new ConfigError(`${name} must be an integer, got "${value}"`);
-      rec[spec.key] = Number(value);
-    } else if (spec.kind === "miners") {
-      rec[spec.key] = parseMiners(value);
-    } else {
-      rec[spec.key] = value;
-    }
-  }
-  return { flags, rest };
 }
 
 export type FileReader = (path: string) => string;
@@ -654,9 +809,79 @@ export function addressPolicy(config: Pick<ValidatorConfig, "chain" | "miner_sam
   return isPublicNetwork(config.chain.network) ? "public" : "any";
 }
 
+function isProfile(value: unknown): value is ProfileName {
+  return PROFILES.some((p) => p === value);
+}
+
+/** Sets `a.b` in a nested overrides object. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split(".");
+  const last = keys.pop();
+  if (last === undefined) return;
+  let node = target;
+  for (const key of keys) {
+    const next = node[key];
+    if (isPlainObject(next)) node = next;
+    else {
+      const created: Record<string, unknown> = {};
+      node[key] = created;
+      node = created;
+    }
+  }
+  node[last] = value;
+}
+
+/** Flat option values (path → value, from flags or environment) as a nested override; --miners text decoded. */
+function overridesOf(values: Readonly<Record<string, unknown>>, source: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    setPath(
+      out,
+      path,
+      path === "chain.miners" && typeof value === "string" ? parseMiners(value, source) : value,
+    );
+  }
+  return out;
+}
+
+/** The dotted keys a YAML document sets (after unwrapping): `section.key`, or `profile` at the top level. */
+function fileKeys(sections: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(sections).flatMap(([name, section]) =>
+    isPlainObject(section) ? Object.keys(section).map((k) => `${name}.${k}`) : [name],
+  );
+}
+
+/** The YAML file's sections, unwrapped and screened; null without a file or for an empty one. */
+function readConfigFile(
+  configPath: string,
+  fileReader: FileReader,
+  warn: (message: string) => void,
+): Record<string, unknown> | null {
+  let text: string;
+  try {
+    text = fileReader(configPath);
+  } catch (err) {
+    throw new UsageError(`cannot read config file ${configPath}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new UsageError(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return null;
+  if (!isPlainObject(doc))
+    throw new UsageError(`config file ${configPath} must be a YAML mapping of sections`);
+  const sections = unwrapSections(doc);
+  screenUnknownKeys(sections, configPath, warn);
+  return sections;
+}
+
 /**
  * Reads the whole configuration. `argv` excludes the node binary and script; `fileReader` reads the YAML
- * (injected so tests need no files).
+ * (injected so tests need no files); `warn` gets one line per ignored upstream key and per retired environment
+ * name that is set. Throws a UsageError (exit code 2) saying what is wrong.
  */
 export function loadValidatorConfig(
   argv: readonly string[],
@@ -664,108 +889,53 @@ export function loadValidatorConfig(
   fileReader: FileReader,
   warn: (message: string) => void = () => {},
 ): ValidatorConfig {
-  const { flags } = parseFlags(argv);
-  let cfg = defaultValidatorConfig();
-  let fileProfile: unknown;
-  let fileSections: Record<string, unknown> | null = null;
+  for (const message of retiredEnvWarnings(RETIRED_VALIDATOR_ENV, env)) warn(message);
+  const parsed = parseFlags({ ...RUN_FLAGS, ...VALIDATOR_OPTIONS }, argv, { hint: "apex-validator --help" });
+  const run = readEnv(RUN_FLAGS, env, undefined);
+  const configFlag = parsed.values.config;
+  const configPath = typeof configFlag === "string" ? configFlag : run.config;
+  const fast = parsed.values.fast === true;
 
-  const configPath = flags.config ?? env.APEX_VALIDATOR_CONFIG;
-  let fileNetuid = false;
-  if (configPath) {
-    let text: string;
-    try {
-      text = fileReader(configPath);
-    } catch (err) {
-      throw new ConfigError(`cannot read config file ${configPath}: ${(err as Error).message}`);
-    }
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (err) {
-      throw new ConfigError(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
-    }
-    if (doc !== null && doc !== undefined) {
-      if (!isPlainObject(doc))
-        throw new ConfigError(`config file ${configPath} must be a YAML mapping of sections`);
-      const sections = unwrapSections(doc);
-      screenUnknownKeys(sections, configPath, warn);
-      fileProfile = sections.profile;
-      fileNetuid = isPlainObject(sections.chain) && "netuid" in sections.chain;
-      fileSections = sections;
-    }
-  }
+  const flagValues: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed.values))
+    if (key in VALIDATOR_OPTIONS) flagValues[key] = value;
+  const envValues: Record<string, unknown> = readEnv(VALIDATOR_OPTIONS, env, undefined);
+  const fileSections = configPath ? readConfigFile(configPath, fileReader, warn) : null;
+  // What was set on purpose, from this one read: derived defaults below apply only to the rest.
+  const explicit = new Set([
+    ...fileKeys(fileSections ?? {}),
+    ...Object.keys(envValues),
+    ...Object.keys(flagValues),
+  ]);
 
   // The profile is the layer under the file: defaults < profile < YAML < environment < flags.
-  const profile = flags.profile ?? env.APEX_PROFILE ?? fileProfile ?? "default";
-  if (profile !== "default" && profile !== "upstream")
-    throw new ConfigError(`profile must be "default" or "upstream", got ${JSON.stringify(profile)}`);
-  cfg = mergeConfig(cfg, profilePreset(profile));
+  const profile = flagValues.profile ?? envValues.profile ?? fileSections?.profile ?? SCHEMA_DEFAULTS.profile;
+  if (!isProfile(profile))
+    throw new UsageError(`profile must be "default" or "upstream", got ${JSON.stringify(profile)}`);
+  let cfg = mergeConfig(defaultValidatorConfig(), profilePreset(profile));
   if (fileSections) cfg = mergeConfig(cfg, fileSections);
   cfg.profile = profile;
-
-  // Environment.
-  const envOver: DeepPartial<ValidatorConfig> = {
-    chain: {
-      network: env.BT_SUBTENSOR_NETWORK,
-      coldkey: env.APEX_COLDKEY,
-      hotkey: env.APEX_HOTKEY,
-      wallet_path: env.BT_WALLET_PATH,
-    },
-    llm: { key: env.APEX_LLM_API_KEY, base_url: env.APEX_LLM_BASE_URL, model: env.APEX_LLM_MODEL },
-    deep_research: { key: env.APEX_DEEP_RESEARCH_API_KEY },
-    websearch: { key: env.TAVILY_API_KEY },
-  };
-  cfg = mergeConfig(cfg, envOver);
-
-  // Flags.
-  if (flags.fast) cfg = mergeConfig(cfg, FAST_PRESET);
-  const flagOver: DeepPartial<ValidatorConfig> = {
-    chain: {
-      network: flags.network,
-      netuid: flags.netuid,
-      coldkey: flags.coldkey,
-      hotkey: flags.hotkey,
-      wallet_path: flags.walletPath,
-      endpoint: flags.chainEndpoint,
-      no_chain: flags.noChain,
-      miners: flags.miners,
-    },
-    logger_db: { db_path: flags.db },
-    status: { port: flags.port },
-    pipeline: { rounds: flags.rounds, seed: flags.seed },
-    logging: { level: flags.logLevel as ValidatorConfig["logging"]["level"] | undefined, json: flags.json },
-    miner_scorer: { policy: flags.policy as ValidatorConfig["miner_scorer"]["policy"] | undefined },
-  };
-  cfg = mergeConfig(cfg, flagOver);
+  cfg = mergeConfig(cfg, overridesOf(envValues, "environment APEX_VALIDATOR_MINERS"));
+  if (fast) cfg = mergeConfig(cfg, FAST_PRESET);
+  cfg = mergeConfig(cfg, overridesOf(flagValues, "--miners"));
 
   // Derived defaults: netuid per network unless given; real backends when keys are present.
-  if (flags.netuid === undefined && !fileNetuid) {
+  if (!explicit.has("chain.netuid")) {
     const n = networkName(cfg.chain.network);
     if (n === "test") cfg.chain.netuid = APEX_NETUIDS.test;
     else if (n === "finney") cfg.chain.netuid = APEX_NETUIDS.finney;
   }
-  if (cfg.llm.key && cfg.llm.backend === "offline" && !hasExplicit(configPath, fileReader, "llm", "backend"))
+  if (cfg.llm.key && cfg.llm.backend === "offline" && !explicit.has("llm.backend"))
     cfg.llm.backend = "openai";
-  if (cfg.websearch.key && !hasExplicit(configPath, fileReader, "websearch", "backend"))
-    cfg.websearch.backend = "tavily";
-  if (cfg.chain.miners.length > 0 && !cfg.chain.no_chain && flags.miners)
-    throw new ConfigError("--miners is only used with --no-chain (the test mode); add --no-chain");
+  if (cfg.websearch.key && !explicit.has("websearch.backend")) cfg.websearch.backend = "tavily";
+  const minersGiven = "chain.miners" in flagValues || "chain.miners" in envValues;
+  if (cfg.chain.miners.length > 0 && !cfg.chain.no_chain && minersGiven)
+    throw new UsageError("--miners is only used with --no-chain (the test mode); add --no-chain");
 
   return validateConfig(cfg);
 }
 
-function hasExplicit(path: string | undefined, reader: FileReader, section: string, key: string): boolean {
-  if (!path) return false;
-  try {
-    const doc = unwrapSections((parseYaml(reader(path)) ?? {}) as Record<string, unknown>);
-    const s = doc[section];
-    return isPlainObject(s) && key in s;
-  } catch {
-    return false;
-  }
-}
-
-/** Checks a full config object; throws a ConfigError naming every bad field. */
+/** Checks a full config object; throws a UsageError naming every bad field. */
 export function validateConfig(cfg: unknown): ValidatorConfig {
   if (!Value.Check(ValidatorConfigSchema, cfg)) {
     const problems = [...Value.Errors(ValidatorConfigSchema, cfg)]
@@ -779,7 +949,7 @@ export function validateConfig(cfg: unknown): ValidatorConfig {
             : "";
         return `  ${where}: ${e.message}${extra}`;
       });
-    throw new ConfigError(`invalid validator config:\n${problems.join("\n")}`);
+    throw new UsageError(`invalid validator config:\n${problems.join("\n")}`);
   }
   const c = cfg as ValidatorConfig;
   const sampler = c.miner_sampler;
@@ -787,15 +957,15 @@ export function validateConfig(cfg: unknown): ValidatorConfig {
     sampler.available_addresses &&
     sampler.available_addresses.length !== (sampler.available_uids?.length ?? -1)
   )
-    throw new ConfigError("miner_sampler.available_addresses needs available_uids of the same length");
+    throw new UsageError("miner_sampler.available_addresses needs available_uids of the same length");
   const ws = c.weight_syncer;
   if (ws.enable_send && c.status.enabled && ws.port !== 0 && ws.port === c.status.port)
-    throw new ConfigError(
+    throw new UsageError(
       `weight_syncer.port and status.port are both ${ws.port}: the syncer has its own public listener and the ` +
         "status server stays local; move one (e.g. status.port: 8002, or --port 8002)",
     );
   if (c.chain.no_chain && c.chain.miners.length === 0)
-    throw new ConfigError("--no-chain needs --miners URL=SS58,... (the miners to query)");
+    throw new UsageError("--no-chain needs --miners URL=SS58,... (the miners to query)");
   return c;
 }
 

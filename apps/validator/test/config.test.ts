@@ -1,5 +1,6 @@
+import { UsageError } from "@apex/protocol/options";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadValidatorConfig, VALIDATOR_HELP } from "../src/index.js";
+import { loadValidatorConfig, VALIDATOR_HELP } from "../src/index.js";
 
 const files = (map: Record<string, string>) => (p: string) => {
   const t = map[p];
@@ -50,7 +51,7 @@ pipeline:
 `;
     const c = loadValidatorConfig(
       ["--config", "v.yaml", "--hotkey", "flag-hot", "--db", "/tmp/x.db", "--rounds", "4"],
-      { APEX_COLDKEY: "env-cold", APEX_HOTKEY: "env-hot" },
+      { BT_WALLET_NAME: "env-cold", BT_WALLET_HOTKEY: "env-hot" },
       files({ "v.yaml": yaml }),
     );
     expect(c.chain).toMatchObject({ network: ["test"], netuid: 61, coldkey: "env-cold", hotkey: "flag-hot" });
@@ -87,8 +88,8 @@ pipeline:
   });
 
   it("says what is wrong", () => {
-    expect(() => loadValidatorConfig(["--bogus"], {}, none)).toThrow(/unknown flag --bogus/);
-    expect(() => loadValidatorConfig(["--netuid", "x"], {}, none)).toThrow(/integer/);
+    expect(() => loadValidatorConfig(["--bogus"], {}, none)).toThrow(/Unknown option '--bogus'/);
+    expect(() => loadValidatorConfig(["--netuid", "x"], {}, none)).toThrow(/--netuid must be a whole number/);
     expect(() => loadValidatorConfig(["-c", "a.yaml"], {}, files({ "a.yaml": "nonsense: {}" }))).toThrow(
       /unknown section/,
     );
@@ -96,7 +97,7 @@ pipeline:
     expect(() => loadValidatorConfig(["-c", "b.yaml"], {}, files({ "b.yaml": bad }))).toThrow(
       /pipeline.reference_rate/,
     );
-    expect(() => loadValidatorConfig(["-c", "missing.yaml"], {}, none)).toThrow(ConfigError);
+    expect(() => loadValidatorConfig(["-c", "missing.yaml"], {}, none)).toThrow(UsageError);
   });
 
   it("documents every flag in --help", () => {

@@ -3,8 +3,9 @@
 // warning each, unknown keys are refused with a suggestion.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "@apex/protocol/options";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadValidatorConfig, UPSTREAM_VERIFIED_HOTKEYS } from "../src/index.js";
+import { loadValidatorConfig, UPSTREAM_VERIFIED_HOTKEYS } from "../src/index.js";
 
 const files = (map: Record<string, string>) => (p: string) => {
   const t = map[p];
@@ -104,7 +105,7 @@ describe("upstream example configs", () => {
     expect(() => load("weight_synced:\n  port: 1\n")).toThrow(
       /unknown section weight_synced \(did you mean weight_syncer\?\)/,
     );
-    expect(() => load("pipeline:\n  zzz: 1\n")).toThrow(ConfigError);
+    expect(() => load("pipeline:\n  zzz: 1\n")).toThrow(UsageError);
   });
 
   it("accepts upstream's {hotkey: address|null} verified_hotkeys mapping", () => {
@@ -135,7 +136,7 @@ describe("profile upstream", () => {
     for (const c of [
       loadValidatorConfig(["--profile", "upstream"], {}, files({})),
       load("profile: upstream\n").config,
-      loadValidatorConfig([], { APEX_PROFILE: "upstream" }, files({})),
+      loadValidatorConfig([], { APEX_VALIDATOR_PROFILE: "upstream" }, files({})),
     ]) {
       expect(c.profile).toBe("upstream");
       expect(c.miner_scorer).toMatchObject({
