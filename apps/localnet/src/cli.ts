@@ -90,7 +90,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const isHelpTopic = (topic: string | null): topic is LocalnetCommand => topic !== null && topic in HELP;
+const isHelpTopic = (topic: string | null): topic is LocalnetCommand =>
+  topic !== null && Object.hasOwn(HELP, topic);
 
 async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseLocalnetArgs(argv, io.env);
