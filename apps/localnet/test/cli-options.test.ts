@@ -57,6 +57,13 @@ describe("apex-localnet --help", () => {
     },
   );
 
+  it("help with no topic, or one that is no command, prints the overview", async () => {
+    const overview = (await cli(["--help"])).out;
+    expect(overview).toMatch(/^apex-localnet: run a whole Apex/);
+    expect((await cli(["help", "toString"])).out).toBe(overview);
+    expect((await cli(["help"])).out).toBe(overview);
+  });
+
   it("run --help says which defaults depend on --virtual", async () => {
     const { out } = await cli(["run", "--help"]);
     expect(flagLines(out, "tempo")).toMatch(/10; 360 with --virtual/);
