@@ -1,6 +1,17 @@
-// The one place apex-localnet reads its command line. Every command's flags are declared here, so --help,
-// validation and the compose-file test all agree on what is accepted.
-import { parseArgs } from "node:util";
+// The one place apex-localnet reads its command line. Every command's flags are declared here, once, as an option
+// table (@apex/protocol/options): parsing, validation, defaults, the BT_WALLET_PATH environment name and the flag
+// lines of --help all derive from it, so --help, validation and the compose-file test agree on what is accepted.
+import {
+  defineOptions,
+  layer,
+  type OptionTable,
+  type OptionValues,
+  parseFlags,
+  readEnv,
+  UsageError,
+} from "@apex/protocol/options";
+
+export { UsageError };
 
 export type LocalnetCommand =
   | "run"
@@ -55,13 +66,6 @@ export interface ExternalMinerSpec {
   wallet?: { name: string; hotkey: string };
 }
 
-export interface ChainOptions {
-  port: number;
-  host: string;
-  blockTimeMs: number;
-  tempo: number;
-}
-
 export interface BootstrapOptions {
   network: string;
   netuid: number | null;
@@ -102,47 +106,240 @@ export type ParsedLocalnetArgs =
   | { command: "dashboard"; argv: string[] }
   | { command: "help"; topic: string | null };
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
 const COMMANDS = ["run", "chain", "bootstrap", "scenario", "subtensor", "wallet", "dashboard"] as const;
+type Command = (typeof COMMANDS)[number];
+const COMMAND_NAMES: ReadonlySet<string> = new Set(COMMANDS);
+const isCommand = (word: string): word is Command => COMMAND_NAMES.has(word);
 
 export const DEFAULT_CHAIN_PORT = 9955;
 export const DEFAULT_DASHBOARD_PORT = 8787;
 
-function int(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  min = 0,
-  max = Number.MAX_SAFE_INTEGER,
-) {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
-}
+const port = { kind: "int", min: 0, max: 65535 } as const;
+const tempo = { kind: "int", min: 1, max: 65535 } as const;
+const blockTime = { kind: "int", min: 1, flag: "block-time", arg: "MS" } as const;
+/** The wallets folder: --wallet-path, else BT_WALLET_PATH (the bittensor SDK's name), else ~/.bittensor/wallets. */
+const walletPath = {
+  kind: "string",
+  env: "BT_WALLET_PATH",
+  arg: "DIR",
+  help: "wallets folder (else ~/.bittensor/wallets)",
+} as const;
+const json = { kind: "bool", help: "print the result as JSON" } as const;
 
-function num(name: string, raw: string | undefined, min: number): number | null {
-  if (raw === undefined) return null;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min)
-    throw new UsageError(`--${name} must be a number ≥ ${min}, got "${raw}"`);
-  return n;
-}
+/** `apex-localnet run`. The tempo and block time a run gets without the flag depend on --virtual (parseRun). */
+export const RUN_OPTIONS = defineOptions({
+  miners: { kind: "int", min: 0, max: 4096, default: 8, help: "miners to start (a mix of strategies)" },
+  validators: { kind: "int", min: 1, max: 64, default: 1, help: "validators" },
+  rounds: { kind: "int", min: 1, help: "stop after N rounds (all validators together) and exit 0" },
+  virtual: {
+    kind: "bool",
+    help: "subnet time on a virtual clock, as fast as the machine allows (12 s blocks, tempo 360)",
+  },
+  hours: {
+    kind: "number",
+    min: 0,
+    arg: "H",
+    help: "with --virtual: how many subnet hours to play (1 when neither --hours nor --rounds is given)",
+  },
+  seed: {
+    kind: "int",
+    min: 0,
+    max: 2 ** 31,
+    default: 1,
+    help: "seed of the run; a virtual run with the same seed gives the same report",
+  },
+  report: {
+    kind: "string",
+    arg: "FILE",
+    help: "write a JSON report to FILE and a Markdown summary next to it",
+  },
+  plot: { kind: "string", arg: "DIR", help: "write incentive.svg and reward.svg charts to DIR" },
+  dashboardPort: { ...port, default: DEFAULT_DASHBOARD_PORT, help: "dashboard port (0 picks a free one)" },
+  dashboard: { kind: "bool", default: true, negated: true, flag: "no-dashboard", help: "no dashboard" },
+  chainPort: {
+    ...port,
+    default: DEFAULT_CHAIN_PORT,
+    help: "port of the SimChain served to other processes (0 picks a free one)",
+  },
+  serveChain: {
+    kind: "bool",
+    default: true,
+    negated: true,
+    flag: "no-serve-chain",
+    help: "do not serve the SimChain to other processes",
+  },
+  externalMiners: {
+    kind: "list",
+    repeat: true,
+    flag: "external-miner",
+    arg: "URL[=WALLET:HOTKEY]",
+    help:
+      "a miner someone else runs (any language): registered with a fresh hotkey and its axon served; " +
+      "URL=WALLET:HOTKEY uses that wallet's hotkey instead (--wallet-path to find it)",
+  },
+  minerCmds: {
+    kind: "list",
+    repeat: true,
+    flag: "miner-cmd",
+    arg: '"CMD"',
+    help:
+      "start your miner process; it gets APEX_MINER_PORT (listen there), APEX_MINER_HOTKEY_URI and " +
+      "APEX_MINER_HOTKEY_SS58 (its dev hotkey), BT_SUBTENSOR_NETWORK=sim, BT_SUBTENSOR_CHAIN_ENDPOINT (the served " +
+      "SimChain) and APEX_MINER_NETUID",
+  },
+  strategies: {
+    kind: "list",
+    arg: "GEN/DISC,…",
+    help: "miner strategies as GEN/DISC pairs, cycled (e.g. offline/learned,dummy/random)",
+  },
+  llmBaseUrl: {
+    kind: "string",
+    arg: "URL",
+    help: "validators use this OpenAI-compatible endpoint instead of the offline backend",
+  },
+  llmModel: { kind: "string", default: "deepseek-ai/DeepSeek-V3-0324", arg: "NAME", help: "its model" },
+  recordReferences: {
+    kind: "string",
+    arg: "FILE",
+    help: "with --llm-base-url: append every reference the validators write to FILE (JSONL)",
+  },
+  referenceCorpus: {
+    kind: "string",
+    arg: "FILE",
+    help:
+      "replay recorded references (JSONL {query, generation, label: 0}) instead of writing them; without it and " +
+      "without --llm-base-url, references come from the localnet's own offline writer (not the texts the " +
+      "built-in learned miner was trained on)",
+  },
+  tempo: { ...tempo, arg: "T", help: "blocks per epoch (10; 360 with --virtual)" },
+  blockTimeMs: { ...blockTime, help: "a block every MS (250; 12000 with --virtual)" },
+  commitReveal: { kind: "bool", help: "weights by commit-reveal" },
+  dataDir: {
+    kind: "string",
+    arg: "DIR",
+    help: "where the validators' results DBs go (else a temp folder, removed at the end)",
+  },
+  keep: { kind: "bool", help: "keep that temp folder after the run and print where it is" },
+  strict: {
+    kind: "bool",
+    help:
+      "exit 3 when the run found anomalies (a built-in miner missed answers: timeouts, HTTP 429/401/413…, " +
+      "transport errors, invalid answers); a warning is printed anyway",
+  },
+  walletPath,
+  json: { kind: "bool", help: "print the report as JSON on stdout (the run's lines go to stderr)" },
+  quiet: { kind: "bool", help: "no per-round lines or epoch tables (progress and summary only)" },
+  network: {
+    kind: "string",
+    arg: "ws://URL|subtensor",
+    help:
+      "run on a subtensor node instead of SimChain (//Alice must be sudo; dev_newBlock is used when served); " +
+      "subtensor with --spec starts the runtime of a chain spec you supply in chopsticks (node >= 22) and runs " +
+      "on it, a block every Aura slot (docs/real-chains.md); the report names the runtime and how it differs " +
+      "from SimChain",
+  },
+  spec: { kind: "string", arg: "FILE", help: "with --network subtensor: the chain spec" },
+  fast: { kind: "bool", help: "accepted for old command lines; no effect (runs keep the local cadence)" },
+});
 
-function parse(
-  argv: string[],
-  options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>,
-) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/^.*?: /, "")} (see --help)`);
-  }
+/** `apex-localnet chain`: a served SimChain. Its values are ChainOptions as they are. */
+export const CHAIN_OPTIONS = defineOptions({
+  port: { ...port, default: DEFAULT_CHAIN_PORT, help: "port to serve on (0 picks a free one)" },
+  host: { kind: "string", default: "127.0.0.1", arg: "ADDRESS", help: "address to listen on" },
+  blockTimeMs: { ...blockTime, default: 250, help: "a block every MS" },
+  tempo: { ...tempo, default: 10, arg: "T", help: "blocks per epoch" },
+});
+export type ChainOptions = OptionValues<typeof CHAIN_OPTIONS>;
+
+/** `apex-localnet bootstrap`: a fresh dev chain made ready for the subnet. */
+export const BOOTSTRAP_OPTIONS = defineOptions({
+  network: { kind: "string", arg: "sim|local|ws://HOST:PORT", help: "the chain to prepare (required)" },
+  netuid: {
+    ...port,
+    help: "the netuid the other services are told to use (read, not sent: the chain assigns the next free one)",
+  },
+  validators: {
+    kind: "list",
+    repeat: true,
+    flag: "validator",
+    arg: "WALLET:HOTKEY",
+    help: "register and stake",
+  },
+  miners: { kind: "list", repeat: true, flag: "miner", arg: "WALLET:HOTKEY", help: "register" },
+  walletPath,
+  stakeTao: { kind: "number", min: 0, default: 100_000, help: "stake per validator, TAO" },
+  fundTao: {
+    kind: "number",
+    min: 0,
+    default: 1_000,
+    help:
+      "TAO sent from sudo to each wallet's coldkey first, plus the validators' stake, on chains with balances " +
+      "(0 to skip)",
+  },
+  tempo: { ...tempo, default: 10, arg: "T", help: "blocks per epoch" },
+  commitReveal: { kind: "bool", help: "leave commit-reveal on" },
+  sudoUri: { kind: "string", default: "//Alice", arg: "URI", help: "sudo key" },
+  json,
+});
+
+/** `apex-localnet scenario NAME`. */
+export const SCENARIO_OPTIONS = defineOptions({
+  network: {
+    kind: "string",
+    default: "sim",
+    arg: "sim|URL",
+    help:
+      "sim runs an in-process SimChain; http://… a served SimChain; local, ws://… or wss://… a subtensor node " +
+      "(blocks are built with dev_newBlock when the node offers it, as chopsticks does)",
+  },
+  json,
+});
+
+/** `apex-localnet subtensor`: --spec FILE | --fork ENDPOINT [--block N], --port P, --block-time MS | --instant. */
+export const SUBTENSOR_OPTIONS = defineOptions({
+  spec: { kind: "string", arg: "FILE", help: "a subtensor chain spec you supply (plain or raw)" },
+  fork: {
+    kind: "string",
+    arg: "ENDPOINT",
+    help: "fork a live chain (wss://…) instead, state fetched lazily",
+  },
+  block: { kind: "int", min: 0, arg: "N", help: "with --fork: the block to fork at (else its head)" },
+  blockTimeMs: {
+    ...blockTime,
+    help: "build a block every MS (else every Aura slot of the runtime, as a node of it would)",
+  },
+  instant: {
+    kind: "bool",
+    help: "build a block for each extrinsic, more on dev_newBlock (what bootstrap/scenario/run use to go fast)",
+  },
+  port: { ...port, default: 9944, help: "ws port" },
+});
+
+/** Every command's table, for --help and the tests that keep --help true. */
+export const COMMAND_OPTIONS = {
+  run: RUN_OPTIONS,
+  chain: CHAIN_OPTIONS,
+  bootstrap: BOOTSTRAP_OPTIONS,
+  scenario: SCENARIO_OPTIONS,
+  subtensor: SUBTENSOR_OPTIONS,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A command's values: flags over its environment variables over the table's defaults. */
+function read<T extends OptionTable>(
+  table: T,
+  command: Command,
+  argv: readonly string[],
+  env: Env,
+  allowPositionals = false,
+): { values: OptionValues<T>; positionals: string[] } {
+  const flags = parseFlags(table, argv, { hint: `apex-localnet ${command} --help`, allowPositionals });
+  const { values } = layer(table, [
+    ["env", readEnv(table, env, undefined)],
+    ["flag", flags.values],
+  ]);
+  return { values, positionals: flags.positionals };
 }
 
 export function parseExternalMiner(spec: string): ExternalMinerSpec {
@@ -166,8 +363,8 @@ export function parseExternalMiner(spec: string): ExternalMinerSpec {
   return { url: `http://${url.host}`, wallet: { name, hotkey } };
 }
 
-function walletPairs(flag: string, values: string[] | undefined) {
-  return (values ?? []).map((v) => {
+function walletPairs(flag: string, values: readonly string[]) {
+  return values.map((v) => {
     const [wallet, hotkey, ...rest] = v.split(":");
     if (!wallet || !hotkey || rest.length > 0)
       throw new UsageError(`--${flag} expects WALLET:HOTKEY, got "${v}"`);
@@ -175,17 +372,21 @@ function walletPairs(flag: string, values: string[] | undefined) {
   });
 }
 
-export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
+/**
+ * Parses an apex-localnet command line. `env` is read only for what the tables name (BT_WALLET_PATH); scripts
+ * and tests may leave it out.
+ */
+export function parseLocalnetArgs(argv: string[], env: Env = {}): ParsedLocalnetArgs {
   const [first, ...rest] = argv;
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     return { command: "help", topic: first === "help" ? (rest[0] ?? null) : null };
   }
-  if (!(COMMANDS as readonly string[]).includes(first)) {
+  if (!isCommand(first)) {
     throw new UsageError(
       `unknown command "${first}"; commands: ${COMMANDS.join(", ")} (apex-localnet --help)`,
     );
   }
-  const command = first as (typeof COMMANDS)[number];
+  const command = first;
   if (rest.includes("--help") || rest.includes("-h")) {
     if (command !== "wallet" && command !== "dashboard") return { command: "help", topic: command };
   }
@@ -195,212 +396,121 @@ export function parseLocalnetArgs(argv: string[]): ParsedLocalnetArgs {
     case "dashboard":
       return { command, argv: rest };
     case "run":
-      return { command, options: parseRun(rest) };
-    case "chain": {
-      const { values } = parse(rest, {
-        port: { type: "string" },
-        host: { type: "string" },
-        "block-time": { type: "string" },
-        tempo: { type: "string" },
-      });
-      return {
-        command,
-        options: {
-          port: int("port", values.port as string | undefined, DEFAULT_CHAIN_PORT, 0, 65535),
-          host: (values.host as string | undefined) ?? "127.0.0.1",
-          blockTimeMs: int("block-time", values["block-time"] as string | undefined, 250, 1),
-          tempo: int("tempo", values.tempo as string | undefined, 10, 1, 65535),
-        },
-      };
-    }
-    case "bootstrap": {
-      const { values } = parse(rest, {
-        network: { type: "string" },
-        netuid: { type: "string" },
-        tempo: { type: "string" },
-        "commit-reveal": { type: "boolean" },
-        "wallet-path": { type: "string" },
-        validator: { type: "string", multiple: true },
-        miner: { type: "string", multiple: true },
-        "stake-tao": { type: "string" },
-        "fund-tao": { type: "string" },
-        "sudo-uri": { type: "string" },
-        json: { type: "boolean" },
-      });
-      if (!values.network) throw new UsageError("bootstrap needs --network (sim, local or a ws:// URL)");
-      return {
-        command,
-        options: {
-          network: values.network as string,
-          netuid: values.netuid === undefined ? null : int("netuid", values.netuid as string, 0, 0, 65535),
-          tempo: int("tempo", values.tempo as string | undefined, 10, 1, 65535),
-          commitReveal: Boolean(values["commit-reveal"]),
-          walletPath: (values["wallet-path"] as string | undefined) ?? null,
-          validators: walletPairs("validator", values.validator as string[] | undefined),
-          miners: walletPairs("miner", values.miner as string[] | undefined),
-          stakeTao: num("stake-tao", values["stake-tao"] as string | undefined, 0) ?? 100_000,
-          fundTao: num("fund-tao", values["fund-tao"] as string | undefined, 0) ?? 1_000,
-          sudoUri: (values["sudo-uri"] as string | undefined) ?? "//Alice",
-          json: Boolean(values.json),
-        },
-      };
-    }
+      return { command, options: parseRun(rest, env) };
+    case "chain":
+      return { command, options: read(CHAIN_OPTIONS, command, rest, env).values };
+    case "bootstrap":
+      return { command, options: parseBootstrap(rest, env) };
     case "scenario": {
-      const { values, positionals } = parse(rest, { network: { type: "string" }, json: { type: "boolean" } });
-      const name = positionals[0];
+      const { values, positionals } = read(SCENARIO_OPTIONS, command, rest, env, true);
+      const [name, ...extra] = positionals;
       if (!name)
         throw new UsageError("scenario needs a name: incentive, errors, commit-reveal or yuma-split");
-      return {
-        command,
-        options: {
-          name,
-          network: (values.network as string | undefined) ?? "sim",
-          json: Boolean(values.json),
-        },
-      };
+      if (extra.length > 0) throw new UsageError(`scenario takes one name, got ${positionals.join(" ")}`);
+      return { command, options: { name, network: values.network, json: values.json } };
     }
     case "subtensor":
-      return { command, options: parseSubtensor(rest) };
+      return { command, options: parseSubtensor(rest, env) };
   }
 }
 
+function parseBootstrap(argv: readonly string[], env: Env): BootstrapOptions {
+  const { values: v } = read(BOOTSTRAP_OPTIONS, "bootstrap", argv, env);
+  if (!v.network) throw new UsageError("bootstrap needs --network (sim, local or a ws:// URL)");
+  return {
+    network: v.network,
+    netuid: v.netuid ?? null,
+    tempo: v.tempo,
+    commitReveal: v.commitReveal,
+    walletPath: v.walletPath ?? null,
+    validators: walletPairs("validator", v.validators),
+    miners: walletPairs("miner", v.miners),
+    stakeTao: v.stakeTao,
+    fundTao: v.fundTao,
+    sudoUri: v.sudoUri,
+    json: v.json,
+  };
+}
+
 /** --spec FILE | --fork ENDPOINT [--block N], --port P, --block-time MS | --instant */
-export function parseSubtensor(argv: string[]): SubtensorOptions {
-  const { values } = parse(argv, {
-    spec: { type: "string" },
-    fork: { type: "string" },
-    block: { type: "string" },
-    port: { type: "string" },
-    "block-time": { type: "string" },
-    instant: { type: "boolean" },
-  });
-  const spec = (values.spec as string | undefined) ?? null;
-  const endpoint = (values.fork as string | undefined) ?? null;
+export function parseSubtensor(argv: readonly string[], env: Env = {}): SubtensorOptions {
+  const { values: v } = read(SUBTENSOR_OPTIONS, "subtensor", argv, env);
+  const spec = v.spec ?? null;
+  const endpoint = v.fork ?? null;
   if (Boolean(spec) === Boolean(endpoint))
     throw new UsageError(
       "subtensor needs --spec FILE (a chain spec you supply) or --fork ENDPOINT, not both",
     );
-  if (values.block !== undefined && !endpoint) throw new UsageError("--block goes with --fork");
+  if (v.block !== undefined && !endpoint) throw new UsageError("--block goes with --fork");
   if (endpoint && !/^wss?:\/\//.test(endpoint))
     throw new UsageError(`--fork wants a ws:// or wss:// URL, got "${endpoint}"`);
-  if (values.instant && values["block-time"] !== undefined)
+  if (v.instant && v.blockTimeMs !== undefined)
     throw new UsageError("--instant and --block-time are two ways to build blocks: give one");
-  const blockTime = values["block-time"] as string | undefined;
   return {
     spec,
-    fork: endpoint
-      ? {
-          endpoint,
-          ...(values.block !== undefined ? { block: int("block", values.block as string, 0) } : {}),
-        }
-      : null,
-    port: int("port", values.port as string | undefined, 9944, 0, 65535),
+    fork: endpoint ? { endpoint, ...(v.block !== undefined ? { block: v.block } : {}) } : null,
+    port: v.port,
     // Default: the runtime's own slot, the cadence a node of that runtime keeps.
-    blocks: values.instant
-      ? "instant"
-      : blockTime === undefined
-        ? "slot"
-        : { blockTimeMs: int("block-time", blockTime, 0, 1) },
+    blocks: v.instant ? "instant" : v.blockTimeMs === undefined ? "slot" : { blockTimeMs: v.blockTimeMs },
   };
 }
 
-function parseRun(argv: string[]): RunOptions {
-  const { values } = parse(argv, {
-    miners: { type: "string" },
-    validators: { type: "string" },
-    rounds: { type: "string" },
-    virtual: { type: "boolean" },
-    hours: { type: "string" },
-    seed: { type: "string" },
-    report: { type: "string" },
-    plot: { type: "string" },
-    "dashboard-port": { type: "string" },
-    "no-dashboard": { type: "boolean" },
-    "chain-port": { type: "string" },
-    "no-serve-chain": { type: "boolean" },
-    "external-miner": { type: "string", multiple: true },
-    "miner-cmd": { type: "string", multiple: true },
-    "llm-base-url": { type: "string" },
-    "llm-model": { type: "string" },
-    "reference-corpus": { type: "string" },
-    "record-references": { type: "string" },
-    fast: { type: "boolean" },
-    tempo: { type: "string" },
-    "block-time": { type: "string" },
-    "commit-reveal": { type: "boolean" },
-    strategies: { type: "string" },
-    "data-dir": { type: "string" },
-    keep: { type: "boolean" },
-    strict: { type: "boolean" },
-    "wallet-path": { type: "string" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean" },
-    network: { type: "string" },
-    spec: { type: "string" },
-  });
-  const virtual = Boolean(values.virtual);
-  const network = (values.network as string | undefined) ?? null;
-  const spec = (values.spec as string | undefined) ?? null;
+function parseRun(argv: readonly string[], env: Env): RunOptions {
+  const { values: v } = read(RUN_OPTIONS, "run", argv, env);
+  const virtual = v.virtual;
+  const network = v.network ?? null;
+  const spec = v.spec ?? null;
   if (network !== null) {
     if (network !== "subtensor" && !/^wss?:\/\//.test(network))
       throw new UsageError(`--network wants a ws:// URL or "subtensor" (with --spec), got "${network}"`);
     if ((network === "subtensor") !== (spec !== null))
       throw new UsageError("--spec FILE goes with --network subtensor, and --network subtensor needs it");
     if (virtual) throw new UsageError("--virtual runs on SimChain only: a real runtime keeps its own time");
-    if (values["external-miner"] || values["miner-cmd"])
+    if (v.externalMiners.length > 0 || v.minerCmds.length > 0)
       throw new UsageError("--external-miner and --miner-cmd run on SimChain only for now");
   } else if (spec !== null) throw new UsageError("--spec goes with --network subtensor");
-  const hours = num("hours", values.hours as string | undefined, 0);
+  const hours = v.hours ?? null;
   if (hours !== null && !virtual)
     throw new UsageError("--hours goes with --virtual (subnet time on a virtual clock)");
-  const rounds = values.rounds === undefined ? null : int("rounds", values.rounds as string, 0, 1);
-  if (values["record-references"] && !values["llm-base-url"])
+  const rounds = v.rounds ?? null;
+  if (v.recordReferences && !v.llmBaseUrl)
     throw new UsageError("--record-references FILE records what --llm-base-url writes; give both");
-  if (values["reference-corpus"] && values["llm-base-url"])
+  if (v.referenceCorpus && v.llmBaseUrl)
     throw new UsageError(
       "--reference-corpus replays recorded references; it does not go with --llm-base-url",
     );
+  // The defaults that depend on --virtual (the table's help says so): a virtual run keeps mainnet's cadence.
   const blockDefault = virtual ? 12_000 : 250;
   const tempoDefault = virtual ? 360 : 10;
   return {
     network,
     spec,
-    miners: int("miners", values.miners as string | undefined, 8, 0, 4096),
-    validators: int("validators", values.validators as string | undefined, 1, 1, 64),
+    miners: v.miners,
+    validators: v.validators,
     rounds,
     virtual,
     hours: virtual && hours === null && rounds === null ? 1 : hours,
-    seed: int("seed", values.seed as string | undefined, 1, 0, 2 ** 31),
-    report: (values.report as string | undefined) ?? null,
-    plot: (values.plot as string | undefined) ?? null,
-    dashboardPort: values["no-dashboard"]
-      ? null
-      : int(
-          "dashboard-port",
-          values["dashboard-port"] as string | undefined,
-          DEFAULT_DASHBOARD_PORT,
-          0,
-          65535,
-        ),
-    chainPort: values["no-serve-chain"]
-      ? null
-      : int("chain-port", values["chain-port"] as string | undefined, DEFAULT_CHAIN_PORT, 0, 65535),
-    externalMiners: ((values["external-miner"] as string[] | undefined) ?? []).map(parseExternalMiner),
-    minerCmds: (values["miner-cmd"] as string[] | undefined) ?? [],
-    llmBaseUrl: (values["llm-base-url"] as string | undefined) ?? null,
-    llmModel: (values["llm-model"] as string | undefined) ?? "deepseek-ai/DeepSeek-V3-0324",
-    referenceCorpus: (values["reference-corpus"] as string | undefined) ?? null,
-    recordReferences: (values["record-references"] as string | undefined) ?? null,
-    fast: Boolean(values.fast) || !virtual,
-    tempo: int("tempo", values.tempo as string | undefined, tempoDefault, 1, 65535),
-    blockTimeMs: int("block-time", values["block-time"] as string | undefined, blockDefault, 1),
-    commitReveal: Boolean(values["commit-reveal"]),
-    strategies: values.strategies ? (values.strategies as string).split(",").map((s) => s.trim()) : null,
-    dataDir: (values["data-dir"] as string | undefined) ?? null,
-    keep: Boolean(values.keep),
-    strict: Boolean(values.strict),
-    walletPath: (values["wallet-path"] as string | undefined) ?? null,
-    json: Boolean(values.json),
-    quiet: Boolean(values.quiet),
+    seed: v.seed,
+    report: v.report ?? null,
+    plot: v.plot ?? null,
+    dashboardPort: v.dashboard ? v.dashboardPort : null,
+    chainPort: v.serveChain ? v.chainPort : null,
+    externalMiners: v.externalMiners.map(parseExternalMiner),
+    minerCmds: v.minerCmds,
+    llmBaseUrl: v.llmBaseUrl ?? null,
+    llmModel: v.llmModel,
+    referenceCorpus: v.referenceCorpus ?? null,
+    recordReferences: v.recordReferences ?? null,
+    fast: v.fast || !virtual,
+    tempo: v.tempo ?? tempoDefault,
+    blockTimeMs: v.blockTimeMs ?? blockDefault,
+    commitReveal: v.commitReveal,
+    strategies: v.strategies.length > 0 ? v.strategies : null,
+    dataDir: v.dataDir ?? null,
+    keep: v.keep,
+    strict: v.strict,
+    walletPath: v.walletPath ?? null,
+    json: v.json,
+    quiet: v.quiet,
   };
 }

@@ -5,10 +5,12 @@ import {
   connectChain,
   runScenario,
   runSubtensorLocal,
+  SCENARIOS,
   SimChain,
   SubtensorClient,
   serveSimChain,
 } from "@apex/chain";
+import { UsageError } from "@apex/protocol/options";
 import { devKeypair, loadColdkey, loadHotkeyAddress, resolveWalletRoot } from "@apex/wallet";
 import type { BootstrapOptions, ChainOptions, ScenarioOptions, SubtensorOptions } from "./args.js";
 import type { CliIo } from "./io.js";
@@ -77,6 +79,9 @@ export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promi
 }
 
 export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise<number> {
+  // A name that is no scenario is the command line's fault (exit 2), found before any chain is reached.
+  if (!SCENARIOS.some((name) => name === o.name))
+    throw new UsageError(`unknown scenario "${o.name}"; choose one of ${SCENARIOS.join(", ")}`);
   // "sim" runs an in-process SimChain stepped block by block; anything else is a chain to connect to.
   // A chopsticks-run runtime (`apex-localnet subtensor`) serves dev_newBlock, which runScenario finds and uses;
   // on any other node the scenario waits for real blocks.

@@ -156,7 +156,7 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
   });
 
   it("bootstrap parses with parseLocalnetArgs and registers exactly the wallets the others use", () => {
-    const parsed = parseLocalnetArgs(["bootstrap", ...command("bootstrap", "apex-localnet")]);
+    const parsed = parseLocalnetArgs(command("bootstrap", "apex-localnet"));
     if (parsed.command !== "bootstrap") throw new Error(`expected bootstrap, got ${parsed.command}`);
     const o = parsed.options;
     expect(o.network).toBe(chain);
@@ -206,7 +206,7 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
         const io = { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) }, env: {} };
         expect(await walletCommand(argv, io), err).toBe(0);
       }
-      const parsed = parseLocalnetArgs(["bootstrap", ...command("bootstrap", "apex-localnet")]);
+      const parsed = parseLocalnetArgs(command("bootstrap", "apex-localnet"));
       if (parsed.command !== "bootstrap") throw new Error("expected bootstrap");
       for (const w of [...parsed.options.validators, ...parsed.options.miners])
         expect(existsSync(join(root, w.wallet, "hotkeys", w.hotkey)), `${w.wallet}/${w.hotkey}`).toBe(true);
@@ -249,7 +249,7 @@ describe("docker-compose.yml commands use flags our CLIs accept", () => {
   });
 
   it("the dashboard parses and points at the validator's status server", () => {
-    const parsed = parseLocalnetArgs(["dashboard", ...command("dashboard", "apex-localnet")]);
+    const parsed = parseLocalnetArgs(command("dashboard", "apex-localnet"));
     if (parsed.command !== "dashboard") throw new Error(`expected dashboard, got ${parsed.command}`);
     const args = parseDashboardArgs(parsed.argv);
     expect(args.port).toBe(healthPort("dashboard"));

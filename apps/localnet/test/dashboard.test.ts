@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { connect } from "node:net";
 import { VirtualClock } from "@apex/protocol";
+import { UsageError } from "@apex/protocol/options";
 import type { StatusJson } from "@apex/validator";
 import { describe, expect, it } from "vitest";
 import {
@@ -326,10 +327,18 @@ describe("apex-localnet dashboard command", () => {
     ).toEqual({ validatorStatus: "http://v:8001/api/status", port: 0, host: "127.0.0.1", pollMs: 2000 });
     expect(() => parseDashboardArgs([])).toThrow(/--validator-status URL is required/);
     expect(() => parseDashboardArgs(["--validator-status", "http://x", "--port", "99999"])).toThrow(
-      /--port must be an integer from 0 to 65535/,
+      /--port must be a whole number from 0 to 65535, got "99999"/,
     );
-    expect(() => parseDashboardArgs(["--validator-status"])).toThrow(/needs a value/);
-    expect(() => parseDashboardArgs(["--validator-status", "http://x", "--bogus"])).toThrow(/unknown option/);
+    expect(() => parseDashboardArgs(["--validator-status", "http://x", "--poll-ms", "50"])).toThrow(
+      /--poll-ms must be a whole number from 100 to 3600000/,
+    );
+    expect(() => parseDashboardArgs(["--validator-status"])).toThrow(
+      /'--validator-status <value>' argument missing/,
+    );
+    expect(() => parseDashboardArgs(["--validator-status", "http://x", "--bogus"])).toThrow(
+      /Unknown option '--bogus'. Run apex-localnet dashboard --help/,
+    );
+    expect(() => parseDashboardArgs([])).toThrow(UsageError);
   });
 
   it("serves the validator's state until its signal aborts", async () => {
@@ -372,6 +381,6 @@ describe("dashboard command io", () => {
     expect(text.endsWith("\n")).toBe(true);
     let errText = "";
     expect(await dashboardCommand(["--bogus"], { stderr: (s) => (errText += s) })).toBe(2);
-    expect(errText).toMatch(/^apex-localnet dashboard: unknown option "--bogus"\n/);
+    expect(errText).toMatch(/^apex-localnet dashboard: Unknown option '--bogus'/);
   });
 });

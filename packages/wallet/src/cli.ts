@@ -1,5 +1,14 @@
 // `wallet create` / `wallet show` for people without btcli. The lead mounts it as `apex-localnet wallet …`.
-import { WalletError } from "./errors.js";
+import {
+  defineOptions,
+  exitCodeOf,
+  helpLines,
+  layer,
+  type OptionValues,
+  parseFlags,
+  readEnv,
+  UsageError,
+} from "@apex/protocol/options";
 import {
   createWallet,
   type Env,
@@ -18,9 +27,40 @@ export interface WalletCliIo {
   prompt?: (question: string) => Promise<string>;
 }
 
+const walletPath = {
+  kind: "string",
+  env: "BT_WALLET_PATH",
+  arg: "DIR",
+  help: "wallets root (else ~/.bittensor/wallets)",
+} as const;
+const json = { kind: "bool", help: "print one JSON object instead of text" } as const;
+
+/** `wallet create`: its flags, once; parsing, validation and the flag lines of --help derive from it. */
+export const WALLET_CREATE_OPTIONS = defineOptions({
+  name: { kind: "string", arg: "NAME", help: "the new wallet's (coldkey's) name (required)" },
+  hotkey: { kind: "string", arg: "NAME", help: "the new hotkey's name (required)" },
+  walletPath,
+  noPassword: { kind: "bool", help: "leave the coldkey unencrypted (no password asked)" },
+  overwrite: { kind: "bool", help: "replace existing key files" },
+  showMnemonic: { kind: "bool", help: "print the two mnemonics (write them down: they are the only backup)" },
+  json,
+});
+
+/** `wallet show`. */
+export const WALLET_SHOW_OPTIONS = defineOptions({
+  name: { kind: "string", arg: "NAME", help: "the wallet (coldkey) name (required)" },
+  hotkey: { kind: "string", arg: "NAME", help: "one hotkey (else every hotkey of the wallet)" },
+  walletPath,
+  json,
+});
+
+const TABLES = { create: WALLET_CREATE_OPTIONS, show: WALLET_SHOW_OPTIONS } as const;
+type WalletSubcommand = keyof typeof TABLES;
+const isSubcommand = (word: string): word is WalletSubcommand => word === "create" || word === "show";
+
 export const WALLET_HELP = `Usage:
-  wallet create --name N --hotkey H [--wallet-path P] [--no-password] [--overwrite] [--show-mnemonic] [--json]
-  wallet show   --name N [--hotkey H] [--wallet-path P] [--json]
+  wallet create --name N --hotkey H [options]
+  wallet show   --name N [--hotkey H] [options]
 
 Wallets use btcli's layout and file format: <root>/<name>/coldkey, coldkeypub.txt, hotkeys/<H>, hotkeys/<H>pub.txt
 (files 0600, folders 0700). The root is --wallet-path, else $BT_WALLET_PATH, else ~/.bittensor/wallets.
@@ -32,63 +72,45 @@ create   makes a new coldkey and hotkey from fresh 12-word mnemonics and prints 
          printed only with --show-mnemonic (write them down, they are the only backup).
 show     prints the coldkey address (from coldkeypub.txt) and the hotkey addresses (all hotkeys of the wallet
          unless --hotkey is given). Nothing is decrypted.
---json   prints one JSON object instead of text.
+
+create flags:
+${helpLines(WALLET_CREATE_OPTIONS).join("\n")}
+show flags:
+${helpLines(WALLET_SHOW_OPTIONS).join("\n")}
+--wallet-name and --wallet-hotkey (btcli's spellings) work as --name and --hotkey.
+Exit codes: 0 done, 1 failure (e.g. no such wallet, files in the way), 2 usage error (bad flag or value).
 `;
 
-interface Flags {
-  name?: string;
-  hotkey?: string;
-  walletPath?: string;
-  noPassword: boolean;
-  overwrite: boolean;
-  showMnemonic: boolean;
-  json: boolean;
-  help: boolean;
+/** btcli's spellings, taken as they are: --wallet-name is --name, --wallet-hotkey is --hotkey. */
+const BTCLI_SPELLINGS: ReadonlyArray<readonly [string, string]> = [
+  ["--wallet-name", "--name"],
+  ["--wallet-hotkey", "--hotkey"],
+];
+
+function ourSpelling(arg: string): string {
+  for (const [theirs, ours] of BTCLI_SPELLINGS)
+    if (arg === theirs || arg.startsWith(`${theirs}=`)) return ours + arg.slice(theirs.length);
+  return arg;
 }
 
-const VALUE_FLAGS: Record<string, "name" | "hotkey" | "walletPath"> = {
-  "--name": "name",
-  "--wallet-name": "name",
-  "--hotkey": "hotkey",
-  "--wallet-hotkey": "hotkey",
-  "--wallet-path": "walletPath",
-};
+type Values<S extends WalletSubcommand> = OptionValues<(typeof TABLES)[S]>;
 
-const BOOL_FLAGS: Record<string, "noPassword" | "overwrite" | "showMnemonic" | "json" | "help"> = {
-  "--no-password": "noPassword",
-  "--overwrite": "overwrite",
-  "--show-mnemonic": "showMnemonic",
-  "--json": "json",
-  "--help": "help",
-  "-h": "help",
-};
-
-class UsageError extends Error {}
-
-function parseFlags(args: string[]): Flags {
-  const f: Flags = { noPassword: false, overwrite: false, showMnemonic: false, json: false, help: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const key = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const vf = VALUE_FLAGS[key];
-    if (vf) {
-      const value = inline ?? args[++i];
-      if (value === undefined || value === "" || (inline === undefined && value.startsWith("--"))) {
-        throw new UsageError(`${key} needs a value`);
-      }
-      f[vf] = value;
-      continue;
-    }
-    const bf = BOOL_FLAGS[key];
-    if (bf && inline === undefined) {
-      f[bf] = true;
-      continue;
-    }
-    throw new UsageError(`unknown argument "${arg}"`);
-  }
-  return f;
+/** A subcommand's values: flags over BT_WALLET_PATH; `help` when --help or -h is among them. */
+function readFlags<S extends WalletSubcommand>(
+  sub: S,
+  args: readonly string[],
+  env: Env,
+): { values: Values<S>; help: boolean } {
+  const table: (typeof TABLES)[S] = TABLES[sub];
+  const flags = parseFlags(table, args.map(ourSpelling), {
+    hint: "apex-localnet wallet --help",
+    extra: { help: { type: "boolean", short: "h" } },
+  });
+  const { values } = layer(table, [
+    ["env", readEnv(table, env, undefined)],
+    ["flag", flags.values],
+  ]);
+  return { values, help: flags.extra.help === true };
 }
 
 /** Runs `wallet <create|show|help> …`; returns the process exit code (0 ok, 1 failure, 2 usage). */
@@ -99,32 +121,34 @@ export async function walletCommand(argv: string[], io: WalletCliIo): Promise<nu
     (sub === undefined ? io.stderr : io.stdout).write(WALLET_HELP);
     return sub === undefined ? 2 : 0;
   }
-  let flags: Flags;
-  try {
-    flags = parseFlags(args.slice(1));
-  } catch (e) {
-    io.stderr.write(`wallet ${sub}: ${(e as Error).message}\n\n${WALLET_HELP}`);
+  if (!isSubcommand(sub)) {
+    io.stderr.write(`unknown wallet command "${sub}"\n\n${WALLET_HELP}`);
     return 2;
   }
-  if (flags.help) {
-    io.stdout.write(WALLET_HELP);
-    return 0;
-  }
+  // A bad command line is answered with the usage too; a refusal or failure after it with its message only.
+  let readingFlags = true;
   try {
-    if (sub === "create") return await create(flags, io);
-    if (sub === "show") return await show(flags, io);
-  } catch (e) {
-    if (e instanceof WalletError || e instanceof UsageError) {
-      io.stderr.write(`wallet ${sub}: ${e.message}\n`);
-      return e instanceof UsageError ? 2 : 1;
+    if (sub === "create") {
+      const { values, help } = readFlags("create", args.slice(1), io.env);
+      readingFlags = false;
+      return help ? printHelp(io) : await create(values, io);
     }
-    throw e;
+    const { values, help } = readFlags("show", args.slice(1), io.env);
+    readingFlags = false;
+    return help ? printHelp(io) : await show(values, io);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`wallet ${sub}: ${message}\n${readingFlags ? `\n${WALLET_HELP}` : ""}`);
+    return exitCodeOf(e);
   }
-  io.stderr.write(`unknown wallet command "${sub}"\n\n${WALLET_HELP}`);
-  return 2;
 }
 
-async function create(flags: Flags, io: WalletCliIo): Promise<number> {
+function printHelp(io: WalletCliIo): number {
+  io.stdout.write(WALLET_HELP);
+  return 0;
+}
+
+async function create(flags: Values<"create">, io: WalletCliIo): Promise<number> {
   if (!flags.name || !flags.hotkey) throw new UsageError("create needs --name and --hotkey");
   const root = resolveWalletRoot(flags.walletPath, io.env);
   let password: string | undefined;
@@ -180,7 +204,7 @@ async function create(flags: Flags, io: WalletCliIo): Promise<number> {
   return 0;
 }
 
-async function show(flags: Flags, io: WalletCliIo): Promise<number> {
+async function show(flags: Values<"show">, io: WalletCliIo): Promise<number> {
   if (!flags.name)
     throw new UsageError(
       `show needs --name (wallets: ${(await listWallets(resolveWalletRoot(flags.walletPath, io.env))).join(", ") || "none"})`,

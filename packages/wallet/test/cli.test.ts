@@ -78,7 +78,35 @@ describe("wallet CLI", () => {
     }
     const u = io();
     expect(await walletCommand(["create", "--bogus"], u.value)).toBe(2);
-    expect(u.err()).toContain('unknown argument "--bogus"');
+    expect(u.err()).toContain("Unknown option '--bogus'");
     expect(await walletCommand(["frobnicate"], io().value)).toBe(2);
+  });
+
+  it("takes btcli's --wallet-name/--wallet-hotkey spellings; each subcommand takes only its own flags", async () => {
+    const c = io({ BT_WALLET_PATH: root });
+    expect(
+      await walletCommand(
+        ["create", "--wallet-name=w", "--wallet-hotkey", "h", "--no-password", "--json"],
+        c.value,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(c.out())).toMatchObject({ wallet: "w", hotkey: "h" });
+    const s = io({ BT_WALLET_PATH: root });
+    expect(await walletCommand(["show", "--name", "w", "--overwrite"], s.value)).toBe(2);
+    expect(s.err()).toContain("Unknown option '--overwrite'");
+    const v = io();
+    expect(await walletCommand(["show", "--name"], v.value)).toBe(2);
+    expect(v.err()).toContain("--name <value>' argument missing");
+  });
+
+  it("exit codes: 1 for a failure after a good command line (files in the way), 2 for usage", async () => {
+    const c = io({ BT_WALLET_PATH: root });
+    const create = ["create", "--name", "w", "--hotkey", "h", "--no-password"];
+    expect(await walletCommand(create, c.value)).toBe(0);
+    const again = io({ BT_WALLET_PATH: root });
+    expect(await walletCommand(create, again.value)).toBe(1);
+    // A failure is not a usage problem: no usage text after the message.
+    expect(again.err()).not.toContain("Usage:");
+    expect(await walletCommand(["create", "--name", "x"], io({ BT_WALLET_PATH: root }).value)).toBe(2);
   });
 });

@@ -1,3 +1,11 @@
+import {
+  defineOptions,
+  helpLines,
+  layer,
+  type OptionValues,
+  parseFlags,
+  UsageError,
+} from "@apex/protocol/options";
 import { serveDashboard } from "./server.js";
 import { type FetchLike, validatorStatusSource } from "./validator-source.js";
 
@@ -12,60 +20,40 @@ export interface DashboardCommandIo {
   fetch?: FetchLike;
 }
 
-export interface DashboardArgs {
-  validatorStatus: string;
-  port: number;
-  host: string;
-  pollMs: number;
-}
+/** `apex-localnet dashboard`: its flags, once; DashboardArgs, validation, defaults and --help derive from it. */
+export const DASHBOARD_OPTIONS = defineOptions({
+  validatorStatus: {
+    kind: "string",
+    arg: "URL",
+    help: "the validator's status endpoint, e.g. http://127.0.0.1:8000/api/status (required)",
+  },
+  port: { kind: "int", min: 0, max: 65535, default: 8787, help: "dashboard port (0 picks a free one)" },
+  host: { kind: "string", default: "127.0.0.1", arg: "ADDRESS", help: "address to listen on" },
+  pollMs: {
+    kind: "int",
+    min: 100,
+    max: 3_600_000,
+    arg: "MS",
+    default: 2000,
+    help: "how often to poll the status",
+  },
+});
 
-export const DASHBOARD_USAGE = `Usage: apex-localnet dashboard --validator-status URL [--port P] [--host H] [--poll-ms MS]
+export type DashboardArgs = OptionValues<typeof DASHBOARD_OPTIONS> & { validatorStatus: string };
+
+export const DASHBOARD_USAGE = `Usage: apex-localnet dashboard --validator-status URL [options]
 
 Serves the dashboard for one running apex-validator, read from its status server.
-  --validator-status URL  the validator's status endpoint, e.g. http://127.0.0.1:8000/api/status
-  --port P                dashboard port (default 8787; 0 picks a free one)
-  --host H                address to listen on (default 127.0.0.1)
-  --poll-ms MS            how often to poll the status (default 2000)`;
+${helpLines(DASHBOARD_OPTIONS).join("\n")}`;
 
-/** Parses the arguments after `dashboard`. Throws an Error whose message says what to fix. */
+/** Parses the arguments after `dashboard`. Throws a UsageError whose message says what to fix. */
 export function parseDashboardArgs(argv: readonly string[]): DashboardArgs {
-  const args = argv[0] === "dashboard" ? argv.slice(1) : [...argv];
-  const out: DashboardArgs = { validatorStatus: "", port: 8787, host: "127.0.0.1", pollMs: 2000 };
-  for (let i = 0; i < args.length; i++) {
-    const raw = args[i]!;
-    const eq = raw.indexOf("=");
-    const flag = raw.startsWith("--") && eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string => {
-      const v = raw.startsWith("--") && eq > 0 ? raw.slice(eq + 1) : args[++i];
-      if (v === undefined || v === "") throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const int = (min: number, max: number): number => {
-      const v = value();
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max)
-        throw new Error(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
-      return n;
-    };
-    switch (flag) {
-      case "--validator-status":
-        out.validatorStatus = value();
-        break;
-      case "--port":
-        out.port = int(0, 65535);
-        break;
-      case "--host":
-        out.host = value();
-        break;
-      case "--poll-ms":
-        out.pollMs = int(100, 3_600_000);
-        break;
-      default:
-        throw new Error(`unknown option ${JSON.stringify(raw)}`);
-    }
-  }
-  if (!out.validatorStatus) throw new Error("--validator-status URL is required");
-  return out;
+  const args = argv[0] === "dashboard" ? argv.slice(1) : argv;
+  const flags = parseFlags(DASHBOARD_OPTIONS, args, { hint: "apex-localnet dashboard --help" });
+  const { values } = layer(DASHBOARD_OPTIONS, [["flag", flags.values]]);
+  const { validatorStatus } = values;
+  if (validatorStatus === undefined) throw new UsageError("--validator-status URL is required");
+  return { ...values, validatorStatus };
 }
 
 /**
@@ -89,6 +77,7 @@ export async function dashboardCommand(
   let source: ReturnType<typeof validatorStatusSource>;
   try {
     args = parseDashboardArgs(argv);
+    // A --validator-status that is no http(s) URL is refused here: a usage error like a bad flag.
     source = validatorStatusSource(args.validatorStatus, io.fetch, { pollMs: args.pollMs });
   } catch (err) {
     io.err(`apex-localnet dashboard: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,5 @@
 export type { DashboardArgs, DashboardCommandIo } from "./command.js";
-export { DASHBOARD_USAGE, dashboardCommand, parseDashboardArgs } from "./command.js";
+export { DASHBOARD_OPTIONS, DASHBOARD_USAGE, dashboardCommand, parseDashboardArgs } from "./command.js";
 export type { DashboardPage } from "./page.js";
 export { dashboardPage } from "./page.js";
 export type { DashboardServer, DashboardServerOptions } from "./server.js";
