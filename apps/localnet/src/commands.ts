@@ -117,18 +117,18 @@ export async function runScenarioCommand(o: ScenarioOptions, io: CliIo): Promise
 }
 
 export async function runSubtensorCommand(o: SubtensorOptions, io: CliIo): Promise<number> {
-  const node = await runSubtensorLocal({
-    ...(o.spec ? { specPath: o.spec } : { fork: o.fork! }),
-    port: o.port,
-    blocks: o.blocks,
-  });
+  let source: { specPath: string } | { fork: NonNullable<SubtensorOptions["fork"]> };
+  if (o.spec) source = { specPath: o.spec };
+  else if (o.fork) source = { fork: o.fork };
+  else throw new UsageError("subtensor needs --spec FILE or --fork ENDPOINT");
+  const node = await runSubtensorLocal({ ...source, port: o.port, blocks: o.blocks });
   const cadence =
     node.blocks === "instant"
       ? "a block per extrinsic, more with dev_newBlock"
       : `a block every ${node.blocks.blockTimeMs} ms`;
   io.stdout(
     `subtensor runtime ${node.specName}, spec version ${node.specVersion}, at ${node.url} ` +
-      `(${o.spec ? "from a chain spec" : `forked from ${o.fork!.endpoint}`}; ${cadence}; sudo //Alice on dev specs)\n`,
+      `(${"fork" in source ? `forked from ${source.fork.endpoint}` : "from a chain spec"}; ${cadence}; sudo //Alice on dev specs)\n`,
   );
   io.stdout("Ctrl-C to stop\n");
   await untilAborted(io.signal);

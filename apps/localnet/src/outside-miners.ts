@@ -57,16 +57,24 @@ export interface OutsideMinersSetup {
   closers: Closers;
 }
 
+/** The key made for the i-th outside miner of a kind (outsideMinerKeys makes one per miner). */
+function keyFor<K extends { hotkey: unknown }>(keys: readonly K[], i: number, flag: string): K["hotkey"] {
+  const key = keys[i];
+  if (!key) throw new Error(`no hotkey was made for ${flag} #${i + 1}`);
+  return key.hotkey;
+}
+
 /** Announces every --external-miner, then starts and announces every --miner-cmd. */
 export async function startOutsideMiners(setup: OutsideMinersSetup): Promise<void> {
   const { opts, chain, netuid, context, meta, closers } = setup;
   // Outside miners: someone else's process at a URL; we register a hotkey for it and serve its axon.
   for (const [i, ext] of opts.externalMiners.entries()) {
-    const { hotkey } = setup.keys.external[i]!;
+    const hotkey = keyFor(setup.keys.external, i, "--external-miner");
     context.addOutsideMiner(hotkey.address);
     const url = new URL(ext.url);
     const relay = await announceFor(url.hostname, Number(url.port));
-    if (relay.relay) closers.push(() => relay.relay!.close());
+    const proxy = relay.relay;
+    if (proxy) closers.push(() => proxy.close());
     await chain.serveAxon(hotkey, axonParams(netuid, relay.host, relay.port));
     meta.set(hotkey.address, { role: "external", strategy: ext.url });
     setup.io.out(
@@ -76,7 +84,7 @@ export async function startOutsideMiners(setup: OutsideMinersSetup): Promise<voi
 
   // --miner-cmd: start the user's miner process with its port, wallet and network in the environment.
   for (const [i, cmd] of opts.minerCmds.entries()) {
-    const { hotkey } = setup.keys.commands[i]!;
+    const hotkey = keyFor(setup.keys.commands, i, "--miner-cmd");
     context.addOutsideMiner(hotkey.address);
     const port = await freePort();
     const child = spawn(cmd, {
@@ -106,7 +114,8 @@ export async function startOutsideMiners(setup: OutsideMinersSetup): Promise<voi
     });
     await waitForPort("127.0.0.1", port, 15_000);
     const relay = await announceFor("127.0.0.1", port);
-    if (relay.relay) closers.push(() => relay.relay!.close());
+    const proxy = relay.relay;
+    if (proxy) closers.push(() => proxy.close());
     await chain.serveAxon(hotkey, axonParams(netuid, relay.host, relay.port));
     // The program's name only: a command line can carry inline secrets (KEY=… python miner.py).
     meta.set(hotkey.address, { role: "external", strategy: `cmd: ${programName(cmd)}` });

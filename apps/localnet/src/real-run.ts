@@ -43,12 +43,15 @@ interface OpenChain {
 
 async function openChain(opts: RunOptions): Promise<OpenChain> {
   let local: SubtensorLocal | null = null;
-  let url = opts.network!;
+  if (opts.network === null)
+    throw new Error("a run on a real chain needs --network (a ws:// URL or subtensor)");
+  let url = opts.network;
   let how = `node at ${url}`;
   if (opts.network === "subtensor") {
+    if (opts.spec === null) throw new Error("--network subtensor needs --spec FILE");
     // Blocks on the runtime's own slot, as a node of it would make them.
     local = await runSubtensorLocal({
-      specPath: opts.spec!,
+      specPath: opts.spec,
       port: 24944 + Math.floor(Math.random() * 1000),
       blocks: "slot",
     });
@@ -98,8 +101,9 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
         : ((await client.hyperparameters(0).catch(() => null))?.blockTimeMs ?? opts.blockTimeMs);
     // The validators' cadences follow the runtime's block time, as they would on its chain.
     const runOpts: RunOptions = { ...opts, blockTimeMs };
+    const local = chain.local;
     const advanceBlocks = await resolveAdvanceBlocks(client, {
-      advanceBlocks: chain.local ? (n) => chain.local!.advanceBlocks(n) : undefined,
+      advanceBlocks: local ? (n) => local.advanceBlocks(n) : undefined,
     });
     io.out(`localnet: ${chain.client.runtime} (${chain.how}); bootstrapping a subnet…`);
 
@@ -205,8 +209,9 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
     const neurons = await state.neuronReports();
     const summary = stores[0]?.windowSummary(0);
     const mg = await client.metagraph(netuid);
-    const validatorAlpha = keys.validators.length
-      ? (mg.neurons.find((n) => n.hotkey === keys.validators[0]!.hotkey.address)?.stake ?? 0)
+    const firstValidator = keys.validators[0]?.hotkey.address;
+    const validatorAlpha = firstValidator
+      ? (mg.neurons.find((n) => n.hotkey === firstValidator)?.stake ?? 0)
       : 0;
     const differences = describeDifferences({
       blockTimeMs,
@@ -230,7 +235,7 @@ export async function runOnRealChain(opts: RunOptions, io: LocalnetIo): Promise<
       neurons,
       anomalies: findAnomalies(neurons),
       chain: {
-        network: opts.network === "subtensor" ? chain.client.network : opts.network!,
+        network: opts.network === "subtensor" ? chain.client.network : (opts.network ?? chain.client.network),
         runtime: chain.client.runtime,
         specVersion: chain.specVersion,
         how: chain.how,

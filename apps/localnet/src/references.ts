@@ -19,7 +19,11 @@ export interface ReferenceSource {
 }
 
 type Rnd = () => number;
-const choose = <T>(xs: readonly T[], rnd: Rnd): T => xs[Math.floor(rnd() * xs.length)]!;
+const choose = <T>(xs: readonly T[], rnd: Rnd): T => {
+  const x = xs[Math.floor(rnd() * xs.length)];
+  if (x === undefined) throw new Error("choose: nothing to choose from");
+  return x;
+};
 const between = (lo: number, hi: number, rnd: Rnd) => lo + Math.floor(rnd() * (hi - lo + 1));
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -147,7 +151,7 @@ export function writeReference(query: string, seed: number): string {
   const sentence = () => {
     const a = choose(t, rnd);
     let b = choose(t, rnd);
-    if (b === a) b = t[(t.indexOf(a) + 1) % t.length]!;
+    if (b === a) b = t[(t.indexOf(a) + 1) % t.length] ?? a;
     const cites = [between(1, nSources, rnd)];
     if (rnd() < 0.35) cites.push(between(1, nSources, rnd));
     const text = claim(a, b, rnd);
@@ -241,14 +245,17 @@ export function corpusReferenceSource(entries: CorpusEntry[], seed: number, sour
   return {
     label: `recorded corpus ${source} (${entries.length} references)`,
     makeQuery: async () => {
-      lastAsked = order[next++ % order.length]!;
-      return lastAsked.query;
+      const entry = order[next++ % order.length];
+      if (!entry) throw new Error(`recorded corpus ${source} has no references`);
+      lastAsked = entry;
+      return entry.query;
     },
     research: async (query) => {
       if (lastAsked?.query === query) return lastAsked.generation;
-      const texts = byQuery.get(query);
-      if (!texts) throw new Error(`no recorded reference for query ${JSON.stringify(query.slice(0, 60))}`);
-      return texts[0]!;
+      const [text] = byQuery.get(query) ?? [];
+      if (text === undefined)
+        throw new Error(`no recorded reference for query ${JSON.stringify(query.slice(0, 60))}`);
+      return text;
     },
   };
 }

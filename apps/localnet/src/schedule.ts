@@ -34,32 +34,32 @@ export async function playVirtual(
   const clock = net.context.virtualClock;
   const start = clock.now();
   const end = opts.hours !== null ? start + opts.hours * 3_600_000 : Number.POSITIVE_INFINITY;
-  const roundEvery = net.validators.map((v) => v.config.pipeline.timeout_producer * 1000);
-  const scoreEvery = net.validators.map((v) => v.config.miner_scorer.interval * 1000);
-  // Stagger validators so they do not all act at the same instant.
-  const nextRound = net.validators.map(
-    (_, i) => start + ((i + 1) * roundEvery[i]!) / (net.validators.length + 1),
-  );
-  const nextScore = net.validators.map((_, i) => start + scoreEvery[i]!);
+  // One lane per validator: its cadences and when it next plays a round and sets weights.
+  const lanes = net.validators.map((v, i) => {
+    const roundEvery = v.config.pipeline.timeout_producer * 1000;
+    const scoreEvery = v.config.miner_scorer.interval * 1000;
+    // Stagger validators so they do not all act at the same instant.
+    const nextRound = start + ((i + 1) * roundEvery) / (net.validators.length + 1);
+    return { v, roundEvery, scoreEvery, nextRound, nextScore: start + scoreEvery };
+  });
   let lastProgress = 0;
   while (!io.signal?.aborted) {
     if (opts.rounds !== null && rounds() >= opts.rounds) break;
     let t = Number.POSITIVE_INFINITY;
     let action: (() => Promise<unknown>) | null = null;
-    for (let i = 0; i < net.validators.length; i++) {
-      const v = net.validators[i]!;
-      if (nextScore[i]! <= t) {
-        t = nextScore[i]!;
+    for (const lane of lanes) {
+      if (lane.nextScore <= t) {
+        t = lane.nextScore;
         action = async () => {
-          await v.scoreAndSetWeights();
-          nextScore[i] = t + scoreEvery[i]!;
+          await lane.v.scoreAndSetWeights();
+          lane.nextScore = t + lane.scoreEvery;
         };
       }
-      if (nextRound[i]! < t) {
-        t = nextRound[i]!;
+      if (lane.nextRound < t) {
+        t = lane.nextRound;
         action = async () => {
-          await v.runRound().catch((err: Error) => io.err(`round failed: ${err.message}`));
-          nextRound[i] = t + roundEvery[i]!;
+          await lane.v.runRound().catch((err: Error) => io.err(`round failed: ${err.message}`));
+          lane.nextRound = t + lane.roundEvery;
         };
       }
     }

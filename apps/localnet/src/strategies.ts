@@ -30,7 +30,9 @@ export function strategyFor(index: number, custom: string[] | null): MinerStrate
         return { generator, discriminator };
       })
     : DEFAULT_MIX;
-  return list[index % list.length]!;
+  const strategy = list[index % list.length];
+  if (!strategy) throw new Error("no miner strategies to hand out");
+  return strategy;
 }
 
 export const strategyLabel = (s: MinerStrategy) => `${s.generator}/${s.discriminator}`;

@@ -106,15 +106,14 @@ async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   const hashDims = flags.hashDims;
   const files = flags.data;
   const deps = llmStrategyDeps(seed);
-  const generate = (n: number, s: number) =>
-    makeDataset({ examples: n, seed: s, reference: deps.reference!, ...deps });
+  const generate = (n: number, s: number) => makeDataset({ examples: n, seed: s, ...deps });
 
   if (files.length === 0) {
     // The built-in set: the same model trainDefaultModel gives (the shipped one for the default seed), scored on
     // a fresh generated set made under another seed.
     if (hashDims > 0)
       throw new UsageError("--hash-dims needs --data (the built-in set is trained on dense features)");
-    const model = await trainDefaultModel(deps.reference!, { ...deps, examples, seed });
+    const model = await trainDefaultModel(deps.reference, { ...deps, examples, seed });
     io.writeFile(out, serializeModel(model));
     const test = await generate(Math.ceil(examples / 2), seed + 2);
     if (flags.dataOut) io.writeFile(flags.dataOut, toJsonl(test));
@@ -158,6 +157,13 @@ async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/** The prediction made for an example of the set being scored (each has one). */
+function predictionOf(preds: ReadonlyMap<Example, 0 | 1>, e: Example): 0 | 1 {
+  const p = preds.get(e);
+  if (p === undefined) throw new Error("an example was scored without a prediction");
+  return p;
+}
+
 interface Scored {
   metrics: Metrics;
   calibration?: Calibration;
@@ -165,9 +171,9 @@ interface Scored {
 
 function score(model: LearnedModel, data: Example[]): Scored {
   const p = data.map((e) => predictProbability(model, e.query, e.generation));
-  const preds = new Map(data.map((e, i) => [e, p[i]! >= model.threshold ? 1 : 0] as const));
+  const preds = new Map(data.map((e, i) => [e, (p[i] ?? 0) >= model.threshold ? 1 : 0] as const));
   return {
-    metrics: evaluate((e) => preds.get(e)!, data),
+    metrics: evaluate((e) => predictionOf(preds, e), data),
     calibration: calibrationOf(
       p,
       data.map((e) => e.label),
@@ -200,7 +206,6 @@ async function makeDataCommand(argv: string[], io: CliIo): Promise<number> {
   const data = await makeDataset({
     examples: flags.examples,
     seed,
-    reference: deps.reference!,
     ...deps,
   });
   io.writeFile(out, toJsonl(data));
@@ -229,7 +234,7 @@ async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const ctx = { signal: new AbortController().signal, budgetMs: config.budgetMs };
     const preds = new Map<Example, 0 | 1>();
     for (const e of data) preds.set(e, (await d.classify(e.query, e.generation, ctx)) === "1" ? 1 : 0);
-    scored = { metrics: evaluate((e) => preds.get(e)!, data) };
+    scored = { metrics: evaluate((e) => predictionOf(preds, e), data) };
     if (d.name === "learned" && !config.discriminatorModel) scored = score(DEFAULT_MODEL, data);
     name = d.name === "llm" ? `llm (${config.llmModel}; ${fallbacks} answers from the fallback)` : d.name;
   }
@@ -250,7 +255,7 @@ export function parseJsonl(text: string, source: string): Example[] {
   const out: Example[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+    const line = (lines[i] ?? "").trim();
     if (line === "") continue;
     let v: unknown;
     try {

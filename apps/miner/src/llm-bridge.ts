@@ -72,12 +72,12 @@ export function openAIBackend(opts: {
 }
 
 /** Everything the strategies need from @apex/llm, for start-up and the train command. */
-export function llmStrategyDeps(
-  seed: number = DEFAULT_TRAINING.seed,
-): Pick<
+export function llmStrategyDeps(seed: number = DEFAULT_TRAINING.seed): Pick<
   StrategyDeps,
-  "reference" | "minerSources" | "queries" | "glossary" | "modelCacheKey" | "pretrained"
-> {
+  "minerSources" | "queries" | "glossary" | "modelCacheKey" | "pretrained"
+> & {
+  reference: ReferenceSource;
+} {
   return {
     modelCacheKey: `offline-reference:${seed}`,
     // The default training set's model ships trained (test/default-model.test.ts keeps it in step).

@@ -11,7 +11,7 @@ const deps = llmStrategyDeps(3);
 let data: Example[];
 
 beforeAll(async () => {
-  data = await makeDataset({ examples: 200, seed: 99, reference: deps.reference!, ...deps });
+  data = await makeDataset({ examples: 200, seed: 99, ...deps });
 });
 
 // Pieces the regexes of textStats react to: line ends, blanks of every kind, headings, citations, list markers,

@@ -365,7 +365,7 @@ export class MinerClient {
       }
       // A flat [name, value, …] list is written as is: no per-request header map (1024 requests a round).
       const flat: string[] = ["Host", ep.hostHeader];
-      for (const name in headers) flat.push(name, headers[name]!);
+      for (const name in headers) flat.push(name, headers[name] ?? "");
       flat.push("Content-Length", String(body.length));
       const req = (ep.tls ? https : http).request(
         {
@@ -407,7 +407,7 @@ export class MinerClient {
           });
           res.on("end", () => {
             if (chunks === null) return;
-            const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+            const all = (chunks.length === 1 ? chunks[0] : undefined) ?? Buffer.concat(chunks, size);
             chunks = null;
             try {
               resolve({ status, text: decodeReply(all, res.headers["content-type"]) });
@@ -453,7 +453,7 @@ export class MinerClient {
     return {
       status: res.status,
       text: decodeReply(
-        chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+        (chunks.length === 1 ? chunks[0] : undefined) ?? Buffer.concat(chunks, size),
         res.headers.get("content-type"),
       ),
     };

@@ -209,8 +209,12 @@ export async function playRound(
     latencyMs: number | null;
     undeliverable: boolean;
   };
-  if (groundTruth === 1 && generators.length > 0) {
-    const g = generators[Math.floor(rng() * generators.length)]!;
+  // One draw, only when there is a generator to draw (the RNG sequence is part of a seeded run).
+  const g =
+    groundTruth === 1 && generators.length > 0
+      ? generators[Math.floor(rng() * generators.length)]
+      : undefined;
+  if (g) {
     shown = {
       hotkey: g.miner.hotkey,
       uid: g.miner.uid,
@@ -263,7 +267,8 @@ export async function playRound(
     if (reason) missing.push({ hotkey: g.miner.hotkey, uid: g.miner.uid, role: "generator", reason });
   }
   discriminators.forEach((miner, i) => {
-    const reply = replies[i]!;
+    const reply = replies[i];
+    if (!reply) throw new Error(`no reply recorded for discriminator ${miner.hotkey}`);
     const answer = answers[i];
     const reason = missReason(reply) ?? (answer === "0" || answer === "1" ? null : "invalid_answer");
     if (reason) missing.push({ hotkey: miner.hotkey, uid: miner.uid, role: "discriminator", reason });

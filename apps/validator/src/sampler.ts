@@ -146,7 +146,11 @@ function shuffle<T>(items: readonly T[], rng: () => number): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    [a[i], a[j]] = [a[j]!, a[i]!];
+    const x = a[i];
+    const y = a[j];
+    if (x === undefined || y === undefined) continue; // never: i and j are both within a
+    a[i] = y;
+    a[j] = x;
   }
   return a;
 }
@@ -178,7 +182,8 @@ export class EpochDeque {
         if (refills++ > 2) break; // cannot happen with n ≤ candidates; guards against a bad input loop
         this.deque = shuffle(candidates, rng);
       }
-      const next = this.deque.shift()!;
+      const next = this.deque.shift();
+      if (next === undefined) continue; // just refilled above, unless candidates is empty (then refills run out)
       const current = valid.get(key(next));
       if (!current) continue;
       if (chosen.has(key(current))) {

@@ -39,7 +39,7 @@ export function rewardsToVector(
     if (ownerIndex < 0)
       throw new Error("burn_share is set but the subnet owner's hotkey has no uid on this subnet");
     const sum = values.reduce((a, v) => a + v, 0);
-    for (let i = 0; i < values.length; i++) values[i] = sum > 0 ? (values[i]! / sum) * (1 - burn) : 0;
+    for (let i = 0; i < values.length; i++) values[i] = sum > 0 ? ((values[i] ?? 0) / sum) * (1 - burn) : 0;
     values[ownerIndex] = (values[ownerIndex] ?? 0) + (sum > 0 ? burn : 1);
   }
   return { uids, values };
@@ -154,6 +154,6 @@ export function parseWindow(text: string): number {
   if (!m) throw new Error(`window "${text}" must look like 22h, 90m, 3600s or 1d`);
   const n = Number(m[1]);
   const unit = m[2] ?? "h";
-  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit]!;
+  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 3_600_000;
   return n * mult;
 }

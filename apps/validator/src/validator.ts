@@ -91,11 +91,12 @@ export function createValidator(config: ValidatorConfig, deps: ValidatorDeps): V
   const fixed = fixedMiners(config);
 
   const pipeline = createRoundPipeline(config, deps, {
-    source: noChain
+    // chain is null exactly in --no-chain mode (checked above).
+    source: !chain
       ? { fixed }
       : {
           metagraph: async () => {
-            const mg = await chain!.metagraph(netuid);
+            const mg = await chain.metagraph(netuid);
             sawMetagraphAt(mg.block);
             return mg;
           },

@@ -25,11 +25,12 @@ export function ipToU128(text: string): { ip: bigint; ipType: 4 | 6 } {
   const halves = text.split("::");
   if (halves.length > 2) throw new Error(`invalid IPv6 address "${text}": more than one "::"`);
   const groupsOf = (s: string) => (s === "" ? [] : s.split(":"));
-  const head = groupsOf(halves[0]!);
-  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  const [before = "", after] = halves;
+  const head = groupsOf(before);
+  const tail = after === undefined ? [] : groupsOf(after);
   // A dotted IPv4 tail stands for the last two groups.
-  const last = halves.length === 2 ? tail : head;
-  const v4Tail = last.length > 0 && last[last.length - 1]!.includes(".") ? last.pop()! : undefined;
+  const last = after === undefined ? head : tail;
+  const v4Tail = last.at(-1)?.includes(".") ? last.pop() : undefined;
   if (v4Tail !== undefined) {
     const v4 = parseIpv4(v4Tail, text);
     last.push((v4 >> 16n).toString(16), (v4 & 0xffffn).toString(16));

@@ -62,20 +62,23 @@ function runSubnetEpoch(state: SimState, sn: Subnet): void {
   const toU16 = (x: number) => Math.min(U16_MAX, Math.max(0, Math.floor(x * U16_MAX))) / U16_MAX;
   const maxCombined = Math.max(0, ...out.combinedEmission);
   sn.neurons.forEach((nr, i) => {
-    nr.active = out.active[i]!;
-    nr.validatorPermit = out.validatorPermits[i]!;
-    nr.consensus = toU16(out.consensus[i]!);
-    nr.incentive = toU16(out.incentive[i]!);
+    // Yuma returns one entry per neuron, in uid order: every index below is in range.
+    nr.active = out.active[i] ?? false;
+    nr.validatorPermit = out.validatorPermits[i] ?? false;
+    nr.consensus = toU16(out.consensus[i] ?? 0);
+    nr.incentive = toU16(out.incentive[i] ?? 0);
     nr.rank = nr.incentive;
     nr.trust = 0;
-    nr.dividends = toU16(out.dividends[i]!);
-    nr.validatorTrust = toU16(out.validatorTrust[i]!);
-    nr.emission = BigInt(Math.floor(out.combinedEmission[i]!));
-    nr.pruningScore = maxCombined > 0 ? Math.floor((out.combinedEmission[i]! / maxCombined) * U16_MAX) : 0;
-    const bondRow = out.bonds[i]!;
+    nr.dividends = toU16(out.dividends[i] ?? 0);
+    nr.validatorTrust = toU16(out.validatorTrust[i] ?? 0);
+    const combined = out.combinedEmission[i] ?? 0;
+    nr.emission = BigInt(Math.floor(combined));
+    nr.pruningScore = maxCombined > 0 ? Math.floor((combined / maxCombined) * U16_MAX) : 0;
+    const bondRow = out.bonds[i] ?? [];
     if (bondRow.some((x) => x > 0)) sn.bonds.set(nr.uid, [...bondRow]);
     else sn.bonds.delete(nr.uid);
-    const earned = BigInt(Math.floor(out.serverEmission[i]!)) + BigInt(Math.floor(out.validatorEmission[i]!));
+    const earned =
+      BigInt(Math.floor(out.serverEmission[i] ?? 0)) + BigInt(Math.floor(out.validatorEmission[i] ?? 0));
     if (earned > 0n) addStakeRaw(state, nr.hotkey, sn.netuid, earned);
   });
   if (ownerCut > 0n) addStakeRaw(state, sn.ownerHotkey, sn.netuid, ownerCut);

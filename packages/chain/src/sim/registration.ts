@@ -9,6 +9,7 @@ import {
   fail,
   freshNeuron,
   type Neuron,
+  neuronAt,
   newSubnet,
   ROOT_NETUID,
   type SimState,
@@ -95,7 +96,7 @@ export function burnedRegister(state: SimState, coldkey: string, args: CallArgs)
     const victim = neuronToPrune(state, sn);
     if (victim === undefined) fail("NoNeuronIdAvailable");
     uid = victim;
-    const old = sn.neurons[uid]!;
+    const old = neuronAt(sn, uid);
     // replace_neuron leaves LastUpdate alone: the newcomer inherits the pruned neuron's last update.
     sn.neurons[uid] = { ...freshNeuron(state, uid, hotkey, coldkey), lastUpdate: old.lastUpdate };
     sn.weights.delete(uid);

@@ -3,7 +3,7 @@ import { ipFromU128, ipToU128, isValidIpAddress } from "../ip.js";
 import { ChainError } from "../types.js";
 import { num, str } from "./call-args.js";
 import type { CallArgs } from "./signing.js";
-import { type CallResult, fail, type SimState, subnetOrThrow, tx, uidOf } from "./state.js";
+import { type CallResult, fail, neuronAt, type SimState, subnetOrThrow, tx, uidOf } from "./state.js";
 
 /** IP text that must be of the given ip_type → subtensor's u128 integer; anything else is InvalidIpAddress. */
 function ipOfType(ip: string, ipType: 4 | 6): bigint {
@@ -29,7 +29,7 @@ export function serveAxon(state: SimState, hotkey: string, args: CallArgs): Call
   const ip = ipOfType(ipText, ipType);
   if (!isValidIpAddress(ipType, ip))
     fail("InvalidIpAddress", `${ipText} is not servable (127.0.0.1 and ::1 are refused; use e.g. 127.0.0.2)`);
-  const nr = sn.neurons[uid]!;
+  const nr = neuronAt(sn, uid);
   const limit = sn.params.servingRateLimit;
   if (!(limit === 0 || nr.axon.block === 0 || state.block - nr.axon.block >= limit))
     fail("ServingRateLimitExceeded", `serve again after block ${nr.axon.block + limit}`);

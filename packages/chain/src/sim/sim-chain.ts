@@ -219,7 +219,8 @@ export class SimChain implements ChainClient {
 
   async registerNetwork(coldkey: Signer, hotkey: string): Promise<{ netuid: number } & TxResult> {
     const r = await this.signAndSubmit(coldkey, "register_network", { hotkey });
-    return { netuid: r.netuid!, block: r.block, events: r.events };
+    if (r.netuid === undefined) throw new Error("SimChain: register_network succeeded without a netuid");
+    return { netuid: r.netuid, block: r.block, events: r.events };
   }
 
   startCall(coldkey: Signer, netuid: number): Promise<TxResult> {
@@ -228,7 +229,8 @@ export class SimChain implements ChainClient {
 
   async burnedRegister(coldkey: Signer, netuid: number, hotkey: string): Promise<{ uid: number } & TxResult> {
     const r = await this.signAndSubmit(coldkey, "burned_register", { netuid, hotkey });
-    return { uid: r.uid!, block: r.block, events: r.events };
+    if (r.uid === undefined) throw new Error("SimChain: burned_register succeeded without a uid");
+    return { uid: r.uid, block: r.block, events: r.events };
   }
 
   addStake(coldkey: Signer, hotkey: string, netuid: number, amountRao: bigint): Promise<TxResult> {

@@ -142,6 +142,13 @@ export function subnetOrThrow(state: SimState, netuid: number, kind: "module" | 
   return sn;
 }
 
+/** The neuron at a uid the caller got from the subnet itself; a missing one is a bug in the simulation. */
+export function neuronAt(sn: Subnet, uid: number): Neuron {
+  const nr = sn.neurons[uid];
+  if (!nr) throw new Error(`SimChain: netuid ${sn.netuid} has no neuron at uid ${uid}`);
+  return nr;
+}
+
 export function uidOf(sn: Subnet, hotkey: string): number | undefined {
   return sn.neurons.find((nr) => nr.hotkey === hotkey)?.uid;
 }

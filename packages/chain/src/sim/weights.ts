@@ -8,6 +8,7 @@ import type { CallArgs } from "./signing.js";
 import {
   type CallResult,
   fail,
+  neuronAt,
   type SimState,
   type Subnet,
   subnetOrThrow,
@@ -50,7 +51,7 @@ export function setWeights(
     fail("NotEnoughStakeToSetWeights");
   if (!(p.weightsVersion === 0 || versionKey >= p.weightsVersion))
     fail("IncorrectWeightVersionKey", `version key ${versionKey} < required ${p.weightsVersion}`);
-  const nr = sn.neurons[uid]!;
+  const nr = neuronAt(sn, uid);
   if (!p.commitRevealEnabled) {
     const ok = nr.lastUpdate === 0 || state.block - nr.lastUpdate >= p.weightsRateLimit;
     if (!ok)
@@ -75,7 +76,7 @@ export function setWeights(
     fail("MaxWeightExceeded", `the largest weight exceeds the limit ${p.maxWeightLimit}`);
   sn.weights.set(
     uid,
-    uids.map((u, i) => [u, upscaled[i]!]),
+    uids.map((u, i) => [u, upscaled[i] ?? 0]),
   );
   // Spec 293 records activity on every successful set (and reveal).
   nr.lastUpdate = state.block;
@@ -97,7 +98,7 @@ export function commitWeights(state: SimState, hotkey: string, args: CallArgs): 
   if (!p.commitRevealEnabled) fail("CommitRevealDisabled");
   const uid = uidOf(sn, hotkey);
   if (uid === undefined) fail("HotKeyNotRegisteredInSubNet");
-  const nr = sn.neurons[uid]!;
+  const nr = neuronAt(sn, uid);
   if (!(nr.lastUpdate === 0 || state.block - nr.lastUpdate >= p.weightsRateLimit))
     fail("CommittingWeightsTooFast", `limit ${p.weightsRateLimit} blocks`);
   const epoch = epochIndex(netuid, p.tempo, state.block);
@@ -135,12 +136,10 @@ export function revealWeights(state: SimState, hotkey: string, args: CallArgs): 
     );
   }
   const current = epochIndex(netuid, sn.params.tempo, state.block);
-  if (current !== live[pos]!.commitEpoch + sn.params.commitRevealPeriod) {
+  const revealEpoch = (live[pos]?.commitEpoch ?? 0) + sn.params.commitRevealPeriod;
+  if (current !== revealEpoch) {
     sn.commits.set(hotkey, live);
-    fail(
-      "RevealTooEarly",
-      `reveal in epoch ${live[pos]!.commitEpoch + sn.params.commitRevealPeriod}; now ${current}`,
-    );
+    fail("RevealTooEarly", `reveal in epoch ${revealEpoch}; now ${current}`);
   }
   // Revealed weights go through the same checks as set_weights (but not the commit-reveal guard).
   const result = setWeights(state, hotkey, { netuid, uids, weights: values, versionKey }, false);
