@@ -70,15 +70,21 @@ export class FloodGuard {
   verified(signer: string, ip: string): void {
     let set = this.known.get(signer);
     if (!set) {
-      if (this.known.size >= 10_000) this.known.delete(this.known.keys().next().value!);
+      if (this.known.size >= 10_000) dropOldest(this.known);
       set = new Set();
       this.known.set(signer, set);
     }
     const key = addressKey(ip);
     if (set.has(key)) return;
-    if (set.size >= this.maxKnown) set.delete(set.values().next().value!);
+    if (set.size >= this.maxKnown) dropOldest(set);
     set.add(key);
   }
+}
+
+/** Removes the entry inserted first (Maps and Sets iterate in insertion order), if there is one. */
+function dropOldest<K>(entries: { keys(): Iterator<K>; delete(key: K): boolean }): void {
+  const oldest = entries.keys().next();
+  if (!oldest.done) entries.delete(oldest.value);
 }
 
 /** Counts refusals by reason and hands them to `log` at most once per `everyMs` (on the injected clock). */

@@ -139,7 +139,10 @@ export class RateLimiter {
   private refill(key: string, nowMs: number): { tokens: number; at: number } {
     let b = this.buckets.get(key);
     if (!b) {
-      if (this.buckets.size >= this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
+      if (this.buckets.size >= this.maxKeys) {
+        const oldest = this.buckets.keys().next(); // Maps iterate in insertion order
+        if (!oldest.done) this.buckets.delete(oldest.value);
+      }
       b = { tokens: this.burst, at: nowMs };
       this.buckets.set(key, b);
     }

@@ -91,15 +91,16 @@ export async function startMiner(config: MinerConfig, deps: StartMinerDeps): Pro
   const clock = deps.clock ?? systemClock;
   const log = deps.logger;
   await epistulaReady();
+  const { llmBaseUrl, llmModel } = config;
   const strategyDeps: StrategyDeps = {
     readFile: (p) => readFileSync(p, "utf8"),
     ...llmStrategyDeps(),
     llmBackend:
-      config.llmBaseUrl && config.llmModel
+      llmBaseUrl && llmModel
         ? () =>
             openAIBackend({
-              baseUrl: config.llmBaseUrl!,
-              model: config.llmModel!,
+              baseUrl: llmBaseUrl,
+              model: llmModel,
               apiKey: config.llmApiKey,
               timeoutMs: config.budgetMs,
             })

@@ -54,7 +54,7 @@ export async function resolveAdvanceBlocks(
 ): Promise<BootstrapOptions["advanceBlocks"]> {
   if (opts.advanceBlocks) return opts.advanceBlocks;
   if (chain.devAdvanceBlocks && chain.supportsDevBlocks && (await chain.supportsDevBlocks())) {
-    return (n) => chain.devAdvanceBlocks!(n);
+    return (n) => chain.devAdvanceBlocks?.(n); // present: checked just above
   }
   return undefined;
 }

@@ -41,7 +41,10 @@ export function parseSourceLines(text: string | null): ParsedSource[] {
   const out: ParsedSource[] = [];
   for (const line of text.split("\n")) {
     const m = /^\[(\d+)\]\s+(.*?)\s+—\s+(\S+)\s*$/.exec(line.trim());
-    if (m) out.push({ n: Number(m[1]), title: m[2]!, url: m[3]! });
+    if (m) {
+      const [, n, title = "", url = ""] = m; // all three groups take part in every match
+      out.push({ n: Number(n), title, url });
+    }
   }
   return out;
 }
@@ -194,6 +197,8 @@ export class OfflineBackend implements TextBackend {
         .searchSync(question, 3 + randInt(rng, 3))
         .map((s, i) => ({ n: i + 1, title: s.title, url: s.url }));
     }
+    const [firstSource] = sources;
+    if (!firstSource) throw new Error("offline report: no sources to cite (the offline search found none)");
     const { byLemma } = lexicon();
     const [a, b] = topicsFor(question, rng, 2) as [LexEntry, LexEntry];
     const cite = () => pick(rng, sources).n;
@@ -209,7 +214,7 @@ export class OfflineBackend implements TextBackend {
     });
     const summary = [
       sentence(`This report examines ${a.lemma}, usually defined as ${a.gloss}`),
-      `It draws on ${sources.length} sources to assess how ${a.lemma} relates to ${b.lemma} [${sources[0]!.n}].`,
+      `It draws on ${sources.length} sources to assess how ${a.lemma} relates to ${b.lemma} [${firstSource.n}].`,
       fill(rng, CONCLUDE, vars()),
     ].join(" ");
     const findingCount = 3 + randInt(rng, 2);
@@ -219,7 +224,8 @@ export class OfflineBackend implements TextBackend {
       if (!findings.some((x) => x.slice(0, 30) === f.slice(0, 30))) findings.push(f);
     }
     const evidence = sources.map((s) => {
-      const lemma = s.title.split(":")[0]!.trim();
+      const [beforeColon = ""] = s.title.split(":"); // split gives at least one piece
+      const lemma = beforeColon.trim();
       const entry = byLemma.get(lemma.toLowerCase()) ?? a;
       return fill(rng, EVIDENCE, { n: String(s.n), t: s.title, x: entry.lemma, xg: entry.gloss });
     });

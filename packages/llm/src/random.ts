@@ -26,9 +26,16 @@ export function randInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);
 }
 
+/** items[i]; an Error names the caller when i is out of range (or the list holds a hole or undefined). */
+function itemAt<T>(items: readonly T[], i: number, caller: string): T {
+  const item = items[i];
+  if (item === undefined) throw new Error(`${caller}: no item at ${i} of ${items.length}`);
+  return item;
+}
+
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   if (items.length === 0) throw new Error("pick: cannot pick from an empty list");
-  return items[randInt(rng, items.length)]!;
+  return itemAt(items, randInt(rng, items.length), "pick");
 }
 
 /** k distinct items (fewer when the list is shorter), in random order. */
@@ -43,13 +50,13 @@ export function sample<T>(rng: Rng, items: readonly T[], k: number): T[] {
       if (chosen.size * 2 > items.length) {
         // Dense case: fall back to a partial shuffle.
         const rest = items.filter((_, j) => !chosen.has(j));
-        while (out.length < n) out.push(rest.splice(randInt(rng, rest.length), 1)[0]!);
+        while (out.length < n) out.push(itemAt(rest.splice(randInt(rng, rest.length), 1), 0, "sample"));
         break;
       }
       continue;
     }
     chosen.add(i);
-    out.push(items[i]!);
+    out.push(itemAt(items, i, "sample"));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // Text helpers shared by the offline backend and the offline search.
-import { pick, type Rng, randInt } from "./random.js";
+import { pick, type Rng } from "./random.js";
 import { type LexEntry, lexicon } from "./words.js";
 
 const STOP = new Set(
@@ -45,10 +45,10 @@ export function topicsOf(text: string, limit = 6): LexEntry[] {
 export function randomEntry(rng: Rng): LexEntry {
   const { nouns } = lexicon();
   for (let tries = 0; tries < 20; tries++) {
-    const e = nouns[randInt(rng, nouns.length)]!;
+    const e = pick(rng, nouns);
     if (e.lemma[0] === e.lemma[0]?.toLowerCase() && e.gloss.length < 160) return e;
   }
-  return nouns[randInt(rng, nouns.length)]!;
+  return pick(rng, nouns);
 }
 
 /** Topics from the text, topped up with random senses so there are always `n`. */
@@ -59,7 +59,7 @@ export function topicsFor(text: string, rng: Rng, n: number): LexEntry[] {
 }
 
 export function capitalize(s: string): string {
-  return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
+  return s.length === 0 ? s : s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 export function sentence(s: string): string {

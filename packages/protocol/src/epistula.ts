@@ -332,22 +332,25 @@ export function checkEpistulaHeaders(
   const signedBy = header(headers, EPISTULA_HEADERS.signedBy);
   const signedFor = header(headers, EPISTULA_HEADERS.signedFor);
   const signature = header(headers, EPISTULA_HEADERS.signature);
-  const missing = [
-    [EPISTULA_HEADERS.version, version],
-    [EPISTULA_HEADERS.timestamp, timestamp],
-    [EPISTULA_HEADERS.uuid, uuid],
-    [EPISTULA_HEADERS.signedBy, signedBy],
-    [EPISTULA_HEADERS.signedFor, signedFor],
-    [EPISTULA_HEADERS.signature, signature],
-  ]
-    .filter(([, v]) => v === undefined || v === "")
-    .map(([n]) => n);
-  if (missing.length > 0) return reject("missing_header", `missing header(s): ${missing.join(", ")}`);
-  if (version !== "2") return reject("bad_version", `Epistula-Version must be "2", got "${clip(version!)}"`);
-  if (signedFor !== ownHotkey) {
-    return reject("not_for_us", `Epistula-Signed-For is ${clip(signedFor!)}, not this hotkey ${ownHotkey}`);
+  // Absent and empty headers are both missing.
+  if (!version || !timestamp || !uuid || !signedBy || !signedFor || !signature) {
+    const missing = [
+      [EPISTULA_HEADERS.version, version],
+      [EPISTULA_HEADERS.timestamp, timestamp],
+      [EPISTULA_HEADERS.uuid, uuid],
+      [EPISTULA_HEADERS.signedBy, signedBy],
+      [EPISTULA_HEADERS.signedFor, signedFor],
+      [EPISTULA_HEADERS.signature, signature],
+    ]
+      .filter(([, v]) => !v)
+      .map(([n]) => n);
+    return reject("missing_header", `missing header(s): ${missing.join(", ")}`);
   }
-  if (!/^\d{1,16}$/.test(timestamp!)) {
+  if (version !== "2") return reject("bad_version", `Epistula-Version must be "2", got "${clip(version)}"`);
+  if (signedFor !== ownHotkey) {
+    return reject("not_for_us", `Epistula-Signed-For is ${clip(signedFor)}, not this hotkey ${ownHotkey}`);
+  }
+  if (!/^\d{1,16}$/.test(timestamp)) {
     return reject("stale_timestamp", "Epistula-Timestamp must be an integer number of milliseconds");
   }
   const ts = Number(timestamp);
@@ -355,20 +358,20 @@ export function checkEpistulaHeaders(
   if (Math.abs(nowMs - ts) > delta) {
     return reject("stale_timestamp", `timestamp is ${nowMs - ts} ms from our clock, outside ±${delta} ms`);
   }
-  if (!UUID_RE.test(uuid!)) return reject("missing_header", "Epistula-Uuid is not a uuid");
-  const publicKey = publicKeyOf(signedBy!);
+  if (!UUID_RE.test(uuid)) return reject("missing_header", "Epistula-Uuid is not a uuid");
+  const publicKey = publicKeyOf(signedBy);
   if (!publicKey) return reject("signer_not_allowed", "Epistula-Signed-By is not an ss58 address");
-  if (!SIG_RE.test(signature!)) {
+  if (!SIG_RE.test(signature)) {
     return reject("malformed_signature", "Epistula-Request-Signature must be 0x + 64 bytes of hex");
   }
   return {
     ok: true,
     fields: {
-      signedBy: signedBy!,
-      signedFor: signedFor!,
-      uuid: uuid!,
+      signedBy,
+      signedFor,
+      uuid,
       timestampMs: ts,
-      signature: signature!,
+      signature,
       publicKey,
     },
   };
@@ -393,11 +396,11 @@ export function verifyEpistula(
   if (opts.replayCache?.has(replayKey, nowMs)) {
     return reject("replayed_uuid", "this request (signer and uuid) was already received");
   }
-  if (opts.isSignerAllowed && !opts.isSignerAllowed(signedBy!)) {
+  if (opts.isSignerAllowed && !opts.isSignerAllowed(signedBy)) {
     return reject("signer_not_allowed", "signer is not a permitted validator");
   }
-  const message = stringToU8a(epistulaMessage(rawBody, uuid!, ts, signedFor!));
-  const sig = hexToU8a(signature!);
+  const message = stringToU8a(epistulaMessage(rawBody, uuid, ts, signedFor));
+  const sig = hexToU8a(signature);
   let valid = false;
   try {
     if (!isSr25519SignatureShape(sig))

@@ -174,7 +174,7 @@ function replaceNonFinite(text: string): string {
   let i = 0;
   let inString = false;
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text.charAt(i);
     if (inString) {
       out += c;
       if (c === "\\") {
@@ -240,8 +240,8 @@ const PY_WS =
 export function pyStrip(s: string): string {
   let start = 0;
   let end = s.length;
-  while (start < end && PY_WS.includes(s[start]!)) start++;
-  while (end > start && PY_WS.includes(s[end - 1]!)) end--;
+  while (start < end && PY_WS.includes(s.charAt(start))) start++;
+  while (end > start && PY_WS.includes(s.charAt(end - 1))) end--;
   return s.slice(start, end);
 }
 

@@ -53,10 +53,12 @@ const GROUP_ORDER_LE = Uint8Array.from([
  * (s < L). Bytes that fail this are malformed, not merely a mismatch.
  */
 export function isSr25519SignatureShape(signature: Uint8Array): boolean {
-  if (signature.length !== 64 || (signature[63]! & 0x80) === 0) return false;
+  if (signature.length !== 64 || ((signature[63] ?? 0) & 0x80) === 0) return false;
+  // Indices stay below 64 and 32 (the length is checked above), so the `?? 0` fallbacks are never taken.
   for (let i = 31; i >= 0; i--) {
-    const b = i === 31 ? signature[32 + i]! & 0x7f : signature[32 + i]!;
-    const l = GROUP_ORDER_LE[i]!;
+    const byte = signature[32 + i] ?? 0;
+    const b = i === 31 ? byte & 0x7f : byte;
+    const l = GROUP_ORDER_LE[i] ?? 0;
     if (b !== l) return b < l;
   }
   return false; // s == L

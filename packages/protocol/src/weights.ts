@@ -47,10 +47,10 @@ export function toU16Weights(
   const max = values.reduce((m, v) => Math.max(m, v), 0);
   const out: U16Weights = { uids: [], weights: [] };
   if (max === 0) return out;
-  values.forEach((v, i) => {
-    const w = pyRound((v / max) * U16_MAX);
+  uids.forEach((uid, i) => {
+    const w = pyRound(((values[i] ?? 0) / max) * U16_MAX); // as many values as uids (checked above)
     if (w > 0) {
-      out.uids.push(uids[i]!);
+      out.uids.push(uid);
       out.weights.push(w);
     }
   });

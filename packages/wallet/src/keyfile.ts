@@ -27,6 +27,9 @@ export interface KeyfileJson {
   ss58Address?: string;
 }
 
+/** The public fields, all present: what publicKeyfile writes and every keyfile made here starts with. */
+export type PublicKeyfileJson = Required<Pick<KeyfileJson, "accountId" | "publicKey" | "ss58Address">>;
+
 const FIELDS = ["accountId", "publicKey", "privateKey", "secretPhrase", "secretSeed", "ss58Address"] as const;
 
 /** Parses decrypted keyfile bytes. Errors name the file and never quote its content. */
@@ -109,8 +112,9 @@ export function claimedPublicKey(kf: KeyfileJson, path: string): Uint8Array | un
 export function canonicalToPolkadotSecret(secret: Uint8Array): Uint8Array {
   const out = Uint8Array.from(secret);
   let carry = 0;
+  // Secrets are 64 bytes; out of range, `?? 0` gives what the shifts made of undefined before (0).
   for (let i = 0; i < 32; i++) {
-    const b = secret[i]!;
+    const b = secret[i] ?? 0;
     out[i] = ((b << 3) | carry) & 0xff;
     carry = b >> 5;
   }
@@ -120,8 +124,8 @@ export function canonicalToPolkadotSecret(secret: Uint8Array): Uint8Array {
 export function polkadotToCanonicalSecret(secret: Uint8Array): Uint8Array {
   const out = Uint8Array.from(secret);
   for (let i = 0; i < 32; i++) {
-    const next = i < 31 ? secret[i + 1]! : 0;
-    out[i] = ((secret[i]! >> 3) | (next << 5)) & 0xff;
+    const next = i < 31 ? (secret[i + 1] ?? 0) : 0;
+    out[i] = (((secret[i] ?? 0) >> 3) | (next << 5)) & 0xff;
   }
   return out;
 }
@@ -206,7 +210,7 @@ function fromSecret(secret: Uint8Array, publicKey: Uint8Array | undefined, path:
 }
 
 /** Full keyfile JSON for a key made from a 32-byte mini-secret (and its mnemonic, if known). */
-export function keyfileFromSeed(seed: Uint8Array, mnemonic?: string): KeyfileJson {
+export function keyfileFromSeed(seed: Uint8Array, mnemonic?: string): KeyfileJson & PublicKeyfileJson {
   const { publicKey, secretKey } = sr25519PairFromSeed(seed);
   return {
     ...publicKeyfile(publicKey),
@@ -217,12 +221,15 @@ export function keyfileFromSeed(seed: Uint8Array, mnemonic?: string): KeyfileJso
 }
 
 /** Keyfile JSON for a key known only as a (derived) secret, e.g. //Alice. */
-export function keyfileFromSecret(publicKey: Uint8Array, polkadotSecret: Uint8Array): KeyfileJson {
+export function keyfileFromSecret(
+  publicKey: Uint8Array,
+  polkadotSecret: Uint8Array,
+): KeyfileJson & PublicKeyfileJson {
   return { ...publicKeyfile(publicKey), privateKey: u8aToHex(polkadotToCanonicalSecret(polkadotSecret)) };
 }
 
 /** coldkeypub.txt / <hotkey>pub.txt content. */
-export function publicKeyfile(publicKey: Uint8Array): KeyfileJson {
+export function publicKeyfile(publicKey: Uint8Array): PublicKeyfileJson {
   const hex = u8aToHex(publicKey);
   return { accountId: hex, publicKey: hex, ss58Address: encodeAddress(publicKey, SS58_FORMAT) };
 }

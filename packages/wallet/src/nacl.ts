@@ -101,7 +101,7 @@ export function passwordEnvVar(keyfilePath: string): string {
 
 function xorWithName(data: Uint8Array, varName: string): Uint8Array {
   const k = enc.encode(varName);
-  return data.map((b, i) => b ^ k[i % k.length]!);
+  return data.map((b, i) => b ^ (k[i % k.length] ?? 0)); // k[…] is undefined only for an empty name: b ^ 0
 }
 
 /** The value btwallet's save_password_to_env stores: base64(password XOR variable name). */

@@ -24,6 +24,7 @@ import {
   type KeyfileJson,
   keyfileFromSecret,
   keyfileFromSeed,
+  type PublicKeyfileJson,
   pairFromKeyfile,
   parseKeyfileJson,
   publicKeyfile,
@@ -61,18 +62,30 @@ export interface WalletPaths {
   hotkeypub?: string;
 }
 
+/** The paths of a wallet with one hotkey named: hotkey and hotkeypub are always there. */
+export interface HotkeyPaths extends WalletPaths {
+  hotkey: string;
+  hotkeypub: string;
+}
+
+export function walletPaths(root: string, wallet: string): WalletPaths;
+export function walletPaths(root: string, wallet: string, hotkey: string): HotkeyPaths;
+export function walletPaths(root: string, wallet: string, hotkey?: string): WalletPaths;
 export function walletPaths(root: string, wallet: string, hotkey?: string): WalletPaths {
   checkName(wallet, "wallet");
   if (hotkey !== undefined) checkName(hotkey, "hotkey");
   const dir = btJoin(root, wallet);
-  return {
+  const paths: WalletPaths = {
     dir,
     coldkey: btJoin(dir, "coldkey"),
     coldkeypub: btJoin(dir, "coldkeypub.txt"),
     hotkeysDir: btJoin(dir, "hotkeys"),
-    ...(hotkey !== undefined
-      ? { hotkey: btJoin(dir, "hotkeys", hotkey), hotkeypub: btJoin(dir, "hotkeys", `${hotkey}pub.txt`) }
-      : {}),
+  };
+  if (hotkey === undefined) return paths;
+  return {
+    ...paths,
+    hotkey: btJoin(dir, "hotkeys", hotkey),
+    hotkeypub: btJoin(dir, "hotkeys", `${hotkey}pub.txt`),
   };
 }
 
@@ -226,8 +239,8 @@ export interface HotkeyRef extends UnlockOptions {
 /** The hotkey's sr25519 pair (ss58 42), as bittensor loads it. */
 export async function loadHotkey(ref: HotkeyRef): Promise<KeyringPair> {
   const p = walletPaths(ref.root, ref.wallet, ref.hotkey);
-  const kf = await readKeyfile(p.hotkey!, ref, ref);
-  return pairFromKeyfile(kf, p.hotkey!);
+  const kf = await readKeyfile(p.hotkey, ref, ref);
+  return pairFromKeyfile(kf, p.hotkey);
 }
 
 /** The coldkey's ss58 address from coldkeypub.txt (no password needed). */
@@ -260,7 +273,7 @@ export async function loadHotkeyAddress(ref: {
   hotkey: string;
 }): Promise<string> {
   const p = walletPaths(ref.root, ref.wallet, ref.hotkey);
-  for (const file of [p.hotkeypub!, p.hotkey!]) {
+  for (const file of [p.hotkeypub, p.hotkey]) {
     if (!(await exists(file))) continue;
     const data = await readKeyfileBytes(file, ref.root, ref.wallet, ref.hotkey);
     if (keyfileEncryption(data)) continue;
@@ -268,7 +281,7 @@ export async function loadHotkeyAddress(ref: {
     if (pk) return encodeAddress(pk, SS58_FORMAT);
     if (file === p.hotkey) return (await pairFromKeyfile(parseKeyfileJson(data, file), file)).address;
   }
-  if (!(await exists(p.hotkey!))) throw await missingError(ref.root, ref.wallet, p.hotkey!, ref.hotkey);
+  if (!(await exists(p.hotkey))) throw await missingError(ref.root, ref.wallet, p.hotkey, ref.hotkey);
   throw new WalletError(
     "password_required",
     `${p.hotkey} is encrypted and has no ${ref.hotkey}pub.txt next to it; load it with its password`,
@@ -362,7 +375,7 @@ export async function createWallet(opts: CreateWalletOptions): Promise<CreatedWa
   const paths = walletPaths(opts.root, opts.wallet, opts.hotkey);
   const overwrite = opts.overwrite ?? false;
   if (!overwrite) {
-    for (const f of [paths.coldkey, paths.coldkeypub, paths.hotkey!, paths.hotkeypub!]) {
+    for (const f of [paths.coldkey, paths.coldkeypub, paths.hotkey, paths.hotkeypub]) {
       if (await exists(f))
         throw new WalletError("exists", `${f} already exists; pass overwrite to replace it`, f);
     }
@@ -382,19 +395,19 @@ export async function createWallet(opts: CreateWalletOptions): Promise<CreatedWa
       : jsonBytes(cold);
   await writeSecretFile(paths.coldkey, coldBytes, overwrite);
   await writeSecretFile(paths.coldkeypub, jsonBytes(publicOnly(cold)), overwrite);
-  await writeSecretFile(paths.hotkey!, jsonBytes(hot), overwrite);
-  await writeSecretFile(paths.hotkeypub!, jsonBytes(publicOnly(hot)), overwrite);
+  await writeSecretFile(paths.hotkey, jsonBytes(hot), overwrite);
+  await writeSecretFile(paths.hotkeypub, jsonBytes(publicOnly(hot)), overwrite);
   return {
-    coldkeyAddress: cold.ss58Address!,
-    hotkeyAddress: hot.ss58Address!,
+    coldkeyAddress: cold.ss58Address,
+    hotkeyAddress: hot.ss58Address,
     coldkeyMnemonic,
     hotkeyMnemonic,
     paths,
   };
 }
 
-function publicOnly(kf: KeyfileJson): KeyfileJson {
-  return { accountId: kf.accountId!, publicKey: kf.publicKey!, ss58Address: kf.ss58Address! };
+function publicOnly(kf: PublicKeyfileJson): PublicKeyfileJson {
+  return { accountId: kf.accountId, publicKey: kf.publicKey, ss58Address: kf.ss58Address };
 }
 
 /** {publicKey, secretKey} for a substrate URI: "//Alice", "<mnemonic>//path", "0x<seed>//path". */
@@ -443,8 +456,8 @@ export async function writeDevWallet(
   await ensureDir(paths.hotkeysDir);
   await writeSecretFile(paths.coldkey, jsonBytes(keyfileFromSecret(cold.publicKey, cold.secretKey)), true);
   await writeSecretFile(paths.coldkeypub, jsonBytes(publicKeyfile(cold.publicKey)), true);
-  await writeSecretFile(paths.hotkey!, jsonBytes(keyfileFromSecret(hot.publicKey, hot.secretKey)), true);
-  await writeSecretFile(paths.hotkeypub!, jsonBytes(publicKeyfile(hot.publicKey)), true);
+  await writeSecretFile(paths.hotkey, jsonBytes(keyfileFromSecret(hot.publicKey, hot.secretKey)), true);
+  await writeSecretFile(paths.hotkeypub, jsonBytes(publicKeyfile(hot.publicKey)), true);
   return {
     coldkeyAddress: encodeAddress(cold.publicKey, SS58_FORMAT),
     hotkeyAddress: encodeAddress(hot.publicKey, SS58_FORMAT),

@@ -119,6 +119,13 @@ function checkInput(input: EpochInput): number {
   return n;
 }
 
+/** Row i of a matrix whose shape checkInput has validated; throws rather than read past the end. */
+function rowAt(m: Matrix, i: number): number[] {
+  const row = m[i];
+  if (!row) throw new Error(`yuma epoch: matrix has no row ${i} (${m.length} rows)`);
+  return row;
+}
+
 export function runEpoch(input: EpochInput): EpochOutput {
   const n = checkInput(input);
   const kappa = input.kappa ?? 32_767 / 65_535;
@@ -146,7 +153,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   // Weights: permitted rows only, no self-weights, none to neurons registered after the row's last update.
   let weights = maskRows(forbids, input.weights);
   weights = maskDiag(weights);
-  weights = weights.map((row, i) => row.map((w, j) => (outdated[i]![j] ? 0 : w)));
+  weights = weights.map((row, i) => row.map((w, j) => (outdated[i]?.[j] ? 0 : w)));
   weights = rowNormalize(weights);
 
   // Consensus, validator trust.
@@ -168,7 +175,9 @@ export function runEpoch(input: EpochInput): EpochOutput {
     const la = input.liquidAlpha;
     if (la && consensus.some((c) => c !== 0)) {
       const alphas = weightsForBonds.map((row, i) =>
-        row.map((w, j) => alphaSigmoid(consensus[j]!, w, bonds[i]![j]!, la.low, la.high, la.steepness)),
+        row.map((w, j) =>
+          alphaSigmoid(consensus[j] ?? 0, w, bonds[i]?.[j] ?? 0, la.low, la.high, la.steepness),
+        ),
       );
       emaBonds = matEmaAlpha(weightsForBonds, bonds, alphas);
     } else {
@@ -178,7 +187,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
     }
     const normed = colNormalize(emaBonds);
     const perValidator = normed.map((row) => row.reduce((acc, b, j) => acc + b * (incentive[j] ?? 0), 0));
-    dividends = normalize(perValidator.map((v, i) => v * activeStake[i]!));
+    dividends = normalize(perValidator.map((v, i) => v * (activeStake[i] ?? 0)));
   } else {
     const bonds = colNormalize(maskCols(recentlyRegistered, input.bonds));
     const delta = colNormalize(rowHadamard(weightsForBonds, activeStake));
@@ -188,7 +197,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   }
 
   // Emission split, normalised on Σ(incentive + dividends).
-  const combined = incentive.map((x, i) => x + dividends[i]!);
+  const combined = incentive.map((x, i) => x + (dividends[i] ?? 0));
   const emissionSum = sum(combined);
   let serverNorm = emissionSum === 0 ? [...incentive] : incentive.map((x) => x / emissionSum);
   let validatorNorm = emissionSum === 0 ? [...dividends] : dividends.map((x) => x / emissionSum);
@@ -196,7 +205,7 @@ export function runEpoch(input: EpochInput): EpochOutput {
   if (emissionSum === 0) {
     // Nobody earned anything (no weights, outdated or only self weights): pay validators by stake.
     const fallback = activeStake.every((x) => x === 0) ? stake : activeStake;
-    serverNorm = zeros(n).map((_, i) => serverNorm[i]!);
+    serverNorm = zeros(n).map((_, i) => serverNorm[i] ?? 0);
     validatorNorm = [...fallback];
     combinedNorm = [...fallback];
   }
@@ -205,10 +214,10 @@ export function runEpoch(input: EpochInput): EpochOutput {
   // Stored bonds: kept for rows that keep a permit, cleared for rows that lose one.
   const storedBonds = zerosMatrix(n, n).map((row, i) =>
     newPermits[i]
-      ? emaBonds[i]!.map((x) => Math.min(65_535, Math.floor(x * 65_535)))
+      ? rowAt(emaBonds, i).map((x) => Math.min(65_535, Math.floor(x * 65_535)))
       : input.validatorPermits[i]
         ? row
-        : [...input.bonds[i]!],
+        : [...rowAt(input.bonds, i)],
   );
 
   return {

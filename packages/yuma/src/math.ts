@@ -3,8 +3,11 @@
 
 export type Matrix = number[][];
 
+/** n zeros in a packed array (pushed, not `new Array(n)`): reads that check for a hole stay on V8's fast path. */
 export function zeros(n: number): number[] {
-  return new Array<number>(n).fill(0);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(0);
+  return out;
 }
 
 export function zerosMatrix(rows: number, cols: number): Matrix {
@@ -32,16 +35,26 @@ export function rowNormalize(m: Matrix): Matrix {
 export function colNormalize(m: Matrix): Matrix {
   const cols = m[0]?.length ?? 0;
   const sums = zeros(cols);
-  for (const row of m) for (let j = 0; j < cols; j++) sums[j]! += row[j] ?? 0;
-  return m.map((row) => row.map((v, j) => (sums[j] === 0 ? v : v / sums[j]!)));
+  for (const row of m) for (let j = 0; j < cols; j++) sums[j] = (sums[j] ?? 0) + (row[j] ?? 0);
+  return m.map((row) =>
+    row.map((v, j) => {
+      const s = sums[j] ?? 0;
+      return s === 0 ? v : v / s;
+    }),
+  );
 }
 
 /** Each column divided by its maximum, so the largest entry becomes 1 (inplace_col_max_upscale). */
 export function colMaxUpscale(m: Matrix): Matrix {
   const cols = m[0]?.length ?? 0;
   const maxes = zeros(cols);
-  for (const row of m) for (let j = 0; j < cols; j++) maxes[j] = Math.max(maxes[j]!, row[j] ?? 0);
-  return m.map((row) => row.map((v, j) => (maxes[j] === 0 ? v : v / maxes[j]!)));
+  for (const row of m) for (let j = 0; j < cols; j++) maxes[j] = Math.max(maxes[j] ?? 0, row[j] ?? 0);
+  return m.map((row) =>
+    row.map((v, j) => {
+      const max = maxes[j] ?? 0;
+      return max === 0 ? v : v / max;
+    }),
+  );
 }
 
 export function rowSum(m: Matrix): number[] {
@@ -55,7 +68,7 @@ export function matmul(m: Matrix, v: readonly number[]): number[] {
   m.forEach((row, i) => {
     const vi = v[i] ?? 0;
     if (vi === 0) return;
-    for (let j = 0; j < cols; j++) out[j]! += (row[j] ?? 0) * vi;
+    for (let j = 0; j < cols; j++) out[j] = (out[j] ?? 0) + (row[j] ?? 0) * vi;
   });
   return out;
 }
@@ -142,7 +155,7 @@ export function isTopkNonzero(v: readonly number[], k: number): boolean[] {
   const n = v.length;
   const result = v.map((x) => x !== 0);
   if (n < k) return result;
-  const idx = [...v.keys()].sort((a, b) => v[a]! - v[b]! || a - b);
+  const idx = [...v.keys()].sort((a, b) => (v[a] ?? 0) - (v[b] ?? 0) || a - b);
   for (const i of idx.slice(0, n - k)) result[i] = false;
   return result;
 }
@@ -166,20 +179,20 @@ export function weightedMedian(
   for (let iter = 0; iter <= limit; iter++) {
     const n = partition.length;
     if (n === 0) return 0;
-    if (n === 1) return score[partition[0]!]!;
-    const pivot = score[partition[Math.floor(n / 2)]!]!;
+    if (n === 1) return score[partition[0] ?? 0] ?? 0;
+    const pivot = score[partition[Math.floor(n / 2)] ?? 0] ?? 0;
     let loStake = 0;
     let hiStake = 0;
     const lower: number[] = [];
     const upper: number[] = [];
     for (const i of partition) {
-      const s = score[i]!;
+      const s = score[i] ?? 0;
       if (s === pivot) continue;
       if (s < pivot) {
-        loStake += stake[i]!;
+        loStake += stake[i] ?? 0;
         lower.push(i);
       } else {
-        hiStake += stake[i]!;
+        hiStake += stake[i] ?? 0;
         upper.push(i);
       }
     }

@@ -61,16 +61,23 @@ const FOLLOW_UPS = [
 
 /** A research-style question built from a seeded PRNG (the same seed gives the same question). */
 export function syntheticQuery(rnd: () => number): string {
-  const t = TOPICS[Math.floor(rnd() * TOPICS.length)]!;
-  let u = TOPICS[Math.floor(rnd() * TOPICS.length)]!;
-  if (u === t) u = TOPICS[(TOPICS.indexOf(t) + 1) % TOPICS.length]!;
+  const pickFrom = (xs: readonly string[]) => itemAt(xs, Math.floor(rnd() * xs.length));
+  const t = pickFrom(TOPICS);
+  let u = pickFrom(TOPICS);
+  if (u === t) u = itemAt(TOPICS, (TOPICS.indexOf(t) + 1) % TOPICS.length);
   const fill = (s: string) =>
     s
-      .replace("{T}", t[0]!.toUpperCase() + t.slice(1))
+      .replace("{T}", t.charAt(0).toUpperCase() + t.slice(1))
       .replace("{t}", t)
       .replace("{u}", u);
-  const pickFrom = (xs: string[]) => xs[Math.floor(rnd() * xs.length)]!;
   return fill(pickFrom(CONTEXTS) + pickFrom(QUESTION_FORMS) + pickFrom(FOLLOW_UPS)).trim();
+}
+
+/** xs[i], or an Error when i is out of range (the word lists above are never empty). */
+function itemAt(xs: readonly string[], i: number): string {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`syntheticQuery: no entry ${i} in a list of ${xs.length}`);
+  return x;
 }
 
 export interface DatasetOptions {
@@ -92,8 +99,10 @@ export interface DatasetOptions {
  */
 export async function makeDataset(opts: DatasetOptions): Promise<Example[]> {
   const rnd = mulberry32(opts.seed);
+  // The first source also takes the rare draw that rounding leaves past the last weight.
+  const first: [number, MinerSource] = [10, (q) => minerAnswer(q, rnd)];
   const weighted: Array<[number, MinerSource]> = [
-    [10, (q) => minerAnswer(q, rnd)],
+    first,
     [4, (q) => reportImitation(q, rnd)],
     [2, (q, s) => offlineGeneration(q, s, opts.glossary)],
     [1, () => DUMMY_GENERATION],
@@ -106,7 +115,7 @@ export async function makeDataset(opts: DatasetOptions): Promise<Example[]> {
       r -= w;
       if (r < 0) return m(q, s);
     }
-    return weighted[0]![1](q, s);
+    return first[1](q, s);
   };
   const out: Example[] = [];
   for (let i = 0; i < opts.examples; i++) {

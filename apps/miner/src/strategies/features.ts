@@ -111,6 +111,15 @@ function citationAt(s: string, i: number, end: number): number {
   return n >= 1 && n <= 3 && j < end && s.charCodeAt(j) === 93 ? n + 2 : 0;
 }
 
+function strictlyIncreasing(xs: readonly number[]): boolean {
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const x of xs) {
+    if (!(x > previous)) return false;
+    previous = x;
+  }
+  return true;
+}
+
 /**
  * Text statistics in a few linear scans without per-token regexes (the discriminator runs this on every
  * request). It computes exactly what the regex formulation in test/features-reference.ts computes; a test
@@ -145,7 +154,8 @@ export function textStats(query: string, text: string): TextStats {
       if (mayBeList(c) && LIST_RE.test(text.slice(s, e))) listLines++;
       const m = mayBeHeading(c) ? HEADING_RE.exec(text.slice(s, e)) : null;
       if (m) {
-        const name = m[1]!.toLowerCase();
+        const [, section = ""] = m;
+        const name = section.toLowerCase();
         const idx = REFERENCE_SECTIONS.findIndex((x) => x.toLowerCase() === name);
         if (idx >= 0 && !seen.includes(idx)) seen.push(idx);
       } else if (mayBeSources(c) && SOURCES_RE.test(text.slice(s, e))) sourcesAt = i;
@@ -153,7 +163,7 @@ export function textStats(query: string, text: string): TextStats {
     if (nl >= len) break;
     s = nl + 1;
   }
-  const sectionsInOrder = seen.length > 1 && seen.every((v, i) => i === 0 || v > seen[i - 1]!);
+  const sectionsInOrder = seen.length > 1 && strictlyIncreasing(seen);
 
   // The body is the text before Sources, its lines joined with "\n" (as the regex version builds it).
   let body = text;
@@ -169,11 +179,14 @@ export function textStats(query: string, text: string): TextStats {
   const sourceNumbers = new Set<number>();
   if (sourcesAt >= 0) {
     for (let i = sourcesAt + 1; i < lineStart.length; i++) {
-      const f = skipSpace(text, lineStart[i]!, lineEnd[i]!);
-      if (f >= lineEnd[i]!) continue;
+      // lineStart and lineEnd get one entry per line together, so the fallbacks are never taken.
+      const start = lineStart[i] ?? 0;
+      const end = lineEnd[i] ?? 0;
+      const f = skipSpace(text, start, end);
+      if (f >= end) continue;
       const c = text.charCodeAt(f);
       if (c !== 91 && !isDigit(c)) continue;
-      const m = SOURCE_ENTRY_RE.exec(text.slice(lineStart[i], lineEnd[i]));
+      const m = SOURCE_ENTRY_RE.exec(text.slice(start, end));
       if (m) sourceNumbers.add(Number(m[1]));
     }
   }

@@ -89,7 +89,9 @@ const KINDS = [
 ];
 
 function pick<T>(xs: readonly T[], rnd: () => number): T {
-  return xs[Math.floor(rnd() * xs.length)]!;
+  const x = xs[Math.floor(rnd() * xs.length)];
+  if (x === undefined) throw new Error("pick: the list is empty");
+  return x;
 }
 
 function cap(s: string): string {
@@ -157,6 +159,12 @@ export function defaultGlossary(): Glossary {
   return glossaryCache;
 }
 
+/** The first of a gloss's ";"-separated senses. */
+function firstSense(gloss: string): string {
+  const [sense = ""] = gloss.split(";"); // split gives at least one piece
+  return sense.trim();
+}
+
 /** Key terms of a query, preferring words the glossary knows (the report defines them). */
 export function queryTerms(query: string, glossary?: Glossary, max = 4): Term[] {
   const words = keyTerms(query, 30);
@@ -164,7 +172,7 @@ export function queryTerms(query: string, glossary?: Glossary, max = 4): Term[] 
   const unknown: Term[] = [];
   for (const w of words) {
     const gloss = glossary?.(w);
-    if (gloss) known.push({ lemma: w, gloss: gloss.split(";")[0]!.trim() });
+    if (gloss) known.push({ lemma: w, gloss: firstSense(gloss) });
     else unknown.push({ lemma: w });
   }
   const out = [...known, ...unknown].slice(0, max);
@@ -195,8 +203,11 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
   const sequential = careful || rnd() < 0.3;
   let next = 0;
   const cite = () => (sequential ? (next++ % nSources) + 1 : 1 + Math.floor(rnd() * nSources));
-  const other = () => terms[1 + Math.floor(rnd() * Math.max(1, terms.length - 1))] ?? terms[0]!;
-  const a = terms[0]!;
+  const a = terms[0];
+  if (!a) throw new Error("offlineGeneration: the query gave no terms"); // queryTerms never returns none
+  // terms is never empty, so termAt's fallback is never taken; other() falls back to a when there is one term.
+  const termAt = (i: number) => terms[i % terms.length] ?? a;
+  const other = () => terms[1 + Math.floor(rnd() * Math.max(1, terms.length - 1))] ?? a;
   const title = (t: Term) => `${cap(t.lemma)}: ${pick(KINDS, rnd)}`;
   const fill = (tpl: string, extra: Record<string, string> = {}) => {
     const b = other();
@@ -230,7 +241,7 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
   const evidence: string[] = [];
   const nEv = careful ? nSources : Math.min(nSources, 3 + Math.floor(rnd() * 4));
   for (let k = 0; k < nEv; k++) {
-    const t = terms[k % terms.length]!;
+    const t = termAt(k);
     const i = sequential ? k + 1 : 1 + Math.floor(rnd() * nSources);
     const tpl = t.gloss ? pick(EVIDENCE, rnd) : pick(EVIDENCE.slice(4), rnd);
     evidence.push(
@@ -257,7 +268,7 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
   sections.push(["Conclusion", [sentence(pick(CONCLUSIONS, rnd))]]);
   const sources: string[] = [];
   for (let i = 1; i <= nSources; i++) {
-    const t = terms[(i - 1) % terms.length]!;
+    const t = termAt(i - 1);
     sources.push(
       `[${i}] ${title(t)}${dash}https://${pick(SITES, rnd)}/${t.lemma.replace(/\s+/g, "-")}/${hex8(rnd)}`,
     );
@@ -308,5 +319,5 @@ export function llmGenerator(opts: LlmGeneratorOptions): Generator {
 /** Models sometimes wrap plain text in a code fence anyway; the validator forwards text verbatim. */
 export function stripFences(text: string): string {
   const m = /^\s*```[a-z]*\n([\s\S]*?)\n```\s*$/i.exec(text);
-  return (m ? m[1]! : text).trim();
+  return (m?.[1] ?? text).trim();
 }

@@ -31,7 +31,8 @@ const figures = new Map<string, number | null>();
  * for one it cannot score offline (llm, user modules).
  */
 export function heldOutAccuracy(discriminator: string): number | null {
-  if (figures.has(discriminator)) return figures.get(discriminator)!;
+  const known = figures.get(discriminator);
+  if (known !== undefined) return known;
   const data = heldOutExamples();
   let predict: ((e: Example) => 0 | 1) | undefined;
   if (discriminator === "learned") {

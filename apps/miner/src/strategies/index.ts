@@ -194,12 +194,13 @@ async function resolveBaseDiscriminator(cfg: StrategyConfig, deps: StrategyDeps)
       // The default model does not depend on --seed (that seeds random strategies): same model everywhere.
       const reference = deps.reference;
       const train = () => trainDefaultModel(reference, deps);
-      if (!deps.modelCacheKey) return learnedDiscriminator(await train());
-      let cached = modelCache.get(deps.modelCacheKey);
+      const cacheKey = deps.modelCacheKey;
+      if (!cacheKey) return learnedDiscriminator(await train());
+      let cached = modelCache.get(cacheKey);
       if (!cached) {
         cached = train();
-        modelCache.set(deps.modelCacheKey, cached);
-        cached.catch(() => modelCache.delete(deps.modelCacheKey!));
+        modelCache.set(cacheKey, cached);
+        cached.catch(() => modelCache.delete(cacheKey));
       }
       return learnedDiscriminator(await cached);
     }

@@ -65,21 +65,30 @@ function encode(query: string, text: string, hashDims: number): Encoded {
   return { dense: featureVector(query, text), hashed: hashedFeatures(text, hashDims) };
 }
 
+/** n copies of value in a packed array (pushed, not `new Array(n)`), so reads that check for a hole stay fast. */
+function filled(n: number, value: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(value);
+  return out;
+}
+
 function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
   return e / (1 + e);
 }
 
+// mean, std and weights cover every dense feature and hashed slot (parseModel and trainLogistic make them so), so
+// the `?? 0` / `?? 1` fallbacks on those reads below are never taken.
 function score(model: Pick<LearnedModel, "mean" | "std" | "weights">, x: Encoded): number {
   const d = x.dense.length;
   let z = 0;
   for (let j = 0; j < d; j++) {
     // The bias column (index 0) is not standardised.
-    const v = j === 0 ? 1 : (x.dense[j]! - model.mean[j]!) / model.std[j]!;
-    z += model.weights[j]! * v;
+    const v = j === 0 ? 1 : ((x.dense[j] ?? 0) - (model.mean[j] ?? 0)) / (model.std[j] ?? 1);
+    z += (model.weights[j] ?? 0) * v;
   }
-  for (const [k, v] of x.hashed) z += model.weights[d + k]! * v;
+  for (const [k, v] of x.hashed) z += (model.weights[d + k] ?? 0) * v;
   return z;
 }
 
@@ -95,34 +104,38 @@ export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Lea
   const l2 = opts.l2 ?? 1e-3;
   // Dense features only by default: hashed bigrams memorise template phrasing and over-fit to our own texts.
   const hashDims = opts.hashDims ?? 0;
-  const xs = examples.map((e) => encode(e.query, e.generation, hashDims));
+  const encoded = examples.map((e) => ({ x: encode(e.query, e.generation, hashDims), label: e.label }));
   const d = FEATURE_NAMES.length;
-  const n = xs.length;
-  const mean = new Array<number>(d).fill(0);
-  const std = new Array<number>(d).fill(1);
+  const n = encoded.length;
+  // Every index below is < d (the length of each dense vector) or < d + hashDims, so no `??` fallback is taken.
+  const mean = filled(d, 0);
+  const std = filled(d, 1);
   for (let j = 1; j < d; j++) {
     let m = 0;
-    for (const x of xs) m += x.dense[j]!;
+    for (const { x } of encoded) m += x.dense[j] ?? 0;
     m /= n;
     let v = 0;
-    for (const x of xs) v += (x.dense[j]! - m) ** 2;
+    for (const { x } of encoded) v += ((x.dense[j] ?? 0) - m) ** 2;
     mean[j] = m;
     std[j] = Math.sqrt(v / n) || 1;
   }
-  const weights = new Array<number>(d + hashDims).fill(0);
+  const weights = filled(d + hashDims, 0);
   const model = { mean, std, weights };
-  const grad = new Array<number>(d + hashDims).fill(0);
+  const grad = filled(d + hashDims, 0);
   for (let epoch = 0; epoch < epochs; epoch++) {
     grad.fill(0);
-    for (let i = 0; i < n; i++) {
-      const x = xs[i]!;
-      const err = sigmoid(score(model, x)) - examples[i]!.label;
-      for (let j = 0; j < d; j++) grad[j]! += err * (j === 0 ? 1 : (x.dense[j]! - mean[j]!) / std[j]!);
-      for (const [k, v] of x.hashed) grad[d + k]! += err * v;
+    for (const { x, label } of encoded) {
+      const err = sigmoid(score(model, x)) - label;
+      for (let j = 0; j < d; j++) {
+        const g = err * (j === 0 ? 1 : ((x.dense[j] ?? 0) - (mean[j] ?? 0)) / (std[j] ?? 1));
+        grad[j] = (grad[j] ?? 0) + g;
+      }
+      for (const [k, v] of x.hashed) grad[d + k] = (grad[d + k] ?? 0) + err * v;
     }
     for (let j = 0; j < weights.length; j++) {
-      const reg = j === 0 ? 0 : l2 * weights[j]!;
-      weights[j]! -= lr * (grad[j]! / n + reg);
+      const w = weights[j] ?? 0;
+      const reg = j === 0 ? 0 : l2 * w;
+      weights[j] = w - lr * ((grad[j] ?? 0) / n + reg);
     }
   }
   return {
@@ -145,19 +158,22 @@ export function trainLogistic(examples: Example[], opts: TrainOptions = {}): Lea
  */
 export function calibrate(model: LearnedModel, examples: Example[], iterations = 400): LearnedModel {
   if (examples.length === 0) return model;
-  const zs = examples.map((e) => score(model, encode(e.query, e.generation, model.hashDims)));
+  const scored = examples.map((e) => ({
+    z: score(model, encode(e.query, e.generation, model.hashDims)),
+    label: e.label,
+  }));
   let a = 1;
   let b = 0;
   for (let it = 0; it < iterations; it++) {
     let ga = 0;
     let gb = 0;
-    for (let i = 0; i < zs.length; i++) {
-      const err = sigmoid(a * zs[i]! + b) - examples[i]!.label;
-      ga += err * zs[i]!;
+    for (const { z, label } of scored) {
+      const err = sigmoid(a * z + b) - label;
+      ga += err * z;
       gb += err;
     }
-    a -= (0.5 * ga) / zs.length;
-    b -= (0.5 * gb) / zs.length;
+    a -= (0.5 * ga) / scored.length;
+    b -= (0.5 * gb) / scored.length;
   }
   const weights = model.weights.map((w, j) => (j === 0 ? a * w + b : a * w));
   return { ...model, weights };
@@ -248,16 +264,18 @@ export interface Calibration {
 /** How well probabilities of "1" match what happened. */
 export function calibrationOf(probabilities: number[], labels: (0 | 1)[]): Calibration {
   const n = probabilities.length;
+  if (labels.length !== n) throw new Error(`calibrationOf: ${n} probabilities but ${labels.length} labels`);
   if (n === 0) return { brier: 0, ece: 0 };
   let brier = 0;
   const bins = Array.from({ length: 10 }, () => ({ n: 0, p: 0, y: 0 }));
-  for (let i = 0; i < n; i++) {
-    const p = probabilities[i]!;
-    brier += (p - labels[i]!) ** 2;
-    const bin = bins[Math.min(9, Math.floor(p * 10))]!;
+  for (const [i, p] of probabilities.entries()) {
+    const y = labels[i] ?? 0; // the lengths match (checked above)
+    brier += (p - y) ** 2;
+    const bin = bins[Math.min(9, Math.floor(p * 10))];
+    if (!bin) throw new Error(`calibrationOf: probability ${p} is outside [0, 1]`);
     bin.n++;
     bin.p += p;
-    bin.y += labels[i]!;
+    bin.y += y;
   }
   let ece = 0;
   for (const bin of bins) if (bin.n > 0) ece += (bin.n / n) * Math.abs(bin.p / bin.n - bin.y / bin.n);

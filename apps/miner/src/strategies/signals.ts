@@ -134,9 +134,9 @@ export function signals(query: string, text: string): Signals {
   const roles = new Set<string>();
   let headings = 0;
   let sourcesAt = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const prevBlank = i === 0 || lines[i - 1]!.trim() === "";
+  for (const [i, line] of lines.entries()) {
+    const prev = lines[i - 1];
+    const prevBlank = prev === undefined || prev.trim() === "";
     const next = lines[i + 1];
     const nextNonEmpty = next !== undefined && next.trim() !== "";
     const style = headingStyle(
@@ -152,10 +152,10 @@ export function signals(query: string, text: string): Signals {
       if (sourcesAt < 0 && SOURCES_HEADING.test(name.replace(/\.$/, ""))) sourcesAt = i;
       continue;
     }
-    const lead = /^\s*(?:\*\*)?([A-Z][A-Za-z ;']{2,30}?)(?:\*\*)?:(?:\*\*)?\s+\S/.exec(line);
-    if (lead) {
-      for (const [role, re] of ROLE_PATTERNS) if (re.test(lead[1]!)) roles.add(role);
-      if (sourcesAt < 0 && SOURCES_HEADING.test(lead[1]!.trim())) sourcesAt = i;
+    const lead = /^\s*(?:\*\*)?([A-Z][A-Za-z ;']{2,30}?)(?:\*\*)?:(?:\*\*)?\s+\S/.exec(line)?.[1];
+    if (lead !== undefined) {
+      for (const [role, re] of ROLE_PATTERNS) if (re.test(lead)) roles.add(role);
+      if (sourcesAt < 0 && SOURCES_HEADING.test(lead.trim())) sourcesAt = i;
     }
   }
   const headingConsistency = headings === 0 ? 0 : Math.max(...styles.values()) / headings;
@@ -179,9 +179,10 @@ export function signals(query: string, text: string): Signals {
       if (/\b(19|20)\d{2}\b/.test(line)) withYear++;
       const url = /https?:\/\/([^/\s)]+)(\/[^\s)]*)?/.exec(line);
       if (url) {
+        const [, host = "", path = ""] = url;
         withUrl++;
-        hosts.add(url[1]!.toLowerCase().replace(/^www\./, ""));
-        pathTotal += (url[2] ?? "").length;
+        hosts.add(host.toLowerCase().replace(/^www\./, ""));
+        pathTotal += path.length;
         urlCount++;
       }
     }
@@ -190,10 +191,12 @@ export function signals(query: string, text: string): Signals {
 
   // Inline citations: [1], [1][2], [1, 3], [2–4]; "(1)"-style only when the sources list is numbered.
   const cited: number[] = [];
-  for (const m of body.matchAll(/\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]/g)) cited.push(...citedNumbers(m[1]!));
+  for (const [, list = ""] of body.matchAll(/\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]/g)) {
+    cited.push(...citedNumbers(list));
+  }
   if (entryNumbers.size > 0) {
-    for (const m of body.matchAll(/\((\d{1,2}(?:\s*[,;–-]\s*\d{1,2})*)\)/g)) {
-      const ns = citedNumbers(m[1]!).filter((n) => entryNumbers.has(n));
+    for (const [, list = ""] of body.matchAll(/\((\d{1,2}(?:\s*[,;–-]\s*\d{1,2})*)\)/g)) {
+      const ns = citedNumbers(list).filter((n) => entryNumbers.has(n));
       cited.push(...ns);
     }
   }

@@ -7,9 +7,15 @@ import { keyTerms } from "./generators.js";
 
 type Rnd = () => number;
 
-const pick = <T>(xs: readonly T[], rnd: Rnd): T => xs[Math.floor(rnd() * xs.length)]!;
+/** xs[i], or an Error when i is out of range (every list indexed here is non-empty). */
+function itemAt<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new Error(`training texts: no item ${i} in a list of ${xs.length}`);
+  return x;
+}
+const pick = <T>(xs: readonly T[], rnd: Rnd): T => itemAt(xs, Math.floor(rnd() * xs.length));
 const int = (lo: number, hi: number, rnd: Rnd) => lo + Math.floor(rnd() * (hi - lo + 1));
-const cap = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+const cap = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 const PLACES = [
   "Denmark",
@@ -119,7 +125,7 @@ const HEDGED = [
 function sentence(terms: string[], rnd: Rnd, o: { specific: number; casual: number }): string {
   const a = pick(terms, rnd);
   let b = pick(terms, rnd);
-  if (b === a) b = terms[(terms.indexOf(a) + 1) % terms.length]!;
+  if (b === a) b = itemAt(terms, (terms.indexOf(a) + 1) % terms.length);
   let s = claim(a, b, rnd() < o.specific, rnd);
   if (rnd() < 0.25) s = `${pick(HEDGED, rnd)} ${s.replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase())}`;
   if (rnd() < o.casual) {
@@ -305,8 +311,9 @@ export function reportText(query: string, rnd: Rnd, o: ReportOptions): string {
   const cite = (s: string): string => {
     if (o.citations === "none" || rnd() >= o.citeRate) return s;
     const top = o.citations === "dangling" ? nSources + 4 : nSources;
-    const nums = [int(1, top, rnd)];
-    if (rnd() < 0.3) nums.push(Math.min(top, nums[0]! + int(1, 2, rnd)));
+    const first = int(1, top, rnd);
+    const nums = [first];
+    if (rnd() < 0.3) nums.push(Math.min(top, first + int(1, 2, rnd)));
     return s.replace(/\.$/, ` ${citeMark(nums, style)}.`);
   };
   const para = (n: number) =>
@@ -316,7 +323,7 @@ export function reportText(query: string, rnd: Rnd, o: ReportOptions): string {
     out.push(
       rnd() < 0.5
         ? `# ${cap(terms.slice(0, 3).join(", "))}`
-        : `Report: ${cap(terms[0]!)} and ${terms[1] ?? "its context"}`,
+        : `Report: ${cap(itemAt(terms, 0))} and ${terms[1] ?? "its context"}`,
     );
   L.roles.forEach((role, i) => {
     const n = int(o.perSection[0], o.perSection[1], rnd);
@@ -442,7 +449,7 @@ export function minerAnswer(query: string, rnd: Rnd): string {
     case 8:
       return [
         ...Array.from({ length: int(3, 6, rnd) }, () => s(int(3, 6, rnd)).join(" ")),
-        `In conclusion, ${s(1)[0]!.replace(/^./, (c) => c.toLowerCase())}`,
+        `In conclusion, ${itemAt(s(1), 0).replace(/^./, (c) => c.toLowerCase())}`,
       ].join("\n\n");
     case 9: {
       const rows = Array.from({ length: int(2, 5, rnd) }, () => `| ${cap(pick(terms, rnd))} | ${s(1)[0]} |`);

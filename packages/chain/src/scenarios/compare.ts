@@ -46,7 +46,7 @@ export function compareScenarioReports(
     const x = a.steps[i];
     const y = b.steps[i];
     if (!x || !y) {
-      diffs.push(`step ${i + 1}: only on ${x ? a.network : b.network} ("${(x ?? y)!.name}")`);
+      diffs.push(`step ${i + 1}: only on ${x ? a.network : b.network} ("${(x ?? y)?.name}")`);
       continue;
     }
     if (x.name !== y.name) diffs.push(`step ${i + 1}: "${x.name}" vs "${y.name}"`);
@@ -72,15 +72,15 @@ export function compareScenarioReports(
     diffs.push(`neuron count: ${ra.neurons.length} vs ${rb.neurons.length}`);
   const sa = emissionShares(ra.neurons);
   const sb = emissionShares(rb.neurons);
-  const n = Math.min(ra.neurons.length, rb.neurons.length);
-  for (let i = 0; i < n; i++) {
-    const x = ra.neurons[i]!;
-    const y = rb.neurons[i]!;
+  for (const [i, x] of ra.neurons.entries()) {
+    const y = rb.neurons[i];
+    if (!y) break; // b has fewer neurons (the count differs, said above)
     for (const field of RATIOS) {
       if (!(Math.abs(x[field] - y[field]) <= tol))
         diffs.push(`uid ${x.uid} ${field}: ${x[field]} vs ${y[field]} (tolerance ${tol})`);
     }
-    if (!(Math.abs(sa[i]! - sb[i]!) <= tol))
+    // The shares are per neuron, so both exist for i.
+    if (!(Math.abs((sa[i] ?? 0) - (sb[i] ?? 0)) <= tol))
       diffs.push(`uid ${x.uid} emission share: ${sa[i]} vs ${sb[i]} (tolerance ${tol})`);
   }
   // yuma-split: when the outputs disagree, say whether Yuma's inputs (the stakes) already did, which tells an input

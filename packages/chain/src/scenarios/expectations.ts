@@ -2,6 +2,7 @@
 // without the runtime (a chain spec embeds an upstream binary and is never committed). Pure: no I/O here; the
 // recorder script writes these files and the CI test reads them.
 import {
+  type IncentiveNeuron,
   SCENARIOS,
   type ScenarioName,
   type ScenarioOptions,
@@ -58,8 +59,8 @@ export function parseExpectation(json: unknown, source = "expectation"): Scenari
   if (e.format !== EXPECTATION_FORMAT) fail(`format is ${String(e.format)}, expected ${EXPECTATION_FORMAT}`);
   if (!(SCENARIOS as readonly string[]).includes(String(e.scenario))) fail(`unknown scenario ${e.scenario}`);
   if (!e.recorded || typeof e.recorded.runtime !== "string") fail("no recorded.runtime");
-  if (!Array.isArray(e.steps) || e.steps.length === 0) fail("no steps");
-  for (const s of e.steps!) {
+  if (!Array.isArray(e.steps) || e.steps.length === 0) return fail("no steps");
+  for (const s of e.steps) {
     if (
       typeof s?.name !== "string" ||
       typeof s.ok !== "boolean" ||
@@ -97,6 +98,14 @@ export function simOptionsMatching(
   };
 }
 
+/** The neuron at a role's uid; an Error names the role when the result has no such neuron. */
+function neuronOf(r: YumaSplitResult, role: keyof YumaSplitResult["uids"]): IncentiveNeuron {
+  const uid = r.uids[role];
+  const neuron = r.neurons[uid];
+  if (!neuron) throw new Error(`the result has no neuron for the ${role} (uid ${uid})`);
+  return neuron;
+}
+
 /**
  * Guards against a recording (or a live run) that agrees on nothing: the runtime's outputs must be the ones the
  * scenario exists to produce. Returns what is wrong (empty = fine).
@@ -106,16 +115,15 @@ export function vacuityProblems(real: Pick<ScenarioReport, "scenario" | "result"
   const r = real.result as YumaSplitResult | null;
   if (real.scenario === "incentive") {
     if (!r?.neurons) return ["incentive: no result"];
-    if (!(r.neurons[r.uids.miner]!.incentive > 0.5))
-      problems.push("incentive: the miner earned no incentive");
-    if (!(r.neurons[r.uids.validator]!.dividends > 0.5))
+    if (!(neuronOf(r, "miner").incentive > 0.5)) problems.push("incentive: the miner earned no incentive");
+    if (!(neuronOf(r, "validator").dividends > 0.5))
       problems.push("incentive: the validator got no dividends");
   }
   if (real.scenario === "yuma-split") {
     if (!r?.neurons) return ["yuma-split: no result"];
-    const inc = r.neurons[r.uids.miner]!.incentive;
+    const inc = neuronOf(r, "miner").incentive;
     if (!(inc > 0.55 && inc < 0.95)) problems.push(`yuma-split: miner incentive ${inc} is not a split`);
-    if (!(r.neurons[r.uids.validator2]!.validator_trust < 0.9))
+    if (!(neuronOf(r, "validator2").validator_trust < 0.9))
       problems.push("yuma-split: validator B's weights were not clipped");
   }
   return problems;

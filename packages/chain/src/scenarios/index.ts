@@ -105,6 +105,15 @@ async function setup(
   );
 }
 
+/** The uids of the one validator and the one miner that setup() registers. */
+function soleUids(boot: BootstrapResult): { validator: number; miner: number } {
+  const [validator] = boot.uids.validators;
+  const [miner] = boot.uids.miners;
+  if (validator === undefined || miner === undefined)
+    throw new Error("the bootstrap registered no validator or no miner");
+  return { validator, miner };
+}
+
 async function incentive(
   chain: ChainClient,
   rec: Recorder,
@@ -114,8 +123,7 @@ async function incentive(
   const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: 0 });
   if (!boot) return null;
   const { netuid } = boot;
-  const v = boot.uids.validators[0]!;
-  const m = boot.uids.miners[0]!;
+  const { validator: v, miner: m } = soleUids(boot);
   await rec.step("miner serves its axon", () => chain.serveAxon(k.minerHot, { netuid, ...AXON }));
   const set = await rec.step("validator sets weights on the miner", () =>
     chain.setWeights(k.valHot, { netuid, uids: [m], weights: [65_535], versionKey: 0 }),
@@ -142,10 +150,10 @@ async function errors(chain: ChainClient, rec: Recorder, k: Keys, opts: Scenario
   const boot = await setup(chain, rec, k, opts, { commitReveal: false, weightsRateLimit: ERRORS_RATE_LIMIT });
   if (!boot) return null;
   const { netuid } = boot;
-  const m = boot.uids.miners[0]!;
+  const { validator, miner: m } = soleUids(boot);
   // Registration counts as a weights update (spec 293 pushes the registration block into LastUpdate), so the rate
   // limit first runs out from the validator's registration; the first set_weights waits for that.
-  const registeredAt = (await chain.metagraph(netuid)).neurons[boot.uids.validators[0]!]?.registeredAt ?? 0;
+  const registeredAt = (await chain.metagraph(netuid)).neurons[validator]?.registeredAt ?? 0;
   const wait = registeredAt + ERRORS_RATE_LIMIT + 1 - (await chain.currentBlock());
   const weights = (versionKey: number) => ({ netuid, uids: [m], weights: [65_535], versionKey });
   await rec.step(
@@ -193,7 +201,7 @@ async function commitReveal(
   const boot = await setup(chain, rec, k, opts, { commitReveal: true, weightsRateLimit: 0 });
   if (!boot) return null;
   const { netuid } = boot;
-  const m = boot.uids.miners[0]!;
+  const { miner: m } = soleUids(boot);
   const uids = [m];
   const values = [65_535];
   const salt = [7, 1, 2, 3, 4, 5, 6, 8];

@@ -186,7 +186,8 @@ export class SimChainClient implements ChainClient {
 
   async registerNetwork(coldkey: Signer, hotkey: string): Promise<{ netuid: number } & TxResult> {
     const r = await this.signed(coldkey, "register_network", { hotkey });
-    return { netuid: r.netuid!, block: r.block, events: r.events };
+    if (r.netuid === undefined) throw answeredWithout("register_network", "netuid", this.base);
+    return { netuid: r.netuid, block: r.block, events: r.events };
   }
 
   startCall(coldkey: Signer, netuid: number): Promise<TxResult> {
@@ -195,7 +196,8 @@ export class SimChainClient implements ChainClient {
 
   async burnedRegister(coldkey: Signer, netuid: number, hotkey: string): Promise<{ uid: number } & TxResult> {
     const r = await this.signed(coldkey, "burned_register", { netuid, hotkey });
-    return { uid: r.uid!, block: r.block, events: r.events };
+    if (r.uid === undefined) throw answeredWithout("burned_register", "uid", this.base);
+    return { uid: r.uid, block: r.block, events: r.events };
   }
 
   addStake(coldkey: Signer, hotkey: string, netuid: number, amountRao: bigint): Promise<TxResult> {
@@ -260,6 +262,14 @@ export class SimChainClient implements ChainClient {
     this.poller = undefined;
     this.listeners.clear();
   }
+}
+
+function answeredWithout(call: string, field: string, base: string): ChainError {
+  return new ChainError(
+    "BadResponse",
+    `${base}: ${call} succeeded but the answer has no ${field}`,
+    "transport",
+  );
 }
 
 function strip(r: CallResult): TxResult {

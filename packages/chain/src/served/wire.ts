@@ -55,7 +55,8 @@ export function browserRequestProblem(
     return { status: 403, message: "cross-origin requests are refused" };
   }
   if (method === "POST") {
-    const type = (headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+    const [mediaType = ""] = (headers["content-type"] ?? "").split(";"); // split gives at least one piece
+    const type = mediaType.trim().toLowerCase();
     if (type !== "application/json") return { status: 415, message: "content-type must be application/json" };
   }
   return null;

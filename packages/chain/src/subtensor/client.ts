@@ -183,7 +183,8 @@ export class SubtensorClient implements ChainClient {
     let delay = this.reconnectBaseMs;
     let attempt = 0;
     while (!this.closed) {
-      const endpoint = this.endpoints[attempt % this.endpoints.length]!;
+      const endpoint = this.endpoints[attempt % this.endpoints.length];
+      if (endpoint === undefined) break; // never: the constructor refuses an empty list
       attempt++;
       try {
         await this.connectTo(endpoint);

@@ -109,10 +109,12 @@ function scaleBytes(bytes: Uint8Array): string {
 function decodeOptionBytes(hex: string): Uint8Array | null {
   const buf = Buffer.from(hex.replace(/^0x/, ""), "hex");
   if (buf[0] === 0) return null;
-  const mode = buf[1]! & 3;
+  // A missing byte reads as 0, which is what `& 3` and `>> 2` made of undefined.
+  const compactByte = buf[1] ?? 0;
+  const mode = compactByte & 3;
   let len: number;
   let at: number;
-  if (mode === 0) [len, at] = [buf[1]! >> 2, 2];
+  if (mode === 0) [len, at] = [compactByte >> 2, 2];
   else if (mode === 1) [len, at] = [buf.readUInt16LE(1) >> 2, 3];
   else if (mode === 2) [len, at] = [buf.readUInt32LE(1) >>> 2, 5];
   else throw new Error("genesis preset too large");
@@ -229,7 +231,8 @@ export async function runSubtensorLocal(options: SubtensorLocalOptions): Promise
     }
   }
   const server = await cs.setupWithServer({
-    ...(raw ? { genesis: raw } : { endpoint: options.fork!.endpoint, block: options.fork!.block }),
+    // Without a spec there is a fork (exactly one of the two is checked above).
+    ...(raw ? { genesis: raw } : { endpoint: options.fork?.endpoint, block: options.fork?.block }),
     port: options.port ?? 9944,
     host: options.host ?? "127.0.0.1",
     // On an interval we build the blocks ourselves; chopsticks only builds when asked.

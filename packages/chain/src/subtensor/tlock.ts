@@ -40,7 +40,7 @@ function hexToBytes(hex: string): Uint8Array {
 function xor32(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length < 32 || b.length < 32) throw new Error("tlock: xor needs 32-byte inputs");
   const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = a[i]! ^ b[i]!;
+  for (let i = 0; i < 32; i++) out[i] = (a[i] ?? 0) ^ (b[i] ?? 0); // i < 32 ≤ both lengths
   return out;
 }
 

@@ -176,9 +176,9 @@ export function* exportRounds(db: Db, sinceMs: number, pageSize = 500): Generato
       .orderBy(asc(rounds.createdAt), asc(rounds.id))
       .limit(pageSize)
       .all();
-    if (rows.length === 0) return;
+    const last = rows.at(-1);
+    if (!last) return; // no rows left
     yield* hydrate(db, rows);
-    const last: RoundRow = rows[rows.length - 1]!;
     after = { createdAt: last.createdAt, id: last.id };
     if (rows.length < pageSize) return;
   }
