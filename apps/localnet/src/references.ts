@@ -7,7 +7,7 @@
 // - with `--llm-base-url`, the validator's real research pipeline, and `--record-references FILE` appends each
 //   reference it writes to FILE in the corpus format.
 import { appendFileSync, readFileSync } from "node:fs";
-import { mulberry32 } from "@apex/protocol";
+import { mulberry32, pickWith } from "@apex/protocol";
 import type { QueryMaker, Researcher } from "@apex/validator";
 
 export interface ReferenceSource {
@@ -19,11 +19,7 @@ export interface ReferenceSource {
 }
 
 type Rnd = () => number;
-const choose = <T>(xs: readonly T[], rnd: Rnd): T => {
-  const x = xs[Math.floor(rnd() * xs.length)];
-  if (x === undefined) throw new Error("choose: nothing to choose from");
-  return x;
-};
+const choose = <T>(xs: readonly T[], rnd: Rnd): T => pickWith(rnd, xs, "reference corpus");
 const between = (lo: number, hi: number, rnd: Rnd) => lo + Math.floor(rnd() * (hi - lo + 1));
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

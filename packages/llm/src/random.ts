@@ -1,6 +1,6 @@
 // Small deterministic randomness for generated text: a well-spread 32-bit string hash, the PRNG and helpers over it.
 // FNV-1a and mulberry32 have their one home in @apex/protocol.
-import { fnv1a32, mulberry32 } from "@apex/protocol";
+import { fnv1a32, itemAt, mulberry32, pickWith } from "@apex/protocol";
 
 /** A function returning floats in [0, 1), like Math.random, but reproducible from its seed. */
 export type Rng = () => number;
@@ -26,16 +26,9 @@ export function randInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);
 }
 
-/** items[i]; an Error names the caller when i is out of range (or the list holds a hole or undefined). */
-function itemAt<T>(items: readonly T[], i: number, caller: string): T {
-  const item = items[i];
-  if (item === undefined) throw new Error(`${caller}: no item at ${i} of ${items.length}`);
-  return item;
-}
-
 export function pick<T>(rng: Rng, items: readonly T[]): T {
   if (items.length === 0) throw new Error("pick: cannot pick from an empty list");
-  return itemAt(items, randInt(rng, items.length), "pick");
+  return pickWith(rng, items, "pick");
 }
 
 /** k distinct items (fewer when the list is shorter), in random order. */

@@ -22,3 +22,15 @@ export function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** items[i], or an Error naming `what` when i is out of range: for lists the code knows hold no holes. */
+export function itemAt<T>(items: readonly T[], i: number, what = "list"): T {
+  const item = items[i];
+  if (item === undefined) throw new Error(`${what}: no item at ${i} of ${items.length}`);
+  return item;
+}
+
+/** One item, drawn with one call of `rnd` (items[⌊rnd()·n⌋]); an Error naming `what` when the list is empty. */
+export function pickWith<T>(rnd: () => number, items: readonly T[], what = "pick"): T {
+  return itemAt(items, Math.floor(rnd() * items.length), what);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fnv1a32, mulberry32 } from "../src/random.js";
+import { fnv1a32, itemAt, mulberry32, pickWith } from "../src/random.js";
 
 describe("fnv1a32", () => {
   it("gives the published FNV-1a 32-bit values (ASCII input, one code unit per byte)", () => {
@@ -18,5 +18,25 @@ describe("mulberry32", () => {
     expect([b(), b(), b()]).toEqual(seqA);
     expect(mulberry32(8)()).not.toBe(seqA[0]);
     for (const x of seqA) expect(x >= 0 && x < 1).toBe(true);
+  });
+});
+
+describe("itemAt and pickWith (the one home for 'an item of a list the code knows is full')", () => {
+  it("draw items[⌊rnd()·n⌋] with one call of rnd, as every seeded picker did before", () => {
+    const draws = [0, 0.5, 0.999];
+    let calls = 0;
+    const rnd = () => draws[calls++] ?? 0;
+    expect([
+      pickWith(rnd, ["a", "b", "c"]),
+      pickWith(rnd, ["a", "b", "c"]),
+      pickWith(rnd, ["a", "b", "c"]),
+    ]).toEqual(["a", "b", "c"]);
+    expect(calls).toBe(3);
+  });
+
+  it("name what is missing instead of returning undefined", () => {
+    expect(() => pickWith(() => 0.3, [], "topics")).toThrow("topics: no item at 0 of 0");
+    expect(() => itemAt(["x"], 1, "terms")).toThrow("terms: no item at 1 of 1");
+    expect(itemAt(["x", "y"], 1)).toBe("y");
   });
 });

@@ -1,5 +1,6 @@
 // Labelled examples the miner makes itself: texts in the validator's form (label 0) and texts that miner
 // generator strategies produce (label 1). Used to train and to evaluate the learned discriminator.
+import { itemAt, pickWith } from "@apex/protocol";
 import { DUMMY_GENERATION, type Glossary, offlineGeneration } from "./generators.js";
 import type { Example } from "./learned.js";
 import { minerAnswer, reportImitation, variedReference } from "./training-texts.js";
@@ -61,23 +62,16 @@ const FOLLOW_UPS = [
 
 /** A research-style question built from a seeded PRNG (the same seed gives the same question). */
 export function syntheticQuery(rnd: () => number): string {
-  const pickFrom = (xs: readonly string[]) => itemAt(xs, Math.floor(rnd() * xs.length));
+  const pickFrom = (xs: readonly string[]) => pickWith(rnd, xs, "syntheticQuery");
   const t = pickFrom(TOPICS);
   let u = pickFrom(TOPICS);
-  if (u === t) u = itemAt(TOPICS, (TOPICS.indexOf(t) + 1) % TOPICS.length);
+  if (u === t) u = itemAt(TOPICS, (TOPICS.indexOf(t) + 1) % TOPICS.length, "syntheticQuery");
   const fill = (s: string) =>
     s
       .replace("{T}", t.charAt(0).toUpperCase() + t.slice(1))
       .replace("{t}", t)
       .replace("{u}", u);
   return fill(pickFrom(CONTEXTS) + pickFrom(QUESTION_FORMS) + pickFrom(FOLLOW_UPS)).trim();
-}
-
-/** xs[i], or an Error when i is out of range (the word lists above are never empty). */
-function itemAt(xs: readonly string[], i: number): string {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`syntheticQuery: no entry ${i} in a list of ${xs.length}`);
-  return x;
 }
 
 export interface DatasetOptions {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { TextBackend } from "@apex/llm";
-import { fnv1a32 } from "@apex/protocol";
+import { fnv1a32, pickWith } from "@apex/protocol";
 import { type Generator, mulberry32 } from "./types.js";
 
 /** The upstream base miner's fixed answer (macrocosm-os/apex miner.py). */
@@ -87,12 +87,6 @@ const KINDS = [
   "field notes",
   "an assessment",
 ];
-
-function pick<T>(xs: readonly T[], rnd: () => number): T {
-  const x = xs[Math.floor(rnd() * xs.length)];
-  if (x === undefined) throw new Error("pick: the list is empty");
-  return x;
-}
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -208,7 +202,7 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
   // terms is never empty, so termAt's fallback is never taken; other() falls back to a when there is one term.
   const termAt = (i: number) => terms[i % terms.length] ?? a;
   const other = () => terms[1 + Math.floor(rnd() * Math.max(1, terms.length - 1))] ?? a;
-  const title = (t: Term) => `${cap(t.lemma)}: ${pick(KINDS, rnd)}`;
+  const title = (t: Term) => `${cap(t.lemma)}: ${pickWith(rnd, KINDS)}`;
   const fill = (tpl: string, extra: Record<string, string> = {}) => {
     const b = other();
     return tpl.replace(/\{(\w)\}/g, (_, k: string) => {
@@ -227,9 +221,9 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
       .map(([, x]) => x);
 
   const sections: Array<[string, string[]]> = [];
-  const summary = [sentence(pick(OPENERS, rnd))];
+  const summary = [sentence(pickWith(rnd, OPENERS))];
   if (a.gloss) summary.unshift(`${cap(a.lemma)} is commonly described as ${a.gloss} [${cite()}].`);
-  summary.push(sentence(pick(CONCLUSIONS, rnd)));
+  summary.push(sentence(pickWith(rnd, CONCLUSIONS)));
   sections.push(["Executive Summary", [summary.join(" ")]]);
   const nFind = 3 + Math.floor(rnd() * 3);
   sections.push([
@@ -243,7 +237,7 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
   for (let k = 0; k < nEv; k++) {
     const t = termAt(k);
     const i = sequential ? k + 1 : 1 + Math.floor(rnd() * nSources);
-    const tpl = t.gloss ? pick(EVIDENCE, rnd) : pick(EVIDENCE.slice(4), rnd);
+    const tpl = t.gloss ? pickWith(rnd, EVIDENCE) : pickWith(rnd, EVIDENCE.slice(4));
     evidence.push(
       `${cap(
         tpl
@@ -265,12 +259,12 @@ export function offlineGeneration(query: string, seed = 0, glossary?: Glossary):
         .join(" "),
     ],
   ]);
-  sections.push(["Conclusion", [sentence(pick(CONCLUSIONS, rnd))]]);
+  sections.push(["Conclusion", [sentence(pickWith(rnd, CONCLUSIONS))]]);
   const sources: string[] = [];
   for (let i = 1; i <= nSources; i++) {
     const t = termAt(i - 1);
     sources.push(
-      `[${i}] ${title(t)}${dash}https://${pick(SITES, rnd)}/${t.lemma.replace(/\s+/g, "-")}/${hex8(rnd)}`,
+      `[${i}] ${title(t)}${dash}https://${pickWith(rnd, SITES)}/${t.lemma.replace(/\s+/g, "-")}/${hex8(rnd)}`,
     );
   }
   sections.push(["Sources", sources]);

@@ -3,17 +3,12 @@
 // classes apart — only what a researched report does differently can (citations that match a sources list with
 // real-looking URLs, coverage, specificity, length, register). Miner texts include report imitations in every
 // reference layout. Deterministic from the PRNG passed in.
+import { itemAt, pickWith } from "@apex/protocol";
 import { keyTerms } from "./generators.js";
 
 type Rnd = () => number;
 
-/** xs[i], or an Error when i is out of range (every list indexed here is non-empty). */
-function itemAt<T>(xs: readonly T[], i: number): T {
-  const x = xs[i];
-  if (x === undefined) throw new Error(`training texts: no item ${i} in a list of ${xs.length}`);
-  return x;
-}
-const pick = <T>(xs: readonly T[], rnd: Rnd): T => itemAt(xs, Math.floor(rnd() * xs.length));
+const pick = <T>(xs: readonly T[], rnd: Rnd): T => pickWith(rnd, xs, "training texts");
 const int = (lo: number, hi: number, rnd: Rnd) => lo + Math.floor(rnd() * (hi - lo + 1));
 const cap = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
