@@ -4,6 +4,7 @@
 import { createRequire } from "node:module";
 import { APEX_NETUIDS, DEFAULT_MINER_PORT } from "@apex/protocol";
 import {
+  COMMAND_LINE_ONLY,
   defineOptions,
   helpLines,
   layer,
@@ -11,6 +12,7 @@ import {
   type OptionTable,
   type OptionValues,
   parseFlags,
+  readConfigDocument,
   readEnv,
   readFileValues,
   retiredEnvWarnings,
@@ -196,7 +198,7 @@ export type MinerConfig = OptionValues<typeof MINER_OPTIONS> & {
 };
 
 // The subcommands' own flags: command-line only (no environment variable, no file key).
-const commandFlag = { env: false, file: false } as const;
+const commandFlag = COMMAND_LINE_ONLY;
 
 export const TRAIN_OPTIONS = defineOptions({
   out: { kind: "string", ...commandFlag, arg: "FILE", help: "where to write the model JSON (required)" },
@@ -300,18 +302,7 @@ export function loadMinerArgs<C extends OptionTable = Record<never, OptionSpec>>
   const configPath = (flags.extra.config as string | undefined) ?? env.APEX_MINER_CONFIG;
   let fromFile: Partial<MinerConfig> = {};
   if (configPath) {
-    let text: string;
-    try {
-      text = fileReader(configPath);
-    } catch (err) {
-      throw new UsageError(`cannot read config file ${configPath}: ${(err as Error).message}`);
-    }
-    let doc: unknown;
-    try {
-      doc = parseYaml(text);
-    } catch (err) {
-      throw new UsageError(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
-    }
+    const doc = readConfigDocument(configPath, fileReader, parseYaml);
     fromFile = readFileValues(MINER_OPTIONS, doc, configPath);
   }
   const { values } = layer(MINER_OPTIONS, [

@@ -7,12 +7,14 @@
 // (VALIDATOR_OPTIONS), the environment names and --help are all derived from it, so none can drift.
 import { APEX_NETUIDS, GAME_DEFAULTS, MINER_REQUEST_TIMEOUT_MS, versionKey } from "@apex/protocol";
 import {
+  COMMAND_LINE_ONLY,
   defineOptions,
   didYouMean,
   helpLines,
   type OptionSpec,
   type OptionTable,
   parseFlags,
+  readConfigDocument,
   readEnv,
   retiredEnvWarnings,
   UsageError,
@@ -658,7 +660,7 @@ export const RUN_FLAGS = defineOptions({
 });
 
 // The subcommands' own flags: command line only (no environment variable, no file key).
-const commandFlag = { env: false, file: false } as const;
+const commandFlag = COMMAND_LINE_ONLY;
 
 export const SCORES_OPTIONS = defineOptions({
   db: {
@@ -858,18 +860,7 @@ function readConfigFile(
   fileReader: FileReader,
   warn: (message: string) => void,
 ): Record<string, unknown> | null {
-  let text: string;
-  try {
-    text = fileReader(configPath);
-  } catch (err) {
-    throw new UsageError(`cannot read config file ${configPath}: ${(err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new UsageError(`config file ${configPath} is not valid YAML: ${(err as Error).message}`);
-  }
+  const doc = readConfigDocument(configPath, fileReader, parseYaml);
   if (doc === null || doc === undefined) return null;
   if (!isPlainObject(doc))
     throw new UsageError(`config file ${configPath} must be a YAML mapping of sections`);

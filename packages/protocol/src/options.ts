@@ -285,6 +285,31 @@ export function readFileValues<T extends OptionTable>(
   return values as Partial<OptionValues<T>>;
 }
 
+/** Spread into a subcommand's flags (`{ kind, ...COMMAND_LINE_ONLY, help }`): no environment variable, no file key. */
+export const COMMAND_LINE_ONLY = { env: false, file: false } as const;
+
+/**
+ * Reads and parses a config file (the app passes its YAML parser, so this module loads none). Each failure is a
+ * UsageError that names the file: unreadable, or not valid YAML.
+ */
+export function readConfigDocument(
+  path: string,
+  readFile: (path: string) => string,
+  parse: (text: string) => unknown,
+): unknown {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    throw new UsageError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parse(text);
+  } catch (err) {
+    throw new UsageError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+}
+
 /** The table's defaults (false for booleans and [] for lists without one). */
 export function defaultsOf<T extends OptionTable>(table: T): Partial<OptionValues<T>> {
   const values: Record<string, unknown> = {};
