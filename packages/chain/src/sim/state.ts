@@ -1,7 +1,7 @@
 // SimChain's state: the storage the pallet concerns (blocks, registration, serving, weights, sudo, reads) operate
 // on, how a subnet and a neuron come into being, and the small lookups they all share.
 import { totalStake } from "../stake.js";
-import { type AxonInfo, ChainError, type TxResult } from "../types.js";
+import { type AxonInfo, ChainError, type Hyperparameters, type TxResult } from "../types.js";
 
 export const RAO_PER_ALPHA = 1_000_000_000n;
 export const U16_MAX = 65_535;
@@ -11,24 +11,10 @@ export const ALICE_ADDRESS = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
 /** The root subnet: TAO staked here counts on every subnet at the chain's TAO weight. */
 export const ROOT_NETUID = 0;
 
-export interface SubnetParams {
-  tempo: number;
-  weightsRateLimit: number;
-  weightsVersion: number;
-  minAllowedWeights: number;
-  maxWeightLimit: number;
-  commitRevealEnabled: boolean;
-  commitRevealPeriod: number;
-  activityCutoff: number;
-  immunityPeriod: number;
-  maxAllowedUids: number;
-  maxAllowedValidators: number;
-  servingRateLimit: number;
-  burn: bigint;
-  kappa: number;
-  bondsMovingAverage: number;
+/** A subnet's parameters: what reads expose as Hyperparameters (less the chain-wide block time), plus the
+ * registration and epoch settings SimChain keeps for itself. */
+export interface SubnetParams extends Omit<Hyperparameters, "blockTimeMs"> {
   bondsPenalty: number;
-  registrationAllowed: boolean;
   targetRegistrationsPerInterval: number;
   maxRegistrationsPerBlock: number;
   adjustmentInterval: number;
