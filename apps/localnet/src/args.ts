@@ -46,7 +46,6 @@ export interface RunOptions {
   referenceCorpus: string | null;
   /** With --llm-base-url: append each reference the validators write to this JSONL file. */
   recordReferences: string | null;
-  fast: boolean;
   tempo: number;
   blockTimeMs: number;
   commitReveal: boolean;
@@ -239,7 +238,6 @@ export const RUN_OPTIONS = defineOptions({
       "from SimChain",
   },
   spec: { kind: "string", arg: "FILE", help: "with --network subtensor: the chain spec" },
-  fast: { kind: "bool", help: "accepted for old command lines; no effect (runs keep the local cadence)" },
 });
 
 /** `apex-localnet chain`: a served SimChain. Its values are ChainOptions as they are. */
@@ -256,7 +254,7 @@ export const BOOTSTRAP_OPTIONS = defineOptions({
   network: { kind: "string", arg: "sim|local|ws://HOST:PORT", help: "the chain to prepare (required)" },
   netuid: {
     ...port,
-    help: "the netuid the other services are told to use (read, not sent: the chain assigns the next free one)",
+    help: "the netuid the other services expect: bootstrap fails if the chain assigns another (it assigns the next free one)",
   },
   validators: {
     kind: "list",
@@ -501,7 +499,6 @@ function parseRun(argv: readonly string[], env: Env): RunOptions {
     llmModel: v.llmModel,
     referenceCorpus: v.referenceCorpus ?? null,
     recordReferences: v.recordReferences ?? null,
-    fast: v.fast || !virtual,
     tempo: v.tempo ?? tempoDefault,
     blockTimeMs: v.blockTimeMs ?? blockDefault,
     commitReveal: v.commitReveal,

@@ -66,6 +66,12 @@ export async function runBootstrapCommand(o: BootstrapOptions, io: CliIo): Promi
       // Fresh wallets hold nothing on a dev chain: pay their registration burns and stake from sudo.
       fundRao: BigInt(Math.round(o.fundTao)) * RAO_PER_TAO,
     });
+    // The chain assigns the next free netuid; services configured for another one would query an empty subnet.
+    if (o.netuid !== null && result.netuid !== o.netuid)
+      throw new Error(
+        `the chain registered subnet ${result.netuid}, but --netuid ${o.netuid} was expected (the other services ` +
+          `are configured for it): start from a fresh chain, or configure them for netuid ${result.netuid}`,
+      );
     if (o.json) io.stdout(`${JSON.stringify(result)}\n`);
     else {
       io.stdout(`subnet ${result.netuid} ready on ${chain.network}\n`);

@@ -1,6 +1,7 @@
 // apex-localnet's command lines: every command's --help lists each flag of its option table with the table's
 // default and environment name (so --help cannot go stale), flags and BT_WALLET_PATH are read through the tables,
 // and every command exits 2 for a usage error and 1 for a run-time failure.
+import { SimChain, serveSimChain } from "@apex/chain";
 import { flagOf, type OptionTable } from "@apex/protocol/options";
 import { WALLET_CREATE_OPTIONS, WALLET_SHOW_OPTIONS } from "@apex/wallet";
 import { describe, expect } from "vitest";
@@ -117,10 +118,9 @@ describe("apex-localnet flags and environment, through the tables", () => {
       tempo: 10,
       blockTimeMs: 250,
       hours: null,
-      fast: true,
       dashboardPort: 8787,
     });
-    expect(run(["--virtual"])).toMatchObject({ tempo: 360, blockTimeMs: 12_000, hours: 1, fast: false });
+    expect(run(["--virtual"])).toMatchObject({ tempo: 360, blockTimeMs: 12_000, hours: 1 });
     expect(run(["--virtual", "--rounds", "3", "--tempo", "5"])).toMatchObject({
       tempo: 5,
       hours: null,
@@ -193,6 +193,27 @@ describe("apex-localnet exit codes: 2 usage, 1 run-time failure", () => {
     expect(code).toBe(1);
     expect(err).toMatch(/nobody/);
   });
+
+  it("bootstrap --netuid N checks the subnet the chain assigned: the expected one passes, another exits 1", async () => {
+    const sim = new SimChain({ blockTimeMs: 20, autoBlocks: true });
+    const served = await serveSimChain(sim, { port: 0, host: "127.0.0.1" });
+    try {
+      const first = await cli(["bootstrap", "--network", served.url, "--json"]);
+      expect(first.code, first.err).toBe(0);
+      const assigned = (JSON.parse(first.out) as { netuid: number }).netuid;
+      // The next bootstrap on the same chain gets the next free netuid, not the one the services expect.
+      const again = await cli(["bootstrap", "--network", served.url, "--netuid", String(assigned)]);
+      expect(again.code).toBe(1);
+      expect(again.err).toMatch(
+        new RegExp(`registered subnet ${assigned + 1}, but --netuid ${assigned} was expected`),
+      );
+      const expected = await cli(["bootstrap", "--network", served.url, "--netuid", String(assigned + 2)]);
+      expect(expected.code, expected.err).toBe(0);
+    } finally {
+      await served.close();
+      await sim.close();
+    }
+  }, 60_000);
 
   it("a scenario against an unreachable chain exits 1", async () => {
     const { code, out } = await cli(["scenario", "incentive", "--network", "http://127.0.0.1:1"]);

@@ -387,7 +387,7 @@ export function helpLines(
     const head = `  ${spec.short ? `-${spec.short}, ` : ""}--${flag}${arg ? ` ${arg}` : ""}${spec.kind === "list" && spec.repeat ? " (repeatable)" : ""}`;
     const notes: string[] = [];
     const def = shownDefault(spec);
-    if (def !== undefined && !spec.help.includes("default")) notes.push(`default ${def}`);
+    if (def !== undefined && !/\(default\b/.test(spec.help)) notes.push(`default ${def}`);
     const env = envOf(key, spec, opts.envPrefix);
     // A negated flag's variable sets the option itself: APEX_MINER_VERIFY=false is --no-verify.
     if (env !== undefined) notes.push(`env ${env}${spec.kind === "bool" && spec.negated ? "=false" : ""}`);
