@@ -42,6 +42,8 @@ export interface RunOptions {
   minerCmds: string[];
   llmBaseUrl: string | null;
   llmModel: string;
+  /** From APEX_LLM_API_KEY only; never logged or written to the report. */
+  llmApiKey: string | null;
   /** Replay recorded references (JSONL, label-0 lines) instead of writing them. */
   referenceCorpus: string | null;
   /** With --llm-base-url: append each reference the validators write to this JSONL file. */
@@ -197,6 +199,14 @@ export const RUN_OPTIONS = defineOptions({
     help: "validators use this OpenAI-compatible endpoint instead of the offline backend",
   },
   llmModel: { kind: "string", default: "deepseek-ai/DeepSeek-V3-0324", arg: "NAME", help: "its model" },
+  // A secret: environment only, the name every app reads it under.
+  llmApiKey: {
+    kind: "string",
+    flag: false,
+    file: false,
+    env: "APEX_LLM_API_KEY",
+    help: "API key for --llm-base-url (never a flag)",
+  },
   recordReferences: {
     kind: "string",
     arg: "FILE",
@@ -497,6 +507,7 @@ function parseRun(argv: readonly string[], env: Env): RunOptions {
     minerCmds: v.minerCmds,
     llmBaseUrl: v.llmBaseUrl ?? null,
     llmModel: v.llmModel,
+    llmApiKey: v.llmApiKey ?? null,
     referenceCorpus: v.referenceCorpus ?? null,
     recordReferences: v.recordReferences ?? null,
     tempo: v.tempo ?? tempoDefault,

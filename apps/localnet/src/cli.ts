@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // apex-localnet: one command runs a whole Apex subnet on one machine.
 import { isMainModule, packageVersionNextTo, versionLine } from "@apex/protocol/cli-support";
-import { exitCodeOf, helpLines, type OptionTable } from "@apex/protocol/options";
+import { envOnlyLines, exitCodeOf, helpLines, type OptionTable } from "@apex/protocol/options";
 import {
   BOOTSTRAP_OPTIONS,
   CHAIN_OPTIONS,
@@ -36,7 +36,10 @@ Starts a SimChain (served to other processes), registers a subnet, starts miners
 127.0.0.2 and validators that play the Apex game against them; prints each round and a table at each epoch.
 Runs until Ctrl-C, --rounds N, or (with --virtual) --hours H of subnet time.
 
-${flags(RUN_OPTIONS)}`,
+${flags(RUN_OPTIONS)}
+
+Environment only (secrets are never flags):
+${envOnlyLines(RUN_OPTIONS).join("\n")}`,
   chain: `apex-localnet chain [options]
 
 Serves a SimChain over HTTP (see docs/chain.md). Join it with apex-miner / apex-validator --network sim

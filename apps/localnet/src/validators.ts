@@ -80,7 +80,11 @@ export function startValidators(setup: ValidatorsSetup): {
     stores.push(store);
     setup.closers.push(() => store.close());
     const backend: TextBackend = opts.llmBaseUrl
-      ? new OpenAIBackend({ baseURL: opts.llmBaseUrl, model: opts.llmModel })
+      ? new OpenAIBackend({
+          baseURL: opts.llmBaseUrl,
+          model: opts.llmModel,
+          apiKey: opts.llmApiKey ?? undefined,
+        })
       : new OfflineBackend({ seed: opts.seed + i });
     const validator = createValidator(validatorConfig(opts, setup.netuid, dbPath, i), {
       chain: setup.chain,

@@ -6,7 +6,7 @@ import { flagOf, type OptionTable } from "@apex/protocol/options";
 import { WALLET_CREATE_OPTIONS, WALLET_SHOW_OPTIONS } from "@apex/wallet";
 import { describe, expect } from "vitest";
 import { COMMAND_OPTIONS, parseLocalnetArgs, UsageError } from "../src/args.js";
-import { main } from "../src/cli.js";
+import { HELP, main } from "../src/cli.js";
 import { DASHBOARD_OPTIONS } from "../src/dashboard/index.js";
 import { it } from "./temp-dir.js";
 
@@ -140,6 +140,15 @@ describe("apex-localnet flags and environment, through the tables", () => {
     );
     expect(() => run(["--hours", "2"])).toThrow(/--hours goes with --virtual/);
     expect(() => run(["stray"])).toThrow(UsageError);
+  });
+
+  it("the LLM key for --llm-base-url comes from APEX_LLM_API_KEY only, and run --help names it", () => {
+    const run = parseLocalnetArgs(["run", "--llm-base-url", "http://127.0.0.1:1/v1"], {
+      APEX_LLM_API_KEY: "sk-x",
+    });
+    expect(run.command === "run" && run.options.llmApiKey).toBe("sk-x");
+    expect(() => parseLocalnetArgs(["run", "--llm-api-key", "sk-x"])).toThrow(UsageError);
+    expect(HELP.run).toMatch(/^ {2}APEX_LLM_API_KEY +API key for --llm-base-url/m);
   });
 
   it("BT_WALLET_PATH is read through the table (run, bootstrap); --wallet-path wins over it", () => {

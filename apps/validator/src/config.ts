@@ -10,6 +10,7 @@ import {
   COMMAND_LINE_ONLY,
   defineOptions,
   didYouMean,
+  envOnlyLines,
   helpLines,
   type OptionSpec,
   type OptionTable,
@@ -728,12 +729,6 @@ export const RETIRED_VALIDATOR_ENV: Readonly<Record<string, string>> = {
 };
 
 /** `  NAME   help` for the options read from the environment only (secrets and the LLM endpoint). */
-function envOnlyLines(table: OptionTable): string[] {
-  return Object.values(table).flatMap((spec) =>
-    spec.flag === false && typeof spec.env === "string" ? [`  ${spec.env.padEnd(28)}${spec.help}`] : [],
-  );
-}
-
 /** --help: the usage lines are written here; every flag line comes from an option table. */
 export function validatorHelp(options: OptionTable = VALIDATOR_OPTIONS): string {
   return [

@@ -398,6 +398,15 @@ export function helpLines(
   return lines;
 }
 
+/** The --help lines of the options read only from the environment (secrets): `  NAME   help`. */
+export function envOnlyLines(table: OptionTable, column = 30): string[] {
+  return Object.values(table).flatMap((spec) =>
+    spec.flag === false && typeof spec.env === "string"
+      ? [`  ${spec.env.padEnd(column - 2)}${spec.help}`]
+      : [],
+  );
+}
+
 /** Lays out the words after the flag column; a word (the bracketed notes count as one) never breaks. */
 function wrap(head: string, words: readonly string[], column: number, width: number): string[] {
   const out: string[] = [];
