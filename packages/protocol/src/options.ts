@@ -218,7 +218,11 @@ export function parseFlags<T extends OptionTable>(
   } catch (err) {
     // util.parseArgs prefixes its own error code ("TypeError [ERR_PARSE_ARGS_UNKNOWN_OPTION]: …").
     const message = (err as Error).message.replace(/^[A-Za-z]+ \[[A-Z_]+\]: /, "").replace(/\.$/, "");
-    throw new UsageError(`${message}. Run ${opts.hint} for the list of flags.`);
+    // A mistyped flag: name the closest one this command has.
+    const unknown = /^Unknown option '--([^']+)'/.exec(message)?.[1];
+    const hint = unknown === undefined ? undefined : didYouMean(unknown, Object.keys(config));
+    const suggestion = hint === undefined ? "" : ` (did you mean --${hint}?)`;
+    throw new UsageError(`${message}${suggestion}. Run ${opts.hint} for the list of flags.`);
   }
   const values: Record<string, unknown> = {};
   const extra: ExtraValues = {};

@@ -86,6 +86,7 @@ describe("option tables", () => {
     expect(bad(["--stake", "-1"])).toThrow(/use '--stake=-XYZ'. Run tool --help/);
     expect(bad(["--level", "loud"])).toThrow('--level must be one of info, debug, got "loud"');
     expect(bad(["--bogus"])).toThrow(/Unknown option '--bogus'. Run tool --help for the list of flags/);
+    expect(bad(["--prot", "1"])).toThrow("Unknown option '--prot' (did you mean --port?). Run tool --help");
     expect(bad(["--port"])).toThrow(/--port/);
     expect(bad(["stray"])).toThrow(/Unexpected argument 'stray'/);
     try {
