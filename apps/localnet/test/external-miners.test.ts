@@ -1,13 +1,13 @@
 // Miners someone else runs join a localnet: a tiny miner in another language (Python, no SDK) and a separately
 // started apex-miner process. Both are queried over real HTTP, scored, and paid at an epoch.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeDevWallet } from "@apex/wallet";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import { runLocalnet } from "../src/run.js";
 
@@ -55,6 +55,7 @@ describe("outside miners", () => {
     });
     // The Python miner is announced under a hotkey of the operator's own wallet (URL=WALLET:HOTKEY).
     const walletRoot = mkdtempSync(join(tmpdir(), "apex-wallets-"));
+    onTestFinished(() => rmSync(walletRoot, { recursive: true, force: true }));
     const wallet = await writeDevWallet({
       root: walletRoot,
       wallet: "me",

@@ -1,10 +1,10 @@
 // `apex-localnet run` on a real subtensor runtime. The flags always; with APEX_SUBTENSOR_SPEC (not in CI: a spec
 // embeds an upstream runtime and is never committed) the whole loop on that runtime in chopsticks, which must pay
 // some miner incentive, read back from the runtime's own Incentive storage.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { parseLocalnetArgs, type RunOptions, UsageError } from "../src/args.js";
 import { main } from "../src/cli.js";
 import { describeDifferences, type RealRunReport } from "../src/real-run-report.js";
@@ -62,6 +62,7 @@ describe("run --network", () => {
 describe.skipIf(!SPEC)("run --network subtensor --spec on a real runtime", () => {
   it("plays 20 rounds, exits 0, and the runtime's Incentive storage pays some miner", async () => {
     const dir = mkdtempSync(join(tmpdir(), "apex-real-run-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const reportPath = join(dir, "report.json");
     const out: string[] = [];
     const code = await main(

@@ -1,10 +1,10 @@
 // Where the localnet's references come from: a recorded corpus is replayed (queries and texts), the LLM pipeline's
 // references can be recorded into one, and by default the localnet's own writer (not the miner's training texts).
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openResultsStore } from "@apex/db";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { parseLocalnetArgs, type RunOptions } from "../src/args.js";
 import {
   corpusReferenceSource,
@@ -30,6 +30,7 @@ const CORPUS = [0, 1, 2].map((i) => ({
 describe("localnet references", () => {
   it("a run with --reference-corpus asks the corpus questions and shows the corpus texts as references", async () => {
     const dir = mkdtempSync(join(tmpdir(), "apex-corpus-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const corpus = join(dir, "refs.jsonl");
     const miner = { query: "q", generation: "a miner text, ignored", label: 1 };
     writeFileSync(corpus, `${[...CORPUS, miner].map((e) => JSON.stringify(e)).join("\n")}\n`);

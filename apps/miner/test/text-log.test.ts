@@ -1,8 +1,8 @@
 // --log-texts: every text the discriminator answered is kept, unlabelled, within a disk budget.
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { parseJsonl } from "../src/cli.js";
 import { resolveDiscriminator } from "../src/strategies/index.js";
 
@@ -10,7 +10,9 @@ const ctx = { signal: new AbortController().signal, budgetMs: 1000 };
 
 describe("--log-texts", () => {
   it("logs query, text and answer with the run's clock, unlabelled, and stays within its budget", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "apex-texts-")), "log");
+    const root = mkdtempSync(join(tmpdir(), "apex-texts-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, "log");
     const d = await resolveDiscriminator(
       { generator: "dummy", discriminator: "constant-1", logTexts: dir, logTextsMaxMb: 0.01 },
       { now: () => Date.UTC(2026, 0, 2) },

@@ -4,13 +4,13 @@
 // window), whose AsyncChain.set_weights handed the vector to bittensor 9.9.0's
 // convert_and_normalize_weights_and_uids. `expected.totals` is the dict set_scores passed to set_weights and
 // `expected.weights` the u16 vector the SDK produced. No upstream code is committed.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importUpstreamResults, openResultsStore } from "@apex/db";
 import { pyJsonDumps } from "@apex/protocol";
 import Database from "better-sqlite3";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { main } from "../src/cli.js";
 import { type RoundEvent, roundDebugRecord, scoreWindow } from "../src/index.js";
 
@@ -90,6 +90,7 @@ describe("migrating from upstream, then scoring as upstream", () => {
   cases.forEach((c, i) => {
     it(`case ${i + 1}: ${c.rows.length} rows → import-upstream → scores --profile upstream equals upstream`, async () => {
       const dir = mkdtempSync(join(tmpdir(), "apex-upstream-"));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       const old = join(dir, "results.db");
       const fresh = join(dir, "apex-ts.db");
       const mgPath = join(dir, "metagraph.json");
@@ -143,6 +144,7 @@ describe("migrating from upstream, then scoring as upstream", () => {
   it("never overwrites: not in place, not an upstream target, not rounds that differ", async () => {
     const c = cases[1]!;
     const dir = mkdtempSync(join(tmpdir(), "apex-upstream-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const old = join(dir, "results.db");
     const other = join(dir, "other-upstream.db");
     const fresh = join(dir, "new.db");
@@ -198,6 +200,7 @@ describe("debug files: byte for byte what upstream writes", () => {
   it("miner_scorer.debug: {date, rewards} with upstream's totals in upstream's key order", () => {
     const c = cases[debug.rewards_case - 1]!;
     const dir = mkdtempSync(join(tmpdir(), "apex-upstream-debug-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const old = join(dir, "results.db");
     writeUpstreamDb(old, c.rows);
     const store = openResultsStore(join(dir, "new.db"));

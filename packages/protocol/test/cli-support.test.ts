@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { isMainModule, packageVersionNextTo, versionLine } from "../src/cli-support.js";
 import { APEX_TS_VERSION, versionKey } from "../src/constants.js";
 
@@ -16,6 +16,7 @@ describe("versionLine / packageVersionNextTo", () => {
 
   it("reads the package.json one folder above the module (dist/ → package root)", () => {
     const root = mkdtempSync(join(tmpdir(), "apex-version-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     mkdirSync(join(root, "dist"));
     writeFileSync(join(root, "package.json"), JSON.stringify({ name: "x", version: "9.8.7" }));
     expect(packageVersionNextTo(pathToFileURL(join(root, "dist", "cli.js")).href)).toBe("9.8.7");
@@ -29,6 +30,7 @@ describe("versionLine / packageVersionNextTo", () => {
 describe("isMainModule", () => {
   it("sees through the symlink npm makes for a bin", () => {
     const root = mkdtempSync(join(tmpdir(), "apex-main-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     const target = join(root, "cli.js");
     writeFileSync(target, "");
     const link = join(root, "apex-cli");
