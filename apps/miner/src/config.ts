@@ -6,6 +6,7 @@ import { APEX_NETUIDS, DEFAULT_MINER_PORT } from "@apex/protocol";
 import {
   COMMAND_LINE_ONLY,
   defineOptions,
+  envOnlyLines,
   helpLines,
   layer,
   type OptionSpec,
@@ -121,6 +122,14 @@ export const MINER_OPTIONS = defineOptions({
   },
   llmModel: { kind: "string", arg: "NAME", help: "model name for --generator/--discriminator llm" },
   llmStream: { kind: "bool", help: "--discriminator llm asks for a streamed reply" },
+  // A secret: environment only (never a flag or a file key), never logged (redactConfig).
+  llmApiKey: {
+    kind: "string",
+    flag: false,
+    file: false,
+    env: "APEX_LLM_API_KEY",
+    help: "API key for --generator llm and --discriminator llm",
+  },
   logTexts: {
     kind: "string",
     arg: "DIR",
@@ -191,11 +200,8 @@ export const MINER_OPTIONS = defineOptions({
   logLevel: { kind: "enum", values: LOG_LEVELS, default: "info", arg: "LEVEL", help: "log level" },
 });
 
-/** The validated miner configuration: MINER_OPTIONS' values, plus the API key (environment only). */
-export type MinerConfig = OptionValues<typeof MINER_OPTIONS> & {
-  /** From APEX_LLM_API_KEY only (never a flag or a file), never logged. */
-  llmApiKey?: string;
-};
+/** The validated miner configuration: MINER_OPTIONS' values. */
+export type MinerConfig = OptionValues<typeof MINER_OPTIONS>;
 
 // The subcommands' own flags: command-line only (no environment variable, no file key).
 const commandFlag = COMMAND_LINE_ONLY;
@@ -311,7 +317,6 @@ export function loadMinerArgs<C extends OptionTable = Record<never, OptionSpec>>
     ["flag", own as Partial<MinerConfig>],
   ]);
   const config: MinerConfig = { ...values };
-  if (env.APEX_LLM_API_KEY) config.llmApiKey = env.APEX_LLM_API_KEY;
   if (config.netuid === undefined) {
     const n = APEX_NETUIDS[config.network as keyof typeof APEX_NETUIDS];
     if (n !== undefined) config.netuid = n;
@@ -400,7 +405,9 @@ export function helpText(): string {
     "make-data flags (--seed as above):",
     ...helpLines(MAKE_DATA_OPTIONS),
     "",
-    "Secrets come from the environment only: APEX_LLM_API_KEY (API key for --generator/--discriminator llm).",
+    "Environment only (secrets are never flags):",
+    ...envOnlyLines(MINER_OPTIONS),
+    "",
     "The miner verifies Epistula v2 signatures: requests must be signed for this hotkey within ±8 s, not",
     "replayed, by a validator (permit or stake ≥ --min-validator-stake) or a --trusted-validators hotkey.",
     "Every strategy answers within --budget-ms or falls back to a fast built-in answer.",
