@@ -663,14 +663,17 @@ export const RUN_FLAGS = defineOptions({
 // The subcommands' own flags: command line only (no environment variable, no file key).
 const commandFlag = COMMAND_LINE_ONLY;
 
+/** --db of the subcommands that read an existing results database. */
+const resultsDbFlag = {
+  kind: "string",
+  default: SCHEMA_DEFAULTS.logger_db.db_path,
+  ...commandFlag,
+  arg: "FILE",
+  help: "results database",
+} as const;
+
 export const SCORES_OPTIONS = defineOptions({
-  db: {
-    kind: "string",
-    default: SCHEMA_DEFAULTS.logger_db.db_path,
-    ...commandFlag,
-    arg: "FILE",
-    help: "results database",
-  },
+  db: resultsDbFlag,
   window: {
     kind: "string",
     ...commandFlag,
@@ -712,13 +715,7 @@ export const IMPORT_UPSTREAM_OPTIONS = defineOptions({
 
 export const EXPORT_OPTIONS = defineOptions({
   since: { kind: "string", ...commandFlag, arg: "DATE", help: "first day or time to export (required)" },
-  db: {
-    kind: "string",
-    default: SCHEMA_DEFAULTS.logger_db.db_path,
-    ...commandFlag,
-    arg: "FILE",
-    help: "results database",
-  },
+  db: resultsDbFlag,
 });
 
 /** Environment names the validator read before the one scheme (BT_* for wallet and chain, APEX_VALIDATOR_* else). */
