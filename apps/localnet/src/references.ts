@@ -19,7 +19,7 @@ export interface ReferenceSource {
 }
 
 type Rnd = () => number;
-const choose = <T>(xs: readonly T[], rnd: Rnd): T => pickWith(rnd, xs, "reference corpus");
+const choose = <T>(xs: readonly T[], rnd: Rnd): T => pickWith(rnd, xs, "localnet reference writer");
 const between = (lo: number, hi: number, rnd: Rnd) => lo + Math.floor(rnd() * (hi - lo + 1));
 const upper = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
