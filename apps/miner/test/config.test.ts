@@ -1,4 +1,4 @@
-import { flagOf } from "@apex/protocol/options";
+import { envOf, flagOf } from "@apex/protocol/options";
 import { describe, expect, it } from "vitest";
 import { helpText, loadMinerArgs, loadMinerConfig, MINER_OPTIONS, redactConfig } from "../src/config.js";
 
@@ -108,7 +108,7 @@ describe("loadMinerConfig", () => {
     for (const [key, spec] of Object.entries(MINER_OPTIONS)) {
       const flag = flagOf(key, spec);
       // A flagless option is a secret read from the environment: its variable is listed instead.
-      expect(h).toContain(flag === undefined ? `  ${String(spec.env)}` : `--${flag}`);
+      expect(h).toContain(flag === undefined ? `  ${envOf(key, spec, "APEX_MINER_")}` : `--${flag}`);
     }
     // Defaults and environment names come from the table, so the text cannot drift from what is read.
     expect(h).toMatch(/--port N +listen port[^\n]*\n? *[^\n]*\[default 8080, env APEX_MINER_PORT\]/);
